@@ -1,0 +1,97 @@
+"""Errors of graphsvc, one hierarchy.
+
+::
+
+    GraphError                      message, where, suggestion; exit code
+    ├── InputError                  bad input from the user (exit 2)
+    │   ├── PathError               a path that is missing, not a directory, unreadable
+    │   ├── LanguageError           an unknown language name
+    │   └── SettingsError           a malformed setting or store URL
+    ├── StoreError                  the store (exit 3)
+    │   ├── StoreUnavailable        cannot be reached, refused the credentials, or is locked
+    │   └── SchemaVersionError      holds a graph of another schema version
+    ├── RegistryError               the language table or a query file is inconsistent (exit 4)
+    └── Interrupted                 the run was stopped by the user (exit 130)
+
+A message says what, where and what to do; the CLI prints it as one line.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "GraphError",
+    "InputError",
+    "Interrupted",
+    "LanguageError",
+    "PathError",
+    "RegistryError",
+    "SchemaVersionError",
+    "SettingsError",
+    "StoreError",
+    "StoreUnavailable",
+]
+
+
+class GraphError(Exception):
+    """Base of every error graphsvc raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, where: str | None = None, suggestion: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        self.suggestion = suggestion
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        """The one-line form: ``<message> in <where> — <suggestion>``."""
+        text = self.message
+        if self.where:
+            text += f" in {self.where}"
+        if self.suggestion:
+            text += f" — {self.suggestion}"
+        return text
+
+
+class InputError(GraphError):
+    """Bad input from the user."""
+
+    exit_code = 2
+
+
+class PathError(InputError):
+    """A path that does not exist, is not a directory, or cannot be read."""
+
+
+class LanguageError(InputError):
+    """An unknown language name."""
+
+
+class SettingsError(InputError):
+    """A malformed setting or store URL."""
+
+
+class StoreError(GraphError):
+    """The store failed."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached, refused the credentials, or is locked by another process."""
+
+
+class SchemaVersionError(StoreError):
+    """The store holds a graph written with another schema version."""
+
+
+class RegistryError(GraphError):
+    """The language table or a query file is inconsistent."""
+
+    exit_code = 4
+
+
+class Interrupted(GraphError):
+    """The run was stopped by the user; the store is left as it was before the interrupted write."""
+
+    exit_code = 130

@@ -1,0 +1,1 @@
+"""The ingest pipeline, one module per stage: scan, hash, parse, resolve, write."""

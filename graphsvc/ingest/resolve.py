@@ -1,0 +1,477 @@
+"""Resolve names across the files of one repo and build the graph rows of each file.
+
+The resolver works from two inputs:
+
+* the **facts** (``FileFacts``) of the files being (re)written, and
+* the **summaries** of every file of the repo: a compact record of what other
+  files need to know about a file (its module name, definitions, module-level
+  import bindings, ``__all__``, class bases). Summaries of unchanged files come
+  from the store (``File.summary``); the resolver never re-parses them.
+
+While it resolves a file it records every summary it consulted (``deps``). An
+incremental run re-resolves an unchanged file exactly when one of the summaries it
+consulted changed signature, or when a module name it looked up now answers
+differently — so an edit inside a function body touches one file, and adding a
+module that used to be an ``External`` re-links its importers.
+
+Resolution outcome of an edge:
+
+* ``exact``      — the binding is proven (to a Symbol, a File, or a named External);
+* ``heuristic``  — more than one candidate remained (ambiguous module names, a member
+  inherited from an external base); the edge carries ``candidates`` and ``confidence``;
+* ``unresolved`` — no binding could be proven: the edge points at the placeholder
+  ``ext:<lang>:?.<name>``.
+
+A wrong ``exact`` edge is the worst outcome: where in doubt, the resolver says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphsvc.model import (
+    Edge,
+    FileFacts,
+    Node,
+    external_id,
+    file_id,
+    symbol_id,
+    unresolved_id,
+)
+from parsers import python as py
+
+__all__ = ["FileGraph", "Resolver", "Summary", "summary_signature"]
+
+Summary = dict[str, Any]
+_FUNC_KINDS = frozenset({"Function", "Method", "Test"})
+_CLASS_KINDS = frozenset({"Class", "Test"})
+_MAX_CHAIN = 24
+
+
+def summary_signature(summary: Summary) -> str:
+    """Hash of the parts of a summary that other files' resolution depends on."""
+    core = {k: summary.get(k) for k in ("m", "pkg", "defs", "imports", "all", "bases")}
+    return hashlib.sha256(json.dumps(core, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+
+
+# Targets: ("file", path) | ("sym", path, qname) | ("inst", path, qname) | ("ext", dotted)
+#          | ("ns", dotted) | ("local",) | None
+Target = tuple[str, ...] | None
+
+
+@dataclass
+class _Outcome:
+    target: Target
+    heuristic: int = 0  # number of candidates when the answer is a guess (0: exact)
+
+
+@dataclass
+class FileGraph:
+    """Everything written for one file: its nodes, its outgoing edges, its summary."""
+
+    path: str
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    externals: dict[str, Node] = field(default_factory=dict)
+    summary: Summary = field(default_factory=dict)
+
+
+def make_summary(facts: FileFacts, module: str, is_package: bool) -> Summary:
+    """Build the summary other files consult; ``deps`` is filled in by the resolver."""
+    defs = {s.qname: s.kind for s in facts.symbols}
+    imports = [[i.module, i.name, i.alias, i.wildcard] for i in facts.imports if i.scope == ""]
+    bases: dict[str, list[list[str]]] = {}
+    for ref in facts.refs:
+        if ref.kind == "base" and ref.receiver is not None:
+            bases.setdefault(ref.scope, []).append([*ref.receiver, ref.name])
+    return {
+        "m": module, "pkg": is_package, "defs": defs, "imports": imports,
+        "all": list(facts.all_names) if facts.all_names is not None else None, "bases": bases,
+    }
+
+
+class Resolver:
+    """Resolves the files of one Python repo against the summaries of all its files."""
+
+    def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]]) -> None:
+        self.repo = repo
+        self.lang = "python"
+        self.summaries = summaries
+        self.by_name: dict[str, list[str]] = {}
+        self.primary: dict[str, list[str]] = {}
+        for path, names in sorted(module_map.items()):
+            for i, name in enumerate(names):
+                self.by_name.setdefault(name, []).append(path)
+                if i == 0:
+                    self.primary.setdefault(name, []).append(path)
+        self.prefixes = {n.rsplit(".", k)[0] for n in self.by_name for k in range(1, n.count(".") + 1)}
+        self._deps: set[str] = set()
+        self._signatures: dict[str, str] = {}
+
+    # -- module lookups -------------------------------------------------------------
+
+    def module(self, name: str) -> _Outcome:
+        """Find a module by absolute dotted name."""
+        self._deps.add("m:" + name)
+        primary = self.primary.get(name, [])
+        if len(primary) == 1:
+            return _Outcome(("file", primary[0]))
+        candidates = primary or self.by_name.get(name, [])
+        if len(candidates) == 1:
+            return _Outcome(("file", candidates[0]))
+        if candidates:
+            return _Outcome(("file", candidates[0]), heuristic=len(candidates))
+        if name in self.prefixes:
+            return _Outcome(("ns", name))
+        return _Outcome(("ext", name))
+
+    def _file_at(self, base_dir: str, dotted: str) -> str | None:
+        rel = dotted.replace(".", "/")
+        stem = posixpath.join(base_dir, rel) if rel else base_dir
+        for cand in (stem + ".py", stem + "/__init__.py", stem + ".pyi", stem + "/__init__.pyi"):
+            cand = posixpath.normpath(cand).lstrip("./") if cand.startswith("./") else posixpath.normpath(cand)
+            self._deps.add("f:" + cand)
+            if cand in self.summaries:
+                return cand
+        return None
+
+    def relative(self, importer: str, module: str) -> _Outcome | None:
+        """Find the module ``..a.b`` names, written in file ``importer``; None when it escapes the repo."""
+        dots = len(module) - len(module.lstrip("."))
+        rest = module[dots:]
+        base = posixpath.dirname(importer)
+        for _ in range(dots - 1):
+            if not base:
+                return None
+            base = posixpath.dirname(base)
+        found = self._file_at(base, rest)
+        if found is not None:
+            return _Outcome(("file", found))
+        if rest and any(p.startswith(posixpath.join(base, rest.replace(".", "/")) + "/") for p in self.summaries):
+            return _Outcome(("nsdir", posixpath.join(base, rest.replace(".", "/"))))
+        return None
+
+    # -- attribute lookups -----------------------------------------------------------
+
+    def summary(self, path: str) -> Summary:
+        self._deps.add("f:" + path)
+        return self.summaries[path]
+
+    def attr(self, target: Target, name: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
+        """What ``name`` denotes as an attribute of ``target``."""
+        if target is None or len(seen) > _MAX_CHAIN:
+            return _Outcome(None)
+        kind = target[0]
+        if kind == "ext":
+            return _Outcome(("ext", f"{target[1]}.{name}"))
+        if kind == "ns":
+            return self.module(f"{target[1]}.{name}")
+        if kind == "nsdir":
+            found = self._file_at(target[1], name)
+            return _Outcome(("file", found)) if found else _Outcome(None)
+        if kind == "file":
+            return self.module_attr(target[1], name, seen | {target})
+        if kind in ("sym", "inst"):
+            summ = self.summary(target[1])
+            if summ["defs"].get(target[2]) in _CLASS_KINDS:
+                out = self.member(target[1], target[2], name, seen | {target})
+                if out.target is not None and kind == "inst" and out.target[0] == "sym":
+                    return out
+                return out
+        return _Outcome(None)
+
+    def module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
+        """Top-level ``name`` of the module in ``path``: a definition, a re-export, a submodule."""
+        summ = self.summary(path)
+        defs = summ["defs"]
+        if name in defs:
+            return _Outcome(("sym", path, name))
+        for module, imported, alias, wildcard in reversed(summ["imports"]):
+            if wildcard:
+                continue
+            bound = alias or (imported if imported is not None else module.lstrip(".").split(".")[0])
+            if bound == name:
+                return self.import_target(path, summ, module, imported, alias, seen)
+        sub = self._file_at(posixpath.dirname(path), name) if summ.get("pkg") else None
+        if sub is not None:
+            return _Outcome(("file", sub))
+        for module, imported, alias, wildcard in summ["imports"]:
+            if wildcard:
+                src = self.import_module(path, module)
+                if src is not None and src.target is not None and src.target[0] == "ext":
+                    continue
+                if src is not None and src.target is not None and src.target not in seen:
+                    out = self.attr(src.target, name, seen | {("file", path)})
+                    if out.target is not None and out.target[0] != "ext":
+                        return out
+        return _Outcome(None)
+
+    def import_module(self, importer: str, module: str) -> _Outcome | None:
+        if module.startswith("."):
+            return self.relative(importer, module)
+        return self.module(module)
+
+    def import_target(self, importer: str, summ: Summary, module: str, imported: str | None,
+                      alias: str | None, seen: frozenset[Target]) -> _Outcome:
+        """What an import statement binds its local name to."""
+        if imported is None:
+            if alias is None:
+                # `import a.b.c` binds `a`.
+                return self.module(module.split(".")[0])
+            return self.module(module)
+        src = self.import_module(importer, module)
+        if src is None or src.target is None:
+            return _Outcome(None)
+        out = self.attr(src.target, imported, seen)
+        if out.target is None and src.target[0] == "file" and posixpath.basename(src.target[1]).startswith("__init__."):
+            return _Outcome(None)
+        return _Outcome(out.target, max(out.heuristic, src.heuristic))
+
+    def member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool = False) -> _Outcome:
+        """Find ``name`` on class ``cls`` of ``path`` or on its bases, depth first (MRO order for single trees)."""
+        summ = self.summary(path)
+        qname = f"{cls}.{name}"
+        if not skip_self and summ["defs"].get(qname) is not None:
+            return _Outcome(("sym", path, qname))
+        externals: list[str] = []
+        for chain in summ["bases"].get(cls, []):
+            base = self.chain_in_module(path, summ, chain, seen)
+            if base.target is None:
+                continue
+            if base.target[0] == "sym" and base.target not in seen:
+                base_summ = self.summary(base.target[1])
+                if base_summ["defs"].get(base.target[2]) in _CLASS_KINDS:
+                    out = self.member(base.target[1], base.target[2], name, seen | {base.target})
+                    if out.target is not None and out.target[0] == "sym":
+                        return out
+                    if out.target is not None and out.target[0] == "ext":
+                        externals.append(out.target[1])
+            elif base.target[0] == "ext" and base.target[1] != "builtins.object":
+                externals.append(f"{base.target[1]}.{name}")
+        if externals:
+            return _Outcome(("ext", externals[0]), heuristic=len(externals) + 1)
+        return _Outcome(None)
+
+    def chain_in_module(self, path: str, summ: Summary, chain: list[str], seen: frozenset[Target]) -> _Outcome:
+        """Resolve a dotted chain written at the top level of module ``path``."""
+        head = chain[0]
+        out = self.module_attr(path, head, seen | {("file", path)})
+        if out.target is None and head in py.BUILTINS:
+            out = _Outcome(("ext", f"builtins.{head}"))
+        heuristic = out.heuristic
+        for part in chain[1:]:
+            out = self.attr(out.target, part, seen)
+            heuristic = max(heuristic, out.heuristic)
+        return _Outcome(out.target, heuristic)
+
+    # -- one file ---------------------------------------------------------------------
+
+    def resolve(self, facts: FileFacts) -> FileGraph:
+        """Build the rows of one file: its nodes and outgoing edges, and record its deps."""
+        self._deps = set()
+        path = facts.path
+        summ = self.summaries[path]
+        fg = FileGraph(path=path, summary=summ)
+        fid = file_id(self.repo, path)
+        kinds = {s.qname: s.kind for s in facts.symbols}
+        scope_parent = {s.qname: s.parent for s in facts.symbols}
+        locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}
+        for loc in facts.locals:
+            locals_.setdefault(loc.scope, {})[loc.name] = loc.type_ref
+        scoped_imports: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
+        for imp in facts.imports:
+            if imp.scope and not imp.wildcard:
+                bound = imp.alias or (imp.name if imp.name is not None else imp.module.lstrip(".").split(".")[0])
+                scoped_imports.setdefault(imp.scope, {})[bound] = (imp.module, imp.name, imp.alias)
+        children: dict[str, set[str]] = {}
+        for s in facts.symbols:
+            if s.parent is not None:
+                children.setdefault(s.parent, set()).add(s.name)
+
+        def sid(qname: str) -> str:
+            return symbol_id(self.repo, path, qname)
+
+        def lookup(name: str, scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
+            """What a bare ``name`` denotes in ``scope`` (LEGB, class scopes skipped)."""
+            s: str | None = scope
+            while s:
+                kind = kinds.get(s)
+                if kind in _FUNC_KINDS:
+                    if s in scoped_imports and name in scoped_imports[s]:
+                        module, imported, alias = scoped_imports[s][name]
+                        return self.import_target(path, summ, module, imported, alias, seen)
+                    if name in children.get(s, ()):
+                        return _Outcome(("sym", path, f"{s}.{name}"))
+                    if name in locals_.get(s, {}):
+                        type_ref = locals_[s][name]
+                        if type_ref == ("<global>",):
+                            break
+                        if type_ref is None:
+                            return _Outcome(("local",))
+                        t = chain(list(type_ref), scope_parent.get(s) or "", seen)
+                        if t.target is not None and t.target[0] == "sym" and self.summaries[t.target[1]]["defs"].get(t.target[2]) in _CLASS_KINDS:
+                            return _Outcome(("inst", t.target[1], t.target[2]), t.heuristic)
+                        return _Outcome(("local",))
+                s = scope_parent.get(s)
+            if name in locals_.get("", {}) and name not in summ["defs"] and not any(
+                (i[2] or (i[1] if i[1] is not None else i[0].lstrip(".").split(".")[0])) == name for i in summ["imports"]
+            ):
+                return _Outcome(("local",))
+            out = self.module_attr(path, name, seen | {("file", path)})
+            if out.target is None and name in py.BUILTINS:
+                return _Outcome(("ext", f"builtins.{name}"))
+            return out
+
+        def chain(parts: list[str], scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
+            out = lookup(parts[0], scope, seen)
+            heuristic = out.heuristic
+            for part in parts[1:]:
+                if out.target is None or out.target[0] == "local":
+                    return _Outcome(("local",) if out.target else None)
+                out = self.attr(out.target, part, seen)
+                heuristic = max(heuristic, out.heuristic)
+            return _Outcome(out.target, heuristic)
+
+        def enclosing_class(scope: str) -> str | None:
+            """The class whose method ``scope`` is (for ``self``/``cls``/``super()``)."""
+            s: str | None = scope
+            while s:
+                if kinds.get(s) in _FUNC_KINDS and kinds.get(scope_parent.get(s) or "") in _CLASS_KINDS:
+                    return scope_parent[s]
+                s = scope_parent.get(s)
+            return None
+
+        def edge(etype: str, src: str, src_label: str, out: _Outcome, name: str, line: int, column: int,
+                 alias: str | None = None) -> None:
+            props: dict[str, object] = {"line": line, "column": column}
+            target = out.target
+            if target is None or target[0] in ("local", "ns", "nsdir"):
+                if target is not None and target[0] in ("ns",):
+                    dst, dst_label = self._external(fg, target[1]), "External"
+                    props["resolution"] = "exact"
+                else:
+                    dst, dst_label = self._unresolved(fg, name), "External"
+                    props["resolution"] = "unresolved"
+            elif target[0] == "file":
+                dst, dst_label = file_id(self.repo, target[1]), "File"
+                props["resolution"] = "exact"
+            elif target[0] in ("sym", "inst"):
+                dst, dst_label = symbol_id(self.repo, target[1], target[2]), "Symbol"
+                props["resolution"] = "exact"
+            else:
+                dst, dst_label = self._external(fg, target[1]), "External"
+                props["resolution"] = "exact"
+            if out.heuristic and props["resolution"] == "exact":
+                props["resolution"] = "heuristic"
+                props["candidates"] = out.heuristic
+                props["confidence"] = round(1.0 / out.heuristic, 2)
+            if alias is not None:
+                props["alias"] = alias
+            if dst_label == "File" and etype != "IMPORTS":
+                # A call of a module object is not a call of a file: keep the name, say unresolved.
+                dst, dst_label = self._unresolved(fg, name), "External"
+                props = {"line": line, "column": column, "resolution": "unresolved"}
+            fg.edges.append(Edge(etype, src, src_label, dst, dst_label, props))
+
+        # Nodes.
+        fg.nodes.append(Node("File", fid, {
+            "path": path, "lang": facts.lang, "loc": facts.loc, "module": summ["m"],
+            "parseErrors": facts.parse_errors,
+        }))
+        for s in facts.symbols:
+            qualified = summ["m"] if s.qname == "" else s.qname
+            fg.nodes.append(Node("Symbol", sid(s.qname), {
+                "name": s.name, "qualifiedName": qualified, "kind": s.kind, "signature": s.signature,
+                "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
+                "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
+            }))
+            if s.parent is None:
+                fg.edges.append(Edge("DEFINES", fid, "File", sid(s.qname), "Symbol"))
+            else:
+                fg.edges.append(Edge("DEFINES", sid(s.parent), "Symbol", sid(s.qname), "Symbol"))
+
+        # Imports.
+        for imp in facts.imports:
+            if imp.wildcard:
+                out = self.import_module(path, imp.module) or _Outcome(None)
+            elif imp.name is None:
+                out = self.module(imp.module) if not imp.module.startswith(".") else _Outcome(None)
+            else:
+                out = self.import_target(path, summ, imp.module, imp.name, imp.alias, frozenset())
+                if out.target is None:
+                    src = self.import_module(path, imp.module)
+                    if src is not None and src.target is not None and src.target[0] == "ext":
+                        out = _Outcome(("ext", f"{src.target[1]}.{imp.name}"))
+            edge("IMPORTS", fid, "File", out, imp.name or imp.module, imp.line, imp.column, imp.alias)
+
+        # References.
+        for ref in facts.refs:
+            src_q = ref.scope
+            if ref.kind in ("base", "decorator"):
+                start = scope_parent.get(src_q) or ""
+            else:
+                start = src_q
+            if ref.receiver is None:
+                out = _Outcome(None)
+            elif ref.receiver == ():
+                out = lookup(ref.name, start)
+            elif ref.receiver[0] in ("self", "cls", "super()") and len(ref.receiver) == 1:
+                cls = enclosing_class(start)
+                if cls is None:
+                    out = _Outcome(None)
+                else:
+                    out = self.member(path, cls, ref.name, frozenset(), skip_self=ref.receiver[0] == "super()")
+            else:
+                base = chain(list(ref.receiver), start)
+                if base.target is None or base.target[0] == "local":
+                    out = _Outcome(None)
+                else:
+                    out = self.attr(base.target, ref.name)
+                    out = _Outcome(out.target, max(out.heuristic, base.heuristic))
+            etype = {"call": "CALLS", "decorator": "CALLS", "base": "EXTENDS", "type": "USES"}[ref.kind]
+            if out.target is not None and out.target[0] == "inst":
+                out = _Outcome(("sym", *out.target[1:]), out.heuristic)
+            edge(etype, sid(src_q), "Symbol", out, ref.name, ref.line, ref.column)
+
+        fg.edges = _dedupe(fg.edges)
+        summ["deps"] = {d: self.dep_answer(d) for d in sorted(self._deps) if d != "f:" + path}
+        return fg
+
+    def _external(self, fg: FileGraph, dotted: str) -> str:
+        eid = external_id(self.lang, dotted)
+        if eid not in fg.externals:
+            module, _, name = dotted.rpartition(".")
+            fg.externals[eid] = Node("External", eid, {"name": name or dotted, "module": module, "lang": self.lang})
+        return eid
+
+    def _unresolved(self, fg: FileGraph, name: str) -> str:
+        eid = unresolved_id(self.lang, name)
+        if eid not in fg.externals:
+            fg.externals[eid] = Node("External", eid, {"name": name, "module": "", "lang": self.lang})
+        return eid
+
+    def dep_answer(self, dep: str) -> str:
+        """The current answer to one recorded dependency, for change detection."""
+        kind, _, key = dep.partition(":")
+        if kind == "m":
+            return json.dumps([self.primary.get(key, []), self.by_name.get(key, []), key in self.prefixes])
+        if key not in self._signatures:
+            summ = self.summaries.get(key)
+            self._signatures[key] = "" if summ is None else summary_signature(summ)
+        return self._signatures[key]
+
+
+def _dedupe(edges: Iterable[Edge]) -> list[Edge]:
+    seen: set[tuple[object, ...]] = set()
+    out: list[Edge] = []
+    for e in edges:
+        key = (e.type, e.src, e.dst, e.props.get("line"), e.props.get("column"))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

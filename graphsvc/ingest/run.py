@@ -1,0 +1,226 @@
+"""One ingest run: scan, hash, parse, resolve, re-resolve dependents, write.
+
+Example::
+
+    from graphsvc.ingest.run import ingest
+    report = ingest(Path("fixtures/repos/shop"), Settings(), incremental=True)
+    print(report.changed, report.seconds)
+
+A full run (the default) rewrites the repo from scratch through the store's bulk
+path. An incremental run compares sha256 hashes with the stored ones, parses only
+what changed, and re-resolves the unchanged files whose recorded lookups now answer
+differently (see ``resolve.py``); it leaves exactly the graph a full run would build.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graphsvc.errors import LanguageError
+from graphsvc.ingest.hash import hash_file
+from graphsvc.ingest.parse import ParseFailure, parse_files
+from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, make_summary
+from graphsvc.ingest.scan import scan
+from graphsvc.model import FileFacts, Node, project_id, repo_id
+from graphsvc.settings import Settings
+from graphsvc.store import RepoChange, Store, open_store
+from parsers import python as py
+from parsers import registry
+
+__all__ = ["IngestReport", "ingest"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IngestReport:
+    """What one run did. ``seconds`` is wall time; counts are files unless named otherwise."""
+
+    project: str
+    repo: str
+    root: str
+    store: str
+    mode: str  # "full" | "incremental"
+    scanned: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    relinked: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    skipped_files: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    parse_errors: int = 0
+    symbols: int = 0
+    edges: int = 0
+    nothing_changed: bool = False
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """The machine-readable summary (``graph ingest --json``)."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+def _check_languages(languages: list[str]) -> None:
+    for name in languages:
+        if registry.by_name(name) is None:
+            known = ", ".join(sorted(s.name for s in registry.LANGUAGES))
+            raise LanguageError(f"unknown language '{name}'", suggestion=f"known: {known}")
+
+
+def ingest(path: Path, settings: Settings, *, project: str | None = None, incremental: bool = False,
+           progress: Progress | None = None, store: Store | None = None) -> IngestReport:
+    """Index the tree at ``path`` into the store the settings name."""
+    started = time.perf_counter()
+    _check_languages(settings.languages)
+    scanned = scan(path, settings.languages or None, settings.max_file_size)
+    root = scanned.root
+    name = root.name
+    project = project or name
+    rid = repo_id(project, name)
+    report = IngestReport(project=project_id(project), repo=rid, root=str(root), store=settings.store,
+                          mode="incremental" if incremental else "full")
+    report.skipped_files = dict(scanned.skipped)
+    timings = report.timings
+    timings["scan"] = time.perf_counter() - started
+
+    owned = store is None
+    store = store or open_store(settings)
+    try:
+        _run(store, scanned, rid, project, name, report, incremental, settings, progress)
+    finally:
+        if owned:
+            store.close()
+    report.skipped = {}
+    for reason in report.skipped_files.values():
+        report.skipped[reason] = report.skipped.get(reason, 0) + 1
+    report.seconds = round(time.perf_counter() - started, 4)
+    report.timings = {k: round(v, 4) for k, v in timings.items()}
+    return report
+
+
+def _run(store: Store, scanned: object, rid: str, project: str, name: str, report: IngestReport,
+         incremental: bool, settings: Settings, progress: Progress | None) -> None:
+    from graphsvc.ingest.scan import ScanResult
+
+    assert isinstance(scanned, ScanResult)
+    timings = report.timings
+    t = time.perf_counter()
+    repo_props = store.repo(rid)
+    if repo_props is not None and repo_props.get("state") == "writing":
+        incremental = False  # a crash interrupted the last bulk load: rebuild
+    stored = store.stored_files(rid) if incremental else {}
+    timings["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    hashes: dict[str, tuple[str, int]] = {}
+    langs: dict[str, str] = {}
+    for f in scanned.files:
+        result = hash_file(scanned.root / f.path)
+        if isinstance(result, str):
+            report.skipped_files[f.path] = result
+            continue
+        digest, binary = result
+        if binary:
+            report.skipped_files[f.path] = "binary"
+            continue
+        hashes[f.path] = (digest, f.size)
+        langs[f.path] = f.lang
+    report.scanned = len(hashes) + len(report.skipped_files)
+    timings["hash"] = time.perf_counter() - t
+
+    py_paths = [p for p, lang in langs.items() if lang == "python"]
+    module_map = py.module_names(py_paths, scanned.project_files)
+    modules = {p: (module_map.get(p, ("",))[0]) for p in hashes}
+
+    changed = [p for p, (digest, _) in hashes.items()
+               if p not in stored or stored[p].hash != digest
+               or stored[p].summary.get("m") != modules[p]]
+    removed = sorted(p for p in stored if p not in hashes)
+    report.removed = len(removed)
+    report.unchanged = len(hashes) - len(changed)
+    if incremental and not changed and not removed:
+        report.nothing_changed = True
+        return
+
+    # Parse what changed.
+    t = time.perf_counter()
+    facts: dict[str, FileFacts] = {}
+    for i, result in enumerate(parse_files(scanned.root, [(p, langs[p]) for p in changed], settings.workers)):
+        if isinstance(result, ParseFailure):
+            report.failed[result.path] = result.reason
+        else:
+            facts[result.path] = result
+        if progress is not None:
+            progress("parse", i + 1, len(changed))
+    timings["parse"] = time.perf_counter() - t
+
+    # Summaries of every file: fresh for parsed files, stored for the others.
+    t = time.perf_counter()
+    summaries: dict[str, Summary] = {}
+    for p in hashes:
+        if p in facts:
+            summaries[p] = make_summary(facts[p], modules[p], p.endswith(("__init__.py", "__init__.pyi")))
+        elif p in stored and p not in report.failed:
+            summaries[p] = stored[p].summary
+    resolver = Resolver(rid, summaries, module_map)
+    graphs: list[FileGraph] = [resolver.resolve(facts[p]) for p in sorted(facts)]
+
+    # Unchanged files whose lookups now answer differently are re-linked.
+    relink = sorted(
+        p for p, s in stored.items()
+        if p in summaries and p not in facts and p not in report.failed
+        and any(resolver.dep_answer(k) != v for k, v in (s.get("deps") or {}).items())
+    )
+    if relink:
+        for result in parse_files(scanned.root, [(p, langs[p]) for p in relink], settings.workers):
+            if isinstance(result, ParseFailure):
+                report.failed[result.path] = result.reason
+                continue
+            summaries[result.path] = make_summary(result, modules[result.path],
+                                                  result.path.endswith(("__init__.py", "__init__.pyi")))
+            graphs.append(resolver.resolve(result))
+    report.changed = len(facts)
+    report.relinked = len(relink)
+    timings["resolve"] = time.perf_counter() - t
+
+    # Write.
+    t = time.perf_counter()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    git = scanned.git
+    change = RepoChange(
+        project=Node("Project", project_id(project), {"name": project}),
+        repo=Node("Repo", rid, {
+            "name": name, "project": project_id(project), "root": str(scanned.root),
+            "url": git.url if git else "", "provider": _provider(git.url if git else ""),
+            "defaultBranch": git.branch if git else "", "headCommit": git.head_commit if git else "",
+            "state": "ok", "lastIndexedAt": now,
+        }),
+        writes=graphs,
+        meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now} for p in hashes},
+        old={p: stored[p].summary for p in stored},
+        removed=removed,
+        full=not incremental or not stored,
+    )
+    for fg in graphs:
+        report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
+        report.edges += len(fg.edges)
+    report.parse_errors = sum(f.parse_errors for f in facts.values())
+    change.repo.props["lastRun"] = json.dumps({
+        "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
+        "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
+    }, sort_keys=True)
+    store.apply(change)
+    timings["write"] = time.perf_counter() - t
+
+
+def _provider(url: str) -> str:
+    for host in ("github", "gitlab", "bitbucket"):
+        if host in url:
+            return host
+    return "git" if url else ""

@@ -1,0 +1,176 @@
+"""Scan: list the source files of a repo, and say which were skipped and why.
+
+In a git work tree the files are what ``git ls-files --cached --others
+--exclude-standard`` lists (tracked and untracked, not ignored); elsewhere a walk
+that honours every ``.gitignore`` on the way. Vendored and tool trees are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+import pathspec
+
+from graphsvc.errors import PathError
+from parsers import registry
+
+__all__ = ["GitInfo", "ScanResult", "ScannedFile", "scan"]
+
+# Directories that hold other people's code or tool output, never the repo's own.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".eggs",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """A source file to index: POSIX path relative to the root, language, size in bytes."""
+
+    path: str
+    lang: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class GitInfo:
+    """What git says about the tree: the commit checked out, the branch, the origin URL."""
+
+    head_commit: str
+    branch: str
+    url: str
+
+
+@dataclass
+class ScanResult:
+    """The files of a tree that a run indexes, and those it skipped with the reason."""
+
+    root: Path
+    files: list[ScannedFile] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
+    git: GitInfo | None = None
+    project_files: list[str] = field(default_factory=list)
+
+    def skipped_by_reason(self) -> dict[str, int]:
+        """Counts of skipped files per reason."""
+        return dict(sorted(Counter(self.skipped.values()).items()))
+
+
+def _git_files(root: Path) -> tuple[list[str], GitInfo | None] | None:
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        out = git.Git(str(root)).ls_files("-z", "--cached", "--others", "--exclude-standard")
+    except git.GitCommandError:
+        return None
+    paths = [p for p in out.split("\0") if p]
+    try:
+        head = repo.head.commit.hexsha
+    except ValueError:
+        head = ""
+    try:
+        branch = repo.active_branch.name
+    except TypeError:
+        branch = ""
+    url = ""
+    if repo.remotes:
+        try:
+            url = next(iter(repo.remotes[0].urls), "")
+        except git.GitCommandError:
+            url = ""
+    repo.close()
+    return paths, GitInfo(head_commit=head, branch=branch, url=url)
+
+
+def _walk_files(root: Path) -> list[str]:
+    paths: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        for base, spec in specs:
+            if base and not rel.startswith(base + "/"):
+                continue
+            sub = rel[len(base) + 1:] if base else rel
+            if spec.match_file(sub + ("/" if is_dir else "")):
+                return True
+        return False
+
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        gi = Path(dirpath) / ".gitignore"
+        if gi.is_file():
+            try:
+                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+            except OSError:
+                pass
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in SKIP_DIRS or ignored(rel, True):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if not ignored(rel, False):
+                paths.append(rel)
+    return paths
+
+
+def scan(root: Path, languages: list[str] | None = None, max_size: int = 1_000_000) -> ScanResult:
+    """List the source files under ``root``.
+
+    Raises:
+        PathError: ``root`` does not exist or is not a directory.
+    """
+    if not root.exists():
+        raise PathError(f"path '{root}' does not exist", suggestion="give the directory of a repository")
+    if not root.is_dir():
+        raise PathError(f"'{root}' is a file, not a directory", suggestion="give the directory of a repository")
+    root = root.resolve()
+    result = ScanResult(root=root)
+    found = _git_files(root)
+    if found is not None:
+        paths, result.git = found
+    else:
+        paths = _walk_files(root)
+    wanted = set(languages) if languages else None
+    markers = {n for spec in registry.LANGUAGES for n in spec.project_files}
+    for rel in sorted(set(paths)):
+        parts = rel.split("/")
+        if any(p in SKIP_DIRS for p in parts[:-1]):
+            continue
+        if parts[-1] in markers:
+            result.project_files.append(rel)
+        spec = registry.by_extension(os.path.splitext(rel)[1])
+        if spec is None or (wanted is not None and spec.name not in wanted):
+            continue
+        full = root / rel
+        try:
+            st = full.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                target = full.resolve()
+                if not target.is_relative_to(root):
+                    result.skipped[rel] = "symlink out of the repo"
+                    continue
+                st = full.stat()
+        except OSError:
+            result.skipped[rel] = "unreadable"
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            result.skipped[rel] = "not a regular file"
+            continue
+        if st.st_size > max_size:
+            result.skipped[rel] = "too large"
+            continue
+        result.files.append(ScannedFile(path=rel, lang=spec.name, size=st.st_size))
+    return result

@@ -1,0 +1,55 @@
+"""Stores: one interface (``base.py``), two backends, picked by the store URL's scheme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from graphsvc.errors import SettingsError
+from graphsvc.settings import Settings
+from graphsvc.store.base import RepoChange, Store, StoredFile
+
+__all__ = ["RepoChange", "Store", "StoredFile", "open_store"]
+
+
+def _ladybug(url: str, settings: Settings, read_only: bool) -> Store:
+    from graphsvc.store.ladybug import LadybugStore
+
+    parts = urlsplit(url)
+    path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
+    if not path:
+        raise SettingsError(f"store URL '{url}' names no file", suggestion="use ladybug:///path/to/graph.lbug")
+    return LadybugStore(Path(path).expanduser(), read_only=read_only)
+
+
+def _neo4j(url: str, settings: Settings, read_only: bool) -> Store:
+    from graphsvc.store.neo4j import Neo4jStore
+
+    return Neo4jStore(url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
+
+
+_BACKENDS: dict[str, Callable[[str, Settings, bool], Store]] = {
+    "ladybug": _ladybug,
+    "neo4j": _neo4j,
+    "neo4j+s": _neo4j,
+    "neo4j+ssc": _neo4j,
+    "bolt": _neo4j,
+    "bolt+s": _neo4j,
+    "bolt+ssc": _neo4j,
+}
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """Open the store the settings name.
+
+    Raises:
+        SettingsError: the URL's scheme is not a known backend.
+        StoreUnavailable: the store cannot be opened or reached.
+    """
+    url = settings.store
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    if scheme not in _BACKENDS:
+        raise SettingsError(f"unknown store URL '{url}'",
+                            suggestion="use ladybug:///path/to/graph.lbug, bolt://host:7687 or neo4j://host:7687")
+    return _BACKENDS[scheme](url, settings, read_only)

@@ -1,0 +1,162 @@
+"""The store interface: the only way graphsvc reaches storage.
+
+Usage::
+
+    with open_store(settings) as store:
+        store.apply(change)                       # one repo's file facts, one transaction
+        rows = store.read("status_repos")         # a named query from queries/
+        nodes, edges = store.export()             # the canonical dump's raw rows
+
+``apply`` replaces the facts of the files in a ``RepoChange`` atomically: edges out
+of a rewritten file's nodes are replaced, symbols that vanished are removed with the
+edges into them, symbols that stayed keep their incoming edges.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from graphsvc.ingest.resolve import FileGraph, Summary
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, Edge, Node, file_id, symbol_id
+
+__all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
+
+# Bump when the stored shape changes; a store of another version is refused.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What the store remembers of a file between runs."""
+
+    path: str
+    hash: str
+    summary: Summary
+
+
+@dataclass
+class RepoChange:
+    """One repo's changes for one transaction.
+
+    ``writes`` are files whose facts are (re)written, each with ``hash``/``size`` in
+    ``meta``; ``old`` holds the stored summary of every written or removed file that
+    the store already had; ``removed`` lists files to delete; ``full`` says the repo is
+    written from scratch (its previous facts, if any, are dropped first).
+    """
+
+    project: Node
+    repo: Node
+    writes: list[FileGraph] = field(default_factory=list)
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+    old: dict[str, Summary] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    full: bool = False
+
+
+@dataclass
+class Rows:
+    """A change flattened into the rows every backend writes."""
+
+    delete_out: dict[str, list[str]] = field(default_factory=dict)  # label -> ids whose outgoing edges go
+    delete_nodes: dict[str, list[str]] = field(default_factory=dict)  # label -> ids to detach-delete
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> full property rows
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def _symbol_ids(repo: str, path: str, summary: Summary) -> list[str]:
+    return [symbol_id(repo, path, q) for q in summary.get("defs", {})]
+
+
+def node_row(node: Node) -> dict[str, Any]:
+    """A full property row for a node: every schema property, None where unset."""
+    row = {prop: node.props.get(prop) for prop in NODE_SCHEMA[node.label]}
+    row["id"] = node.id
+    return row
+
+
+def edge_row(edge: Edge) -> dict[str, Any]:
+    """A full property row for an edge: ``src``, ``dst`` and every edge property."""
+    row: dict[str, Any] = {"src": edge.src, "dst": edge.dst}
+    for prop in EDGE_PROPS:
+        row[prop] = edge.props.get(prop)
+    return row
+
+
+def flatten(change: RepoChange) -> Rows:
+    """Turn a change into delete lists, node rows and edge rows grouped by (type, from, to)."""
+    rid = change.repo.id
+    rows = Rows()
+    for path in change.removed:
+        old = change.old.get(path, {})
+        rows.delete_nodes.setdefault("File", []).append(file_id(rid, path))
+        rows.delete_nodes.setdefault("Symbol", []).extend(_symbol_ids(rid, path, old))
+    for fg in change.writes:
+        new_ids = {n.id for n in fg.nodes if n.label == "Symbol"}
+        if fg.path in change.old:
+            old_ids = _symbol_ids(rid, fg.path, change.old[fg.path])
+            rows.delete_out.setdefault("File", []).append(file_id(rid, fg.path))
+            rows.delete_out.setdefault("Symbol", []).extend(i for i in old_ids if i in new_ids)
+            rows.delete_nodes.setdefault("Symbol", []).extend(i for i in old_ids if i not in new_ids)
+        else:
+            rows.edges.setdefault(("CONTAINS", "Repo", "File"), []).append(
+                {"src": rid, "dst": file_id(rid, fg.path)})
+        meta = change.meta.get(fg.path, {})
+        for node in fg.nodes:
+            row = node_row(node)
+            if node.label == "File":
+                row.update(hash=meta.get("hash"), size=meta.get("size"), lastIndexedAt=meta.get("at"),
+                           summary=json.dumps(fg.summary, sort_keys=True, separators=(",", ":")))
+            rows.nodes.setdefault(node.label, []).append(row)
+        for ext in fg.externals.values():
+            rows.nodes.setdefault("External", []).append(node_row(ext))
+        for edge in fg.edges:
+            rows.edges.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
+    if "External" in rows.nodes:
+        unique = {r["id"]: r for r in rows.nodes["External"]}
+        rows.nodes["External"] = [unique[k] for k in sorted(unique)]
+    return rows
+
+
+class Store(ABC):
+    """A graph store. One public call is one transaction."""
+
+    url: str
+
+    @abstractmethod
+    def apply(self, change: RepoChange) -> None:
+        """Write one repo's change atomically (see the module docstring)."""
+
+    @abstractmethod
+    def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
+        """The files the store holds for a repo, with their hash and summary."""
+
+    @abstractmethod
+    def repo(self, repo_id: str) -> dict[str, Any] | None:
+        """The stored properties of a repo, or None."""
+
+    @abstractmethod
+    def delete_repo(self, repo_id: str) -> None:
+        """Drop every fact of a repo (its files, symbols and their edges)."""
+
+    @abstractmethod
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run the named read query of ``queries/`` and return its rows as dicts."""
+
+    @abstractmethod
+    def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+        """All nodes ``(label, props)`` and edges ``(type, from, to, props)``, unsorted."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,57 @@
+"""Write statements, generated once from the schema in ``graphsvc/model.py``.
+
+Labels, types and property names come from the model's constants, never from
+input; every value travels as a parameter. Both backends accept these statements:
+each ``MATCH`` is anchored on a primary key, one pattern per clause (a comma
+pattern is a cross product in LadybugDB).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES
+
+__all__ = ["create_edges", "delete_nodes", "delete_out", "gc_externals", "merge_nodes"]
+
+
+_LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
+
+
+def _value(prop: str, kind: str, typed: bool) -> str:
+    # LadybugDB infers a parameter's type from its values; a column that is all
+    # null would bind as STRING, so its dialect casts each value to the column type.
+    return f"CAST(r.`{prop}` AS {_LADYBUG_TYPES[kind]})" if typed else f"r.`{prop}`"
+
+
+@cache
+def merge_nodes(label: str, typed: bool = False) -> str:
+    """Upsert node rows ``$rows`` of ``label`` by id, setting every schema property."""
+    sets = ", ".join(f"n.`{p}` = {_value(p, k, typed)}" for p, k in NODE_SCHEMA[label].items() if p != "id")
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET {sets}"
+
+
+@cache
+def create_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
+    """Create edges ``$rows`` (``src``, ``dst`` and the edge properties) between existing nodes."""
+    props = "" if etype in STRUCTURAL_EDGES else (
+        " {" + ", ".join(f"`{p}`: {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()) + "}")
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+            f"CREATE (a)-[:{etype}{props}]->(b)")
+
+
+@cache
+def delete_out(label: str) -> str:
+    """Delete every outgoing edge of the nodes ``$ids``."""
+    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[r]->() DELETE r"
+
+
+@cache
+def delete_nodes(label: str) -> str:
+    """Delete the nodes ``$ids`` with every edge into or out of them."""
+    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}}) DETACH DELETE a"
+
+
+def gc_externals() -> str:
+    """Delete the External nodes nothing points at any more."""
+    return "MATCH (e:External) WHERE NOT EXISTS { MATCH (e)<-[]-() } DELETE e"

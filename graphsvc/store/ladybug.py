@@ -1,0 +1,224 @@
+"""The embedded store: LadybugDB, one file on disk, Cypher in-process.
+
+A repo written from scratch is loaded with ``COPY … FROM`` Arrow tables (the bulk
+path); every other change goes through ``UNWIND $rows`` statements inside one
+explicit transaction. ``COPY`` cannot run inside an explicit transaction, so the
+bulk path marks the repo ``state = "writing"`` first and ``"ok"`` last: a run that
+finds a repo still ``writing`` (a crash mid-load) drops its facts and loads it
+again, so a rerun always converges.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+
+from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.store import cypher
+from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from queries import load
+
+__all__ = ["LadybugStore"]
+
+_ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
+_DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
+
+
+class LadybugStore(Store):
+    """A LadybugDB database file."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.url = f"ladybug://{path}"
+        self.path = path
+        if read_only and not path.exists():
+            raise StoreUnavailable(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = ladybug.Database(str(path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreUnavailable(f"the graph store {path} is in use by another process ({msg})",
+                                       suggestion="wait for it to finish, or stop it") from exc
+            raise StoreUnavailable(f"cannot open the graph store {path}: {msg}",
+                                   suggestion="check the path, or remove the file if it is not a graph") from exc
+        if not read_only:
+            self._ensure_schema()
+        self._check_version()
+
+    # -- schema ------------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        self._run("CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, value STRING)")
+        for label, props in NODE_SCHEMA.items():
+            cols = ", ".join(f"`{p}` {_DDL_TYPES[t]}" + (" PRIMARY KEY" if p == "id" else "") for p, t in props.items())
+            self._run(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols})")
+        for etype, pairs in EDGE_SCHEMA.items():
+            ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
+            props = "" if etype in STRUCTURAL_EDGES else ", " + ", ".join(
+                f"`{p}` {_DDL_TYPES[t]}" for p, t in EDGE_PROPS.items())
+            self._run(f"CREATE REL TABLE IF NOT EXISTS {etype}({ends}{props})")
+        rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
+        if not rows:
+            self._run("CREATE (m:Meta {key: 'schemaVersion', value: $v})", {"v": str(SCHEMA_VERSION)})
+
+    def _check_version(self) -> None:
+        try:
+            rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
+        except StoreError:
+            rows = []
+        if rows and rows[0]["v"] != str(SCHEMA_VERSION):
+            raise SchemaVersionError(
+                f"the store {self.path} holds schema version {rows[0]['v']}, this graphsvc writes {SCHEMA_VERSION}",
+                suggestion=f"remove {self.path} and run `graph ingest` again")
+
+    # -- low level -----------------------------------------------------------------------
+
+    def _run(self, statement: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self._conn.execute(statement, params or {})
+        except RuntimeError as exc:
+            raise StoreError(f"LadybugDB refused a statement: {exc}", where=str(self.path)) from exc
+
+    def _rows(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        result = self._run(statement, params)
+        cols = result.get_column_names()
+        return [dict(zip(cols, row, strict=True)) for row in result.get_all()]
+
+    def _batched(self, statement: str, key: str, rows: list[Any], size: int = 20000) -> None:
+        for i in range(0, len(rows), size):
+            self._run(statement, {key: rows[i:i + size]})
+
+    # -- Store -----------------------------------------------------------------------------
+
+    def repo(self, repo_id: str) -> dict[str, Any] | None:
+        rows = self._rows("MATCH (r:Repo {id: $id}) RETURN r", {"id": repo_id})
+        if not rows:
+            return None
+        return {k: v for k, v in rows[0]["r"].items() if not k.startswith("_")}
+
+    def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
+        rows = self._rows(load("stored_files"), {"repo": repo_id})
+        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}")) for r in rows}
+
+    def delete_repo(self, repo_id: str) -> None:
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._delete_repo_facts(repo_id)
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+
+    def _delete_repo_facts(self, repo_id: str) -> None:
+        self._run("MATCH (s:Symbol) WHERE s.id STARTS WITH $p DETACH DELETE s", {"p": f"sym:{repo_id}:"})
+        self._run("MATCH (f:File) WHERE f.id STARTS WITH $p DETACH DELETE f", {"p": f"file:{repo_id}:"})
+        self._run(cypher.gc_externals())
+
+    def apply(self, change: RepoChange) -> None:
+        existing = self.repo(change.repo.id)
+        bulk = change.full or (existing is not None and existing.get("state") == "writing")
+        if bulk:
+            self._apply_bulk(change, existing is not None)
+            return
+        rows = flatten(change)
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._write_repo_nodes(change, state="ok")
+            for label, ids in rows.delete_out.items():
+                self._batched(cypher.delete_out(label), "ids", ids)
+            for label, ids in rows.delete_nodes.items():
+                self._batched(cypher.delete_nodes(label), "ids", ids)
+            for label in ("File", "Symbol", "External"):
+                if rows.nodes.get(label):
+                    self._batched(cypher.merge_nodes(label, typed=True), "rows", rows.nodes[label])
+            for (etype, src, dst), edge_rows in rows.edges.items():
+                self._batched(cypher.create_edges(etype, src, dst, typed=True), "rows", edge_rows)
+            self._run(cypher.gc_externals())
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+
+    def _write_repo_nodes(self, change: RepoChange, state: str) -> None:
+        self._batched(cypher.merge_nodes("Project", typed=True), "rows", [node_row(change.project)])
+        repo = node_row(change.repo)
+        repo["state"] = state
+        self._batched(cypher.merge_nodes("Repo", typed=True), "rows", [repo])
+        self._run("MATCH (p:Project {id: $p}) MATCH (r:Repo {id: $r}) MERGE (p)-[:HAS_REPO]->(r)",
+                  {"p": change.project.id, "r": change.repo.id})
+
+    def _apply_bulk(self, change: RepoChange, existed: bool) -> None:
+        # Mark first: a crash between here and the final mark leaves "writing" behind.
+        final_state = change.repo.props.get("state") or "ok"
+        self._run("BEGIN TRANSACTION")
+        self._write_repo_nodes(change, state="writing")
+        self._run("COMMIT")
+        if existed:
+            self.delete_repo(change.repo.id)
+        for fg in change.writes:
+            change.old.pop(fg.path, None)
+        rows = flatten(change)
+        known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
+        rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r["id"] not in known]
+        for label in ("File", "Symbol", "External"):
+            if rows.nodes.get(label):
+                self._copy_nodes(label, rows.nodes[label])
+        for (etype, src, dst), edge_rows in rows.edges.items():
+            self._copy_edges(etype, src, dst, edge_rows)
+        self._run("BEGIN TRANSACTION")
+        self._write_repo_nodes(change, state=final_state)
+        self._run("COMMIT")
+
+    def _copy_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+        schema = NODE_SCHEMA[label]
+        arrow_rows = pa.table({p: pa.array([r.get(p) for r in rows], type=_ARROW[t]) for p, t in schema.items()})
+        self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
+
+    def _copy_edges(self, etype: str, src: str, dst: str, rows: list[dict[str, Any]]) -> None:
+        cols: dict[str, pa.Array] = {
+            "from": pa.array([r["src"] for r in rows], type=pa.string()),
+            "to": pa.array([r["dst"] for r in rows], type=pa.string()),
+        }
+        if etype not in STRUCTURAL_EDGES:
+            for p, t in EDGE_PROPS.items():
+                cols[p] = pa.array([r.get(p) for r in rows], type=_ARROW[t])
+        arrow_rows = pa.table(cols)
+        self._copy(f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')", arrow_rows)
+
+    def _copy(self, statement: str, arrow_rows: pa.Table) -> None:
+        # LadybugDB binds the Arrow table named in the statement from this frame.
+        try:
+            self._conn.execute(statement)
+        except RuntimeError as exc:
+            raise StoreError(f"LadybugDB bulk load failed: {exc}", where=str(self.path)) from exc
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._rows(load(name, "ladybug"), params)
+
+    def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+        nodes = []
+        for label in NODE_SCHEMA:
+            for row in self._rows(f"MATCH (n:{label}) RETURN n"):
+                nodes.append((label, {k: v for k, v in row["n"].items() if not k.startswith("_")}))
+        edges = []
+        for etype in EDGE_SCHEMA:
+            for row in self._rows(f"MATCH (a)-[r:{etype}]->(b) RETURN a.id AS src, b.id AS dst, r"):
+                props = {k: v for k, v in row["r"].items() if not k.startswith("_")}
+                edges.append((etype, row["src"], row["dst"], props))
+        return nodes, edges
+
+    def close(self) -> None:
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        if conn is not None:
+            conn.close()
+        if db is not None:
+            db.close()
+        self._conn = self._db = None  # type: ignore[assignment]
+

@@ -1,0 +1,155 @@
+"""The server store: Neo4j 5 through the official driver.
+
+``bolt://`` talks to one server, ``neo4j://`` routes on a cluster or Aura. Writes are
+batched ``UNWIND`` statements inside one explicit transaction per change; uniqueness
+constraints on every label's ``id`` are created on first use. Driver exceptions
+become ``graphsvc.errors`` here, with the cause kept.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA
+from graphsvc.store import cypher
+from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from queries import load
+
+__all__ = ["Neo4jStore"]
+
+_BATCH = 5000
+
+
+class Neo4jStore(Store):
+    """A Neo4j 5 database."""
+
+    def __init__(self, url: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.url = url
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password),
+                                                      connection_timeout=10, max_transaction_retry_time=5)
+            self._driver.verify_connectivity()
+        except neo4j_errors.AuthError as exc:
+            self._close_quietly()
+            raise StoreUnavailable(f"Neo4j at {url} refused the credentials of user '{user}'",
+                                   suggestion="check --neo4j-user/--neo4j-password or GRAPH_NEO4J_USER/"
+                                   "GRAPH_NEO4J_PASSWORD") from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.DriverError, OSError, ValueError) as exc:
+            self._close_quietly()
+            raise StoreUnavailable(f"cannot reach Neo4j at {url} ({exc.__class__.__name__})",
+                                   suggestion="start the server or fix --store") from exc
+        self._ensure_schema()
+
+    def _close_quietly(self) -> None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.close()
+        self._driver = None  # type: ignore[assignment]
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self.database)
+
+    def _rows(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self._driver.execute_query(statement, params or {}, database_=self.database)
+        except neo4j_errors.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a statement: {exc.message}", where=self.url) from exc
+        except neo4j_errors.DriverError as exc:
+            raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}") from exc
+        return [r.data() for r in records]
+
+    def _ensure_schema(self) -> None:
+        for label in (*NODE_SCHEMA, "Meta"):
+            key = "key" if label == "Meta" else "id"
+            self._rows(f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
+        rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
+        if not rows:
+            self._rows("MERGE (m:Meta {key: 'schemaVersion'}) SET m.value = $v", {"v": str(SCHEMA_VERSION)})
+        elif rows[0]["v"] != str(SCHEMA_VERSION):
+            raise SchemaVersionError(
+                f"Neo4j at {self.url} holds schema version {rows[0]['v']}, this graphsvc writes {SCHEMA_VERSION}",
+                suggestion="drop the graph (MATCH (n) DETACH DELETE n) and run `graph ingest` again")
+
+    # -- Store -------------------------------------------------------------------------
+
+    def repo(self, repo_id: str) -> dict[str, Any] | None:
+        rows = self._rows("MATCH (r:Repo {id: $id}) RETURN properties(r) AS r", {"id": repo_id})
+        return dict(rows[0]["r"]) if rows else None
+
+    def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
+        rows = self._rows(load("stored_files", "neo4j"), {"repo": repo_id})
+        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}")) for r in rows}
+
+    def delete_repo(self, repo_id: str) -> None:
+        self._write(lambda tx: self._delete_repo_facts(tx, repo_id))
+
+    @staticmethod
+    def _delete_repo_facts(tx: neo4j.ManagedTransaction, repo_id: str) -> None:
+        tx.run("MATCH (s:Symbol) WHERE s.id STARTS WITH $p DETACH DELETE s", p=f"sym:{repo_id}:").consume()
+        tx.run("MATCH (f:File) WHERE f.id STARTS WITH $p DETACH DELETE f", p=f"file:{repo_id}:").consume()
+        tx.run(cypher.gc_externals()).consume()
+
+    def _write(self, work: Any) -> None:
+        try:
+            with self._session() as session:
+                session.execute_write(work)
+        except neo4j_errors.Neo4jError as exc:
+            raise StoreError(f"Neo4j refused a write: {exc.message}", where=self.url) from exc
+        except neo4j_errors.DriverError as exc:
+            raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}",
+                                   suggestion="nothing was written; run again when it is back") from exc
+
+    def apply(self, change: RepoChange) -> None:
+        if change.full:
+            for fg in change.writes:
+                change.old.pop(fg.path, None)
+        rows = flatten(change)
+
+        def batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
+            for i in range(0, len(items), _BATCH):
+                tx.run(statement, {key: items[i:i + _BATCH]}).consume()
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            if change.full:
+                self._delete_repo_facts(tx, change.repo.id)
+            batched(tx, cypher.merge_nodes("Project"), "rows", [node_row(change.project)])
+            repo = node_row(change.repo)
+            repo["state"] = repo.get("state") or "ok"
+            batched(tx, cypher.merge_nodes("Repo"), "rows", [repo])
+            tx.run("MATCH (p:Project {id: $p}) MATCH (r:Repo {id: $r}) MERGE (p)-[:HAS_REPO]->(r)",
+                   p=change.project.id, r=change.repo.id).consume()
+            for label, ids in rows.delete_out.items():
+                batched(tx, cypher.delete_out(label), "ids", ids)
+            for label, ids in rows.delete_nodes.items():
+                batched(tx, cypher.delete_nodes(label), "ids", ids)
+            for label in ("File", "Symbol", "External"):
+                if rows.nodes.get(label):
+                    batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
+            for (etype, src, dst), edge_rows in rows.edges.items():
+                batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
+            tx.run(cypher.gc_externals()).consume()
+
+        self._write(work)
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._rows(load(name, "neo4j"), params)
+
+    def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+        nodes = []
+        for label in NODE_SCHEMA:
+            for row in self._rows(f"MATCH (n:{label}) RETURN properties(n) AS n"):
+                nodes.append((label, dict(row["n"])))
+        edges = []
+        for etype in EDGE_SCHEMA:
+            for row in self._rows(f"MATCH (a)-[r:{etype}]->(b) RETURN a.id AS src, b.id AS dst, properties(r) AS r"):
+                edges.append((etype, row["src"], row["dst"], dict(row["r"])))
+        return nodes, edges
+
+    def close(self) -> None:
+        self._close_quietly()

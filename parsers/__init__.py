@@ -1,0 +1,1 @@
+"""Language adapters: one tags query and one thin module per language, in one table."""

@@ -1,0 +1,420 @@
+"""Python adapter: turns the matches of ``python.scm`` into file facts.
+
+It does only what the query cannot: nesting (qualified names), the kind of a
+definition from where it stands (a function in a class is a method), signatures,
+docstrings, the ``exported`` rule (underscore convention and ``__all__``), receivers
+as dotted chains, and which names are local to a function. It never looks at
+another file: cross-file work is the resolver's (``graphsvc/ingest/resolve.py``).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import inspect
+import posixpath
+import re
+from collections.abc import Iterable
+
+from tree_sitter import Node as TSNode
+
+from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+
+__all__ = ["BUILTINS", "extract", "module_names", "resolve_relative"]
+
+BUILTINS: frozenset[str] = frozenset(dir(__import__("builtins")))
+
+_MAX_SIGNATURE = 400
+_MAX_DOC = 2000
+_CONST_RE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+_WS_RE = re.compile(r"\s+")
+
+
+def _text(node: TSNode) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def _is_test_file(path: str) -> bool:
+    base = posixpath.basename(path)
+    return base.startswith("test_") or base.endswith("_test.py")
+
+
+def _docstring(body: TSNode | None) -> str:
+    if body is None or body.named_child_count == 0:
+        return ""
+    first = body.named_children[0]
+    if first.type == "expression_statement" and first.named_child_count == 1:
+        first = first.named_children[0]
+    if first.type != "string":
+        return ""
+    string = first
+    raw = _text(string)
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = raw.strip("\"'rbuRBU")
+    if not isinstance(value, str):
+        return ""
+    return inspect.cleandoc(value)[:_MAX_DOC]
+
+
+def _signature(entity: TSNode) -> str:
+    if entity.type == "function_definition":
+        name = entity.child_by_field_name("name")
+        params = entity.child_by_field_name("parameters")
+        ret = entity.child_by_field_name("return_type")
+        prefix = "async def " if entity.children and entity.children[0].type == "async" else "def "
+        sig = prefix + (_text(name) if name else "") + (_text(params) if params else "()")
+        if ret is not None:
+            sig += " -> " + _text(ret)
+    else:
+        name = entity.child_by_field_name("name")
+        bases = entity.child_by_field_name("superclasses")
+        sig = "class " + (_text(name) if name else "") + (_text(bases) if bases else "")
+    return _WS_RE.sub(" ", sig)[:_MAX_SIGNATURE]
+
+
+def _chain(node: TSNode) -> tuple[str, ...] | None:
+    """Return the dotted chain an expression names, or None when it names none."""
+    if node.type == "identifier":
+        return (_text(node),)
+    if node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute")
+        if obj is None or attr is None:
+            return None
+        head = _chain(obj)
+        return None if head is None else head + (_text(attr),)
+    if node.type == "call":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier" and _text(fn) == "super":
+            return ("super()",)
+    return None
+
+
+def _split(node: TSNode) -> tuple[tuple[str, ...] | None, str]:
+    """Split ``a.b.c`` into receiver ``("a", "b")`` and name ``c``."""
+    chain = _chain(node)
+    if chain is None:
+        return None, _text(node)
+    return chain[:-1], chain[-1]
+
+
+def _count_errors(root: TSNode) -> int:
+    if not root.has_error:
+        return 0
+    count = 0
+    cursor = root.walk()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        if node.has_error:
+            stack.extend(node.children)
+    del cursor
+    return count
+
+
+def _all_names(value: TSNode) -> tuple[str, ...] | None:
+    names = []
+    for child in value.named_children:
+        if child.type != "string":
+            return None
+        try:
+            names.append(str(ast.literal_eval(_text(child))))
+        except (ValueError, SyntaxError):
+            return None
+    return tuple(names)
+
+
+class _Scopes:
+    """Definitions sorted by start byte, to find the innermost one around a position."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
+        self._starts = [s[0] for s in self._spans]
+
+    def innermost(self, byte: int) -> str:
+        i = bisect.bisect_right(self._starts, byte) - 1
+        while i >= 0:
+            start, end, qname = self._spans[i]
+            if start <= byte < end:
+                # Candidates are nested: the latest-starting one that contains `byte`
+                # is the innermost, unless a later sibling ended before `byte`.
+                return qname
+            i -= 1
+        return ""
+
+
+def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int, dict[str, list[TSNode]]]]) -> FileFacts:
+    """Build the file facts of one Python file from its tree and query matches."""
+    defs: list[tuple[TSNode, TSNode, str]] = []  # (entity, name node, role)
+    variables: dict[int, tuple[TSNode, TSNode, TSNode | None]] = {}
+    params: dict[int, tuple[TSNode, TSNode | None]] = {}
+    globals_: list[TSNode] = []
+    refs: list[tuple[str, TSNode, TSNode | None, TSNode]] = []  # (kind, name, receiver, anchor)
+    imports: list[dict[str, list[TSNode]]] = []
+    for _, caps in matches:
+        name = caps.get("name", [None])[0]
+        if "definition.class" in caps or "definition.function" in caps:
+            role = "class" if "definition.class" in caps else "function"
+            entity = caps["definition." + role][0]
+            assert name is not None
+            defs.append((entity, name, role))
+        elif "definition.variable" in caps:
+            assert name is not None
+            value = caps.get("value", [None])[0]
+            prev = variables.get(name.start_byte)
+            if prev is None or (prev[2] is None and value is not None):
+                variables[name.start_byte] = (caps["definition.variable"][0], name, value)
+        elif "definition.parameter" in caps:
+            assert name is not None
+            value = caps.get("value", [None])[0]
+            prev_p = params.get(name.start_byte)
+            if prev_p is None or (prev_p[1] is None and value is not None):
+                params[name.start_byte] = (name, value)
+        elif "definition.global" in caps:
+            assert name is not None
+            globals_.append(name)
+        elif "reference.call" in caps:
+            assert name is not None
+            receiver = caps.get("receiver", [None])[0]
+            refs.append(("call", name, receiver, name))
+        elif "reference.decorator" in caps or "reference.base" in caps or "reference.type" in caps:
+            kind = next(k for k in caps if k.startswith("reference."))[len("reference."):]
+            assert name is not None
+            refs.append((kind, name, None, name))
+        elif "reference.import" in caps:
+            imports.append(caps)
+
+    test_file = _is_test_file(path)
+    symbols: list[SymbolFact] = []
+    spans: list[tuple[int, int, str]] = []
+    kinds: dict[str, str] = {"": "Module"}
+    seen: dict[str, int] = {}
+
+    # Definitions, outermost first, so parents have their qnames when children come.
+    defs.sort(key=lambda d: d[0].start_byte)
+    def_stack: list[tuple[int, str]] = []  # (end byte, qname)
+    all_names: tuple[str, ...] | None = None
+    for node in root.named_children:
+        if node.type == "expression_statement" and node.named_child_count == 1:
+            assign = node.named_children[0]
+            left = assign.child_by_field_name("left") if assign.type == "assignment" else None
+            right = assign.child_by_field_name("right") if assign.type == "assignment" else None
+            if left is not None and right is not None and _text(left) == "__all__" and right.type in ("list", "tuple"):
+                all_names = _all_names(right)
+
+    def exported(name: str, parent: str) -> bool:
+        if parent == "":
+            return name in all_names if all_names is not None else not name.startswith("_")
+        if kinds.get(parent) not in ("Class", "Test") or not exported_by_qname.get(parent, False):
+            return False
+        return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+
+    exported_by_qname: dict[str, bool] = {"": True}
+    for entity, name_node, role in defs:
+        outer = entity.parent if entity.parent is not None and entity.parent.type == "decorated_definition" else entity
+        while def_stack and def_stack[-1][0] <= entity.start_byte:
+            def_stack.pop()
+        parent = def_stack[-1][1] if def_stack else ""
+        name = _text(name_node)
+        base_qname = f"{parent}.{name}" if parent else name
+        n = seen.get(base_qname, 0) + 1
+        seen[base_qname] = n
+        qname = base_qname if n == 1 else f"{base_qname}#{n}"
+        parent_kind = kinds.get(parent, "Module")
+        if role == "class":
+            kind = "Test" if test_file and name.startswith("Test") and parent_kind in ("Module", "Test") else "Class"
+        elif parent_kind in ("Class", "Test"):
+            kind = "Test" if parent_kind == "Test" and name.startswith("test") else "Method"
+        else:
+            kind = "Test" if test_file and name.startswith("test") and parent == "" else "Function"
+        kinds[qname] = kind
+        is_exported = exported(name, parent)
+        exported_by_qname[qname] = is_exported
+        symbols.append(SymbolFact(
+            qname=qname, name=name, kind=kind,
+            line=name_node.start_point[0] + 1, column=name_node.start_point[1],
+            start=(outer.start_point[0] + 1, outer.start_point[1]),
+            end=(outer.end_point[0] + 1, outer.end_point[1]),
+            signature=_signature(entity), doc=_docstring(entity.child_by_field_name("body")),
+            exported=is_exported, parent=parent,
+        ))
+        spans.append((outer.start_byte, outer.end_byte, qname))
+        def_stack.append((outer.end_byte, qname))
+
+    scopes = _Scopes(spans)
+    locals_: list[LocalFact] = []
+    defined_vars: set[str] = set()
+    for entity, name_node, value in sorted(variables.values(), key=lambda v: v[1].start_byte):
+        scope = scopes.innermost(name_node.start_byte)
+        name = _text(name_node)
+        type_ref = _chain(value) if value is not None else None
+        scope_kind = kinds.get(scope, "Module")
+        if scope_kind in ("Function", "Method", "Test") or entity.type != "assignment":
+            if scope_kind in ("Function", "Method", "Test") or scope == "":
+                locals_.append(LocalFact(scope=scope, name=name, type_ref=type_ref))
+            continue
+        if name == "__all__":
+            continue
+        qname = f"{scope}.{name}" if scope else name
+        if qname in defined_vars or qname in kinds:
+            continue
+        defined_vars.add(qname)
+        kind = "Const" if _CONST_RE.match(name) and scope == "" else "Var"
+        kinds[qname] = kind
+        stmt = entity.parent if entity.parent is not None and entity.parent.type == "expression_statement" else entity
+        symbols.append(SymbolFact(
+            qname=qname, name=name, kind=kind,
+            line=name_node.start_point[0] + 1, column=name_node.start_point[1],
+            start=(stmt.start_point[0] + 1, stmt.start_point[1]),
+            end=(stmt.end_point[0] + 1, stmt.end_point[1]),
+            signature=_WS_RE.sub(" ", _text(stmt))[:_MAX_SIGNATURE],
+            exported=exported(name, scope), parent=scope,
+        ))
+        exported_by_qname[qname] = False
+        spans.append((stmt.start_byte, stmt.end_byte, qname))
+    scopes = _Scopes(spans)
+
+    for name_node, value in params.values():
+        scope = scopes.innermost(name_node.start_byte)
+        locals_.append(LocalFact(scope=scope, name=_text(name_node),
+                                 type_ref=_chain(value) if value is not None else None))
+    for name_node in globals_:
+        # `global x` makes x a module binding again inside the function.
+        locals_.append(LocalFact(scope=scopes.innermost(name_node.start_byte), name=_text(name_node),
+                                 type_ref=("<global>",)))
+
+    ref_facts: list[RefFact] = []
+    for kind, name_node, receiver, anchor in refs:
+        if kind == "call":
+            rchain = () if receiver is None else _chain(receiver)
+            name = _text(name_node)
+        else:
+            rchain, name = _split(name_node)
+            if rchain is None:
+                continue
+            if name_node.type == "attribute":
+                attr = name_node.child_by_field_name("attribute")
+                anchor = attr if attr is not None else anchor
+        ref_facts.append(RefFact(
+            kind=kind, name=name, receiver=rchain,  # type: ignore[arg-type]
+            scope=scopes.innermost(anchor.start_byte),
+            line=anchor.start_point[0] + 1, column=anchor.start_point[1],
+        ))
+
+    import_facts: list[ImportFact] = []
+    for caps in imports:
+        module = _text(caps["module"][0])
+        name_n = caps.get("name", [None])[0]
+        alias_n = caps.get("alias", [None])[0]
+        anchor = name_n if name_n is not None else caps["module"][0]
+        stmt = caps["reference.import"][0]
+        import_facts.append(ImportFact(
+            module=module, name=_text(name_n) if name_n is not None else None,
+            alias=_text(alias_n) if alias_n is not None else None,
+            wildcard="wildcard" in caps, line=anchor.start_point[0] + 1, column=anchor.start_point[1],
+            scope=scopes.innermost(stmt.start_byte),
+        ))
+    import_facts.sort(key=lambda i: (i.line, i.column, i.name or "", i.alias or ""))
+    ref_facts.sort(key=lambda r: (r.line, r.column, r.kind))
+
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    mod_name = posixpath.basename(posixpath.dirname(path)) or stem if stem == "__init__" else stem
+    module = SymbolFact(
+        qname="", name=mod_name, kind="Module", line=1, column=0, start=(1, 0),
+        end=(root.end_point[0] + 1, root.end_point[1]), doc=_docstring(root),
+        exported=not mod_name.startswith("_") or stem == "__init__", parent=None,
+    )
+    loc = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
+    return FileFacts(
+        path=path, lang="python", loc=loc, parse_errors=_count_errors(root),
+        symbols=(module, *symbols), imports=tuple(import_facts), refs=tuple(ref_facts),
+        locals=tuple(locals_), all_names=all_names,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Module naming, used by the resolver.
+
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def module_names(paths: Iterable[str], project_files: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
+    """Map each Python file to the dotted names it can be imported as, primary first.
+
+    A file is importable relative to the nearest directory above its package chain
+    (the first ancestor without ``__init__.py``), relative to any source root (``src/``,
+    a directory holding ``pyproject.toml``/``setup.py``/``setup.cfg``), and relative to
+    the repo root. The primary name is relative to the nearest of those roots that
+    keeps the package chain whole.
+    """
+    paths = [p for p in paths if p.endswith((".py", ".pyi"))]
+    packages = {posixpath.dirname(p) for p in paths if posixpath.basename(p) in ("__init__.py", "__init__.pyi")}
+    roots = {""}
+    for marker in project_files:
+        roots.add(posixpath.dirname(marker))
+    for p in paths:
+        parts = p.split("/")
+        for i, part in enumerate(parts[:-1]):
+            if part == "src":
+                roots.add("/".join(parts[: i + 1]))
+    result: dict[str, tuple[str, ...]] = {}
+    for p in paths:
+        stem, _ = posixpath.splitext(p)
+        parts = stem.split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+            pkg_dir = posixpath.dirname(posixpath.dirname(p))
+        else:
+            pkg_dir = posixpath.dirname(p)
+        # Walk up while the directory is a package.
+        top = posixpath.dirname(p)
+        while top and top in packages:
+            top = posixpath.dirname(top)
+        del pkg_dir
+        names: list[str] = []
+
+        def rel(root: str) -> str | None:
+            prefix = root.split("/") if root else []
+            if parts[: len(prefix)] != prefix or len(parts) == len(prefix):
+                return None
+            return ".".join(parts[len(prefix):])
+
+        candidates = sorted((r for r in roots if r == "" or p.startswith(r + "/")), key=len, reverse=True)
+        primary = None
+        for r in candidates:
+            if len(r) <= len(top):
+                primary = rel(r)
+                break
+        for r in [top, *candidates]:
+            name = rel(r)
+            if name and name not in names:
+                names.append(name)
+        if primary and primary in names:
+            names.remove(primary)
+            names.insert(0, primary)
+        if names and all(n.replace(".", "").replace("_", "a").isalnum() for n in names[:1]):
+            result[p] = tuple(names)
+        elif names:
+            result[p] = tuple(names)
+    return result
+
+
+def resolve_relative(importer_module: str, is_package: bool, module: str) -> str | None:
+    """Turn ``..a.b`` written in ``importer_module`` into an absolute dotted name."""
+    dots = len(module) - len(module.lstrip("."))
+    rest = module[dots:]
+    if dots == 0:
+        return module
+    base = importer_module.split(".") if importer_module else []
+    if not is_package:
+        base = base[:-1]
+    up = dots - 1
+    if up > len(base):
+        return None
+    base = base[: len(base) - up] if up else base
+    parts = [*base, *([rest] if rest else [])]
+    return ".".join(parts) if parts else None

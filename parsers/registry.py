@@ -1,0 +1,111 @@
+"""The table of languages: one row each, checked once at import.
+
+A row names the tree-sitter grammar (from ``tree-sitter-language-pack``), the file
+extensions, the tags query file (package data beside this module), the adapter that
+turns query matches into file facts, and the project files the resolver reads.
+Adding a language is one ``.scm`` file, one adapter module and one row here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import ModuleType
+
+from tree_sitter import Language as TSLanguage
+from tree_sitter import Node, Parser, Query
+
+from graphsvc.errors import RegistryError
+from graphsvc.model import FileFacts
+
+from . import python as _python
+
+__all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
+
+Extractor = Callable[[str, bytes, Node, Iterable[tuple[int, dict[str, list[Node]]]]], FileFacts]
+
+# The capture vocabulary: tree-sitter's tags roles plus the sub-captures we use.
+_ROLE_RE = re.compile(r"^(definition|reference)\.[a-z_]+$")
+_SUB_CAPTURES = frozenset({"name", "doc", "module", "alias", "receiver", "wildcard", "value"})
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """One registered language."""
+
+    name: str
+    grammar: str
+    extensions: tuple[str, ...]
+    query_file: str
+    adapter: ModuleType
+    project_files: tuple[str, ...] = ()
+
+    @property
+    def extract(self) -> Extractor:
+        """The adapter's ``extract`` function."""
+        return self.adapter.extract  # type: ignore[no-any-return]
+
+
+LANGUAGES: tuple[LanguageSpec, ...] = (
+    LanguageSpec(
+        name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
+        adapter=_python, project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+    ),
+)
+
+
+def _check_table(rows: tuple[LanguageSpec, ...]) -> dict[str, LanguageSpec]:
+    by_ext: dict[str, LanguageSpec] = {}
+    names: set[str] = set()
+    for row in rows:
+        if row.name in names:
+            raise RegistryError(f"language '{row.name}' is registered twice in parsers/registry.py")
+        names.add(row.name)
+        for ext in row.extensions:
+            if ext in by_ext:
+                raise RegistryError(
+                    f"extension '{ext}' is claimed by both '{by_ext[ext].name}' and '{row.name}'"
+                    " in parsers/registry.py — give it to one of them"
+                )
+            by_ext[ext] = row
+    return by_ext
+
+
+_BY_EXT = _check_table(LANGUAGES)
+_BY_NAME = {row.name: row for row in LANGUAGES}
+
+
+def by_extension(ext: str) -> LanguageSpec | None:
+    """Return the language that owns a file extension (with its dot), or None."""
+    return _BY_EXT.get(ext)
+
+
+def by_name(name: str) -> LanguageSpec | None:
+    """Return a language by its registered name, or None."""
+    return _BY_NAME.get(name)
+
+
+def query_source(spec: LanguageSpec) -> str:
+    """Read a language's query file from the package data."""
+    return resources.files(__package__).joinpath(spec.query_file).read_text(encoding="utf-8")
+
+
+@cache
+def compiled(name: str) -> tuple[Parser, Query]:
+    """Return a parser and the compiled, checked tags query of a language (cached per process)."""
+    from tree_sitter_language_pack import get_language
+
+    spec = _BY_NAME[name]
+    language: TSLanguage = get_language(spec.grammar)  # type: ignore[arg-type]
+    query = Query(language, query_source(spec))
+    for i in range(query.capture_count):
+        capture = query.capture_name(i)
+        if not (_ROLE_RE.match(capture) or capture in _SUB_CAPTURES):
+            raise RegistryError(
+                f"parsers/{spec.query_file}: capture '@{capture}' is outside the vocabulary — use"
+                f" @definition.<kind>, @reference.<kind> or one of {', '.join(sorted(_SUB_CAPTURES))}"
+            )
+    return Parser(language), query

@@ -1,0 +1,3 @@
+// Edge counts of the whole store, by type and resolution.
+// Parameters: none. Columns: type, resolution, count.
+MATCH ()-[e]->() RETURN type(e) AS type, e.resolution AS resolution, count(e) AS count ORDER BY type, resolution
