@@ -89,6 +89,10 @@ def _chain(node: TSNode) -> tuple[str, ...] | None:
         fn = node.child_by_field_name("function")
         if fn is not None and fn.type == "identifier" and _text(fn) == "super":
             return ("super()",)
+        head = _chain(fn) if fn is not None and fn.type in ("identifier", "attribute") else None
+        if head is not None and not head[-1].endswith("()"):
+            # `Foo().bar()`: the receiver is what calling `Foo` returns.
+            return head[:-1] + (head[-1] + "()",)
     return None
 
 

@@ -51,6 +51,10 @@ Summary = dict[str, Any]
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
 _CLASS_KINDS = frozenset({"Class", "Test"})
 _MAX_CHAIN = 24
+# External bases that contribute no methods a subclass would call on itself.
+_INERT_BASES = frozenset({
+    "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "typing.TypedDict",
+})
 
 
 def summary_signature(summary: Summary) -> str:
@@ -164,7 +168,7 @@ class Resolver:
 
     def attr(self, target: Target, name: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
         """What ``name`` denotes as an attribute of ``target``."""
-        if target is None or len(seen) > _MAX_CHAIN:
+        if target is None or target in seen or len(seen) > _MAX_CHAIN:
             return _Outcome(None)
         kind = target[0]
         if kind == "ext":
@@ -197,9 +201,9 @@ class Resolver:
             bound = alias or (imported if imported is not None else module.lstrip(".").split(".")[0])
             if bound == name:
                 return self.import_target(path, summ, module, imported, alias, seen)
-        sub = self._file_at(posixpath.dirname(path), name) if summ.get("pkg") else None
+        sub = self._submodule(path, name)
         if sub is not None:
-            return _Outcome(("file", sub))
+            return sub
         for module, imported, alias, wildcard in summ["imports"]:
             if wildcard:
                 src = self.import_module(path, module)
@@ -210,6 +214,19 @@ class Resolver:
                     if out.target is not None and out.target[0] != "ext":
                         return out
         return _Outcome(None)
+
+    def _submodule(self, path: str, name: str) -> _Outcome | None:
+        """The submodule ``name`` of the package whose ``__init__`` is ``path``."""
+        if not self.summaries[path].get("pkg"):
+            return None
+        base = posixpath.dirname(path)
+        found = self._file_at(base, name)
+        if found is not None:
+            return _Outcome(("file", found))
+        prefix = posixpath.join(base, name) + "/"
+        if any(p.startswith(prefix) for p in self.summaries):
+            return _Outcome(("nsdir", prefix[:-1]))
+        return None
 
     def import_module(self, importer: str, module: str) -> _Outcome | None:
         if module.startswith("."):
@@ -228,8 +245,8 @@ class Resolver:
         if src is None or src.target is None:
             return _Outcome(None)
         out = self.attr(src.target, imported, seen)
-        if out.target is None and src.target[0] == "file" and posixpath.basename(src.target[1]).startswith("__init__."):
-            return _Outcome(None)
+        if out.target is None and src.target[0] == "file":
+            out = self._submodule(src.target[1], imported) or out
         return _Outcome(out.target, max(out.heuristic, src.heuristic))
 
     def member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool = False) -> _Outcome:
@@ -251,11 +268,20 @@ class Resolver:
                         return out
                     if out.target is not None and out.target[0] == "ext":
                         externals.append(out.target[1])
-            elif base.target[0] == "ext" and base.target[1] != "builtins.object":
+            elif base.target[0] == "ext" and base.target[1] not in _INERT_BASES:
                 externals.append(f"{base.target[1]}.{name}")
         if externals:
             return _Outcome(("ext", externals[0]), heuristic=len(externals) + 1)
         return _Outcome(None)
+
+    def called(self, out: _Outcome) -> _Outcome:
+        """What calling ``out`` gives: an instance of a class; for anything else, an unknown value."""
+        t = out.target
+        if t is not None and t[0] == "sym" and self.summary(t[1])["defs"].get(t[2]) in _CLASS_KINDS:
+            return _Outcome(("inst", t[1], t[2]), out.heuristic)
+        if t is not None and t[0] == "ext":
+            return _Outcome(("local",))
+        return _Outcome(("local",) if t is not None else None)
 
     def chain_in_module(self, path: str, summ: Summary, chain: list[str], seen: frozenset[Target]) -> _Outcome:
         """Resolve a dotted chain written at the top level of module ``path``."""
@@ -328,12 +354,17 @@ class Resolver:
             return out
 
         def chain(parts: list[str], scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
-            out = lookup(parts[0], scope, seen)
+            first = parts[0]
+            out = lookup(first.removesuffix("()"), scope, seen)
+            if first.endswith("()"):
+                out = self.called(out)
             heuristic = out.heuristic
             for part in parts[1:]:
                 if out.target is None or out.target[0] == "local":
                     return _Outcome(("local",) if out.target else None)
-                out = self.attr(out.target, part, seen)
+                out = self.attr(out.target, part.removesuffix("()"), seen)
+                if part.endswith("()"):
+                    out = self.called(out)
                 heuristic = max(heuristic, out.heuristic)
             return _Outcome(out.target, heuristic)
 
