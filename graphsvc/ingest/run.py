@@ -175,7 +175,7 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
     relink = sorted(
         p for p, s in stored.items()
         if p in summaries and p not in facts and p not in report.failed
-        and any(resolver.dep_answer(k) != v for k, v in (s.get("deps") or {}).items())
+        and any(resolver.dep_answer(k) != v for k, v in (s.summary.get("deps") or {}).items())
     )
     if relink:
         for result in parse_files(scanned.root, [(p, langs[p]) for p in relink], settings.workers):

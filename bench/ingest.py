@@ -1,0 +1,712 @@
+"""Ingest benchmark: index a pinned open-source Python tree and time it against bare tree-sitter.
+
+Usage::
+
+    python bench/ingest.py [--runs 3] [--stores ladybug,neo4j] [--corpus NAME==VERSION]
+                           [--workers 2] [--json OUT]
+
+Corpus:
+    The sdist of a PyPI release (default ``Django==5.0.14``), fetched with
+    ``pip download --no-deps --no-binary :all: NAME==VERSION -d bench/.cache/dl`` and
+    extracted once to ``bench/.cache/src/NAME-VERSION/``. Every invocation works on a
+    temporary copy in the system temp directory: the cache is never modified, and the
+    copy lies outside this git work tree, so ``scan`` walks the files instead of asking
+    ``git ls-files`` (which would list nothing under the ignored ``bench/.cache/``).
+
+Baseline (same invocation, single process):
+    The file list is exactly what an ingest indexes: ``graphsvc.ingest.scan.scan`` with
+    the settings' languages and size limit, minus the files the hash step would skip as
+    unreadable or binary. The sources are read into memory first, so only tree-sitter
+    work is timed:
+
+    * parse-only: ``Parser.parse`` on every file, with the parser from
+      ``parsers.registry.compiled``;
+    * parse+query: the same plus ``QueryCursor(query).matches(tree.root_node)`` with the
+      language's tags query, fully consumed.
+
+Per store:
+    * ``ladybug``: a fresh ``ladybug:///<tmp>/g.lbug`` for every run;
+    * ``neo4j``: one throw-away Neo4j 5 server from ``tests/neo4j_server/launcher.py``
+      for the whole benchmark, emptied (every node detached and deleted) before every run.
+
+    Each run measures:
+
+    * full ingest into the empty store, in a freshly spawned process, so that its peak
+      resident set size can be read from ``resource.getrusage``: ``RUSAGE_SELF`` for the
+      ingest process and ``RUSAGE_CHILDREN`` for the parser workers (the multiprocessing
+      forkserver that starts them is stopped first, so their usage is accounted to the
+      ingest process; Linux reports the largest single child, not a sum). Also reported:
+      files/s and the ratio to the parse-only and parse+query baselines;
+    * an ``incremental=True`` run with nothing changed;
+    * an ``incremental=True`` run after appending a small function to one mid-size module
+      (the median-size file outside ``__init__.py`` and test directories); the file is
+      restored afterwards.
+
+    Times are ``IngestReport.seconds``: wall time inside ``ingest()``, opening the store
+    included, interpreter start-up and imports excluded. For Neo4j the memory figures
+    cover the client side only; the server's own peak RSS is printed separately.
+
+Every measurement is repeated ``--runs`` times (stores interleaved within a run) and
+reported as median with min and max, because shared machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import traceback
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from tree_sitter import Parser, Query, QueryCursor
+
+from graphsvc.ingest.hash import hash_file
+from graphsvc.ingest.parse import parse_source
+from graphsvc.ingest.run import IngestReport, ingest
+from graphsvc.ingest.scan import ScannedFile, scan
+from graphsvc.settings import Settings
+from parsers import registry
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+CACHE_DIR = BENCH_DIR / ".cache"
+LAUNCHER_DIR = REPO_DIR / "tests" / "neo4j_server"
+
+DEFAULT_CORPUS = "Django==5.0.14"
+STORES = ("ladybug", "neo4j")
+STAGES = ("scan", "load", "hash", "parse", "resolve", "write")
+APPENDED_FUNCTION = b"\n\ndef bench_appended_function(value):\n    return [value, len(str(value))]\n"
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
+MIB = 1024 * 1024
+
+
+# -- corpus -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A pinned PyPI release, extracted into the cache."""
+
+    name: str
+    version: str
+    source: Path
+
+    @property
+    def label(self) -> str:
+        """``NAME-VERSION``, also the directory name of the tree."""
+        return f"{self.name}-{self.version}"
+
+
+def parse_corpus_spec(spec: str) -> tuple[str, str]:
+    """Split ``NAME==VERSION``; exit with a message when the spec is not pinned."""
+    name, sep, version = spec.partition("==")
+    if not sep or not name.strip() or not version.strip():
+        sys.exit(f"--corpus must be pinned as NAME==VERSION, got {spec!r}")
+    return name.strip(), version.strip()
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"[-_]+", "-", text).lower()
+
+
+def find_archive(directory: Path, name: str, version: str) -> Path | None:
+    """The downloaded sdist of ``name`` ``version`` in ``directory``, if there is one."""
+    if not directory.is_dir():
+        return None
+    prefix = _normalized(f"{name}-{version}")
+    for candidate in sorted(directory.iterdir()):
+        lower = candidate.name.lower()
+        for suffix in ARCHIVE_SUFFIXES:
+            if lower.endswith(suffix) and _normalized(candidate.name[: -len(suffix)]) == prefix:
+                return candidate
+    return None
+
+
+def download_sdist(name: str, version: str, dest: Path) -> Path:
+    """Fetch the sdist with pip (once) and return the archive's path."""
+    found = find_archive(dest, name, version)
+    if found is not None:
+        return found
+    dest.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+               f"{name}=={version}", "-d", str(dest)]
+    log(f"downloading {name}=={version}: {shlex.join(command)}")
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = find_archive(dest, name, version)
+    if result.returncode != 0 or found is None:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        sys.exit(f"pip could not download the sdist of {name}=={version}:\n{tail}")
+    return found
+
+
+def extract_archive(archive: Path, dest: Path) -> None:
+    """Unpack ``archive`` so that its single top-level directory becomes ``dest``."""
+    staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=dest.parent))
+    try:
+        if archive.name.lower().endswith(".zip"):
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(staging)
+        else:
+            with tarfile.open(archive) as tf:
+                tf.extractall(staging, filter="data")
+        entries = list(staging.iterdir())
+        top = entries[0] if len(entries) == 1 and entries[0].is_dir() else staging
+        top.rename(dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def fetch_corpus(spec: str) -> Corpus:
+    """Download and extract the corpus into the cache unless it is already there."""
+    name, version = parse_corpus_spec(spec)
+    source = CACHE_DIR / "src" / f"{name}-{version}"
+    if not source.is_dir():
+        archive = download_sdist(name, version, CACHE_DIR / "dl")
+        source.parent.mkdir(parents=True, exist_ok=True)
+        log(f"extracting {archive.name} to {source}")
+        extract_archive(archive, source)
+    return Corpus(name=name, version=version, source=source)
+
+
+@contextmanager
+def working_copy(corpus: Corpus) -> Iterator[Path]:
+    """A temporary copy of the corpus tree, outside any git work tree, removed afterwards."""
+    parent = Path(tempfile.mkdtemp(prefix="graphsvc-bench-"))
+    try:
+        root = parent / corpus.label
+        shutil.copytree(corpus.source, root, symlinks=True)
+        yield root
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+def indexed_files(root: Path, settings: Settings) -> list[ScannedFile]:
+    """The files an ingest of ``root`` parses: scanned, readable and not binary."""
+    scanned = scan(root, settings.languages or None, settings.max_file_size)
+    kept = []
+    for f in scanned.files:
+        result = hash_file(scanned.root / f.path)
+        if isinstance(result, tuple) and not result[1]:
+            kept.append(f)
+    return kept
+
+
+def pick_module(files: list[ScannedFile]) -> ScannedFile:
+    """A mid-size module: the median-size file that is neither ``__init__`` nor a test."""
+
+    def plain(f: ScannedFile) -> bool:
+        parts = f.path.split("/")
+        return not parts[-1].startswith("__init__.") and not any(p.startswith("test") for p in parts)
+
+    pool = sorted((f for f in files if plain(f)), key=lambda f: (f.size, f.path)) or \
+        sorted(files, key=lambda f: (f.size, f.path))
+    return pool[len(pool) // 2]
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """The values of one measurement over the runs."""
+
+    values: list[float] = field(default_factory=list)
+
+    def add(self, value: float) -> None:
+        """Record one run's value."""
+        self.values.append(value)
+
+    def summary(self) -> dict[str, Any]:
+        """Median, min, max and the raw values (rounded), for tables and JSON."""
+        if not self.values:
+            return {"median": None, "min": None, "max": None, "runs": []}
+        return {"median": round(statistics.median(self.values), 4), "min": round(min(self.values), 4),
+                "max": round(max(self.values), 4), "runs": [round(v, 4) for v in self.values]}
+
+    @property
+    def median(self) -> float:
+        """The median value."""
+        return statistics.median(self.values)
+
+
+# -- baseline -----------------------------------------------------------------------------
+
+
+def load_sources(root: Path, files: list[ScannedFile]) -> list[tuple[str, bytes]]:
+    """Read every file once: ``(language, bytes)``."""
+    return [(f.lang, (root / f.path).read_bytes()) for f in files]
+
+
+def time_parse_only(sources: list[tuple[str, bytes]]) -> float:
+    """Seconds to parse every source with tree-sitter."""
+    parsers: dict[str, Parser] = {lang: registry.compiled(lang)[0] for lang, _ in sources}
+    started = time.perf_counter()
+    for lang, source in sources:
+        parsers[lang].parse(source)
+    return time.perf_counter() - started
+
+
+def time_parse_query(sources: list[tuple[str, bytes]]) -> float:
+    """Seconds to parse every source and run the tags query over the tree to the end."""
+    compiled: dict[str, tuple[Parser, Query]] = {lang: registry.compiled(lang) for lang, _ in sources}
+    started = time.perf_counter()
+    for lang, source in sources:
+        parser, query = compiled[lang]
+        tree = parser.parse(source)
+        for _ in QueryCursor(query).matches(tree.root_node):
+            pass
+    return time.perf_counter() - started
+
+
+# -- stores -------------------------------------------------------------------------------
+
+
+@dataclass
+class StoreTarget:
+    """One store under test: how to build its settings and how to empty it before a run."""
+
+    name: str
+    settings_for_run: Callable[[int], dict[str, Any]]
+    cleanup: Callable[[], None] = lambda: None
+    note: str = ""
+
+
+def ladybug_target(workers: int) -> StoreTarget:
+    """A fresh LadybugDB file in a temporary directory for every run."""
+    run_dirs: list[Path] = []
+
+    def settings_for_run(run: int) -> dict[str, Any]:
+        for old in run_dirs:
+            shutil.rmtree(old, ignore_errors=True)
+        run_dirs.clear()
+        run_dirs.append(Path(tempfile.mkdtemp(prefix=f"graphsvc-bench-lbug-{run}-")))
+        return {"store": f"ladybug://{run_dirs[0] / 'g.lbug'}", "workers": workers}
+
+    def cleanup() -> None:
+        for old in run_dirs:
+            shutil.rmtree(old, ignore_errors=True)
+
+    return StoreTarget("ladybug", settings_for_run, cleanup)
+
+
+def neo4j_target(workers: int) -> StoreTarget:
+    """One test Neo4j server for the whole benchmark, emptied before every run."""
+    import neo4j
+
+    if str(LAUNCHER_DIR) not in sys.path:
+        sys.path.insert(0, str(LAUNCHER_DIR))
+    import launcher
+
+    log("starting the test Neo4j server (tests/neo4j_server/launcher.py)")
+    server = launcher.start()
+    driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth)
+    records, _, _ = driver.execute_query("CALL dbms.components() YIELD name, versions RETURN versions[0] AS v")
+    version = records[0]["v"] if records else "?"
+
+    def settings_for_run(run: int) -> dict[str, Any]:
+        # MATCH (n) DETACH DELETE n, in batches so a large graph fits the server's heap.
+        with driver.session() as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        return {"store": server.uri, "workers": workers,
+                "neo4j_user": server.user, "neo4j_password": server.password}
+
+    def cleanup() -> None:
+        target.note = f"Neo4j server {version}, peak RSS over the whole benchmark: " \
+                      f"{_peak_rss_of_pid(server.process.pid)}"
+        driver.close()
+        launcher.stop(server)
+
+    target = StoreTarget("neo4j", settings_for_run, cleanup, note=f"Neo4j server {version}")
+    return target
+
+
+def _peak_rss_of_pid(pid: int) -> str:
+    """``VmHWM`` of a live process, as text (Linux only)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return f"{int(line.split()[1]) / 1024:.0f} MiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+# -- ingest runs --------------------------------------------------------------------------
+
+
+@dataclass
+class FullRun:
+    """A full ingest in its own process: the report and the peak RSS figures."""
+
+    report: IngestReport
+    rss_main_mib: float
+    rss_worker_mib: float
+
+
+class IngestFailed(RuntimeError):
+    """The ingest raised; the message holds the traceback."""
+
+
+def _stop_forkserver() -> None:
+    """Stop this process's multiprocessing forkserver and reap it, so RUSAGE_CHILDREN covers the workers."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if callable(stop):
+        stop()
+
+
+def _full_ingest_child(conn: Connection, root: str, settings: dict[str, Any], project: str) -> None:
+    """Body of the spawned process: one full ingest, then the rusage peaks (KiB on Linux)."""
+    try:
+        report = ingest(Path(root), Settings(**settings), project=project)
+        _stop_forkserver()
+        conn.send({"report": asdict(report),
+                   "self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   "children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})
+    except BaseException:
+        conn.send({"error": traceback.format_exc()})
+    finally:
+        conn.close()
+
+
+def full_ingest(root: Path, settings: dict[str, Any], project: str) -> FullRun:
+    """Run one full ingest in a fresh spawned interpreter and collect its report and peak RSS."""
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_full_ingest_child, args=(sender, str(root), settings, project))
+    process.start()
+    sender.close()
+    try:
+        message = receiver.recv()
+    except EOFError:
+        message = {"error": "the ingest process died without a report"}
+    finally:
+        receiver.close()
+        process.join()
+    if "error" in message:
+        raise IngestFailed(f"{message['error']}\n(exit code {process.exitcode})")
+    return FullRun(report=IngestReport(**message["report"]),
+                   rss_main_mib=message["self_kib"] * 1024 / MIB,
+                   rss_worker_mib=message["children_kib"] * 1024 / MIB)
+
+
+def incremental_ingest(root: Path, settings: dict[str, Any], project: str) -> IngestReport:
+    """One ``incremental=True`` run in this process."""
+    try:
+        return ingest(root, Settings(**settings), project=project, incremental=True)
+    except Exception as exc:
+        raise IngestFailed(traceback.format_exc()) from exc
+
+
+def one_file_change(root: Path, module: ScannedFile, settings: dict[str, Any], project: str) -> IngestReport:
+    """Append a function to ``module``, run incrementally, then restore the file."""
+    path = root / module.path
+    original = path.read_bytes()
+    changed = original if original.endswith(b"\n") else original + b"\n"
+    try:
+        path.write_bytes(changed + APPENDED_FUNCTION)
+        return incremental_ingest(root, settings, project)
+    finally:
+        path.write_bytes(original)
+
+
+# -- diagnosis ----------------------------------------------------------------------------
+
+
+def files_that_fail_to_parse(root: Path, files: list[ScannedFile]) -> list[tuple[str, str]]:
+    """Files on which ``parse_source`` raises, single process, with the last traceback line."""
+    failing = []
+    for f in files:
+        try:
+            parse_source(f.lang, f.path, (root / f.path).read_bytes())
+        except Exception:
+            failing.append((f.path, traceback.format_exc().strip().splitlines()[-1]))
+    return failing
+
+
+# -- the benchmark ------------------------------------------------------------------------
+
+
+@dataclass
+class StoreResults:
+    """Every run's numbers for one store."""
+
+    full_s: Series = field(default_factory=Series)
+    files_per_s: Series = field(default_factory=Series)
+    x_parse_only: Series = field(default_factory=Series)
+    x_parse_query: Series = field(default_factory=Series)
+    noop_s: Series = field(default_factory=Series)
+    one_file_s: Series = field(default_factory=Series)
+    rss_main_mib: Series = field(default_factory=Series)
+    rss_worker_mib: Series = field(default_factory=Series)
+    stages: dict[str, Series] = field(default_factory=dict)
+    counts: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """Everything as plain data."""
+        out: dict[str, Any] = {k: v.summary() for k, v in vars(self).items() if isinstance(v, Series)}
+        out["stages"] = {k: v.summary() for k, v in self.stages.items()}
+        out["counts"] = self.counts
+        out["warnings"] = self.warnings
+        out["errors"] = self.errors
+        return out
+
+
+def run_store(target: StoreTarget, run: int, root: Path, project: str, files: list[ScannedFile],
+              module: ScannedFile, baseline: dict[str, Series], results: StoreResults) -> None:
+    """One run against one store: full, no-change incremental, one-file incremental."""
+    settings = target.settings_for_run(run)
+    full = full_ingest(root, settings, project)
+    seconds = full.report.seconds
+    results.full_s.add(seconds)
+    results.files_per_s.add(len(files) / seconds)
+    results.x_parse_only.add(seconds / baseline["parse_only"].median)
+    results.x_parse_query.add(seconds / baseline["parse_query"].median)
+    results.rss_main_mib.add(full.rss_main_mib)
+    results.rss_worker_mib.add(full.rss_worker_mib)
+    for stage in STAGES:
+        results.stages.setdefault(stage, Series()).add(full.report.timings.get(stage, 0.0))
+    results.counts.update(changed=full.report.changed, symbols=full.report.symbols, edges=full.report.edges,
+                          parse_errors=full.report.parse_errors, failed=len(full.report.failed))
+    if full.report.changed != len(files):
+        results.warnings.append(f"run {run}: full ingest parsed {full.report.changed} files, "
+                                f"baseline has {len(files)}; failed: {sorted(full.report.failed)[:5]}")
+    log(f"run {run} {target.name}: full {seconds:.2f} s, RSS {full.rss_main_mib:.0f}"
+        f" + worker {full.rss_worker_mib:.0f} MiB")
+
+    noop = incremental_ingest(root, settings, project)
+    results.noop_s.add(noop.seconds)
+    if not noop.nothing_changed:
+        results.warnings.append(f"run {run}: no-change incremental changed {noop.changed} files")
+    log(f"run {run} {target.name}: no-change incremental {noop.seconds:.2f} s")
+
+    try:
+        one = one_file_change(root, module, settings, project)
+    except IngestFailed as exc:
+        # Recorded, not fatal: the other measurements stay meaningful.
+        if "one_file" not in results.errors:
+            results.errors["one_file"] = str(exc)
+            log(f"run {run} {target.name}: one-file incremental raised:\n{exc}")
+        results.warnings.append(f"run {run}: one-file incremental raised "
+                                f"{str(exc).strip().splitlines()[-1]}")
+        return
+    results.one_file_s.add(one.seconds)
+    results.counts.update(one_file_changed=one.changed, one_file_relinked=one.relinked)
+    log(f"run {run} {target.name}: one-file incremental {one.seconds:.2f} s "
+        f"(changed {one.changed}, relinked {one.relinked})")
+
+
+def run_baseline(sources: list[tuple[str, bytes]], runs: int) -> dict[str, Series]:
+    """Both tree-sitter baselines, ``runs`` times each."""
+    baseline = {"parse_only": Series(), "parse_query": Series()}
+    for run in range(1, runs + 1):
+        baseline["parse_only"].add(time_parse_only(sources))
+        baseline["parse_query"].add(time_parse_query(sources))
+        log(f"run {run} baseline: parse-only {baseline['parse_only'].values[-1]:.2f} s, "
+            f"parse+query {baseline['parse_query'].values[-1]:.2f} s")
+    return baseline
+
+
+def make_target(name: str, workers: int) -> StoreTarget:
+    """The store under test called ``name``."""
+    return ladybug_target(workers) if name == "ladybug" else neo4j_target(workers)
+
+
+def package_version(name: str) -> str:
+    """The installed version of a distribution, or ``-``."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def describe_environment(args: argparse.Namespace, corpus: Corpus, files: list[ScannedFile],
+                         module: ScannedFile) -> dict[str, Any]:
+    """What was run, on what, with which versions."""
+    commit = subprocess.run(["git", "-C", str(REPO_DIR), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True, check=False).stdout.strip()
+    return {
+        "command": "python " + shlex.join(sys.argv),
+        "corpus": {"name": corpus.name, "version": corpus.version, "files": len(files),
+                   "bytes": sum(f.size for f in files), "changed_module": module.path,
+                   "changed_module_bytes": module.size},
+        "runs": args.runs,
+        "workers": args.workers,
+        "stores": args.stores,
+        "versions": {"python": platform.python_version(), "tree-sitter": package_version("tree-sitter"),
+                     "tree-sitter-language-pack": package_version("tree-sitter-language-pack"),
+                     "ladybug": package_version("ladybug"), "neo4j-driver": package_version("neo4j"),
+                     "graphsvc": f"{package_version('graphsvc')} ({commit or 'no git'})"},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+    }
+
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    """Run everything and return the results as plain data."""
+    corpus = fetch_corpus(args.corpus)
+    targets: list[StoreTarget] = []
+    with working_copy(corpus) as root:
+        files = indexed_files(root, Settings(workers=args.workers))
+        if not files:
+            sys.exit(f"no indexable files in {corpus.source}")
+        module = pick_module(files)
+        env = describe_environment(args, corpus, files, module)
+        log(f"corpus {corpus.label}: {len(files)} files, one-file change on {module.path}")
+
+        baseline = run_baseline(load_sources(root, files), args.runs)
+        results = {name: StoreResults() for name in args.stores}
+        try:
+            targets = [make_target(name, args.workers) for name in args.stores]
+            for run in range(1, args.runs + 1):
+                for target in targets:
+                    try:
+                        run_store(target, run, root, corpus.name, files, module, baseline, results[target.name])
+                    except IngestFailed as exc:
+                        report_failure(target.name, exc, root, files)
+                        sys.exit(1)
+        finally:
+            for target in targets:
+                target.cleanup()
+    env["notes"] = [t.note for t in targets if t.note]
+    return {"environment": env,
+            "baseline": {k: v.summary() for k, v in baseline.items()},
+            "stores": {k: v.summary() for k, v in results.items()}}
+
+
+def report_failure(store: str, exc: IngestFailed, root: Path, files: list[ScannedFile]) -> None:
+    """Print the ingest's traceback and the files the parse stage alone fails on."""
+    print(f"\nThe {store} ingest raised:\n{exc}", file=sys.stderr)
+    failing = files_that_fail_to_parse(root, files)
+    if failing:
+        print("Files on which parse_source raises (single process):", file=sys.stderr)
+        for path, last in failing:
+            print(f"  {path}: {last}", file=sys.stderr)
+    else:
+        print("parse_source succeeds on every file on its own; the error is after parsing.", file=sys.stderr)
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def print_results(data: dict[str, Any]) -> None:
+    """Print the environment and the result tables."""
+    # rich is imported here only, to keep it out of the spawned ingest processes' memory.
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 130)
+    env = data["environment"]
+    corpus = env["corpus"]
+    versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items())
+    console.print(f"[bold]command[/]  {env['command']}")
+    console.print(f"[bold]corpus[/]   {corpus['name']} {corpus['version']} (PyPI sdist): {corpus['files']} files, "
+                  f"{corpus['bytes'] / MIB:.1f} MiB; one-file change on {corpus['changed_module']} "
+                  f"({corpus['changed_module_bytes']:,} bytes)")
+    console.print(f"[bold]versions[/] {versions}")
+    console.print(f"[bold]machine[/]  {env['machine']['cpus']} CPUs, {env['machine']['platform']}; "
+                  f"workers={env['workers']}, runs={env['runs']} (median, min, max)")
+    for note in env.get("notes", []):
+        console.print(f"[bold]note[/]     {note}")
+
+    files = corpus["files"]
+    table = Table(title="Baseline: tree-sitter, 1 process, sources in memory")
+    for column in ("pass", "median s", "min s", "max s", "files/s"):
+        table.add_column(column, justify="left" if column == "pass" else "right")
+    for key, label in (("parse_only", "parse-only"), ("parse_query", "parse+query")):
+        s = data["baseline"][key]
+        table.add_row(label, _fmt(s["median"]), _fmt(s["min"]), _fmt(s["max"]), _fmt(files / s["median"], 0))
+    console.print(table)
+
+    rows = (("full_s", "full ingest, s", 2), ("files_per_s", "full ingest, files/s", 0),
+            ("x_parse_only", "full ingest ÷ parse-only", 2), ("x_parse_query", "full ingest ÷ parse+query", 2),
+            ("noop_s", "incremental, no change, s", 2), ("one_file_s", "incremental, one file changed, s", 2),
+            ("rss_main_mib", "full ingest peak RSS, ingest process, MiB", 0),
+            ("rss_worker_mib", "full ingest peak RSS, largest child (worker), MiB", 0))
+    table = Table(title=f"Ingest (workers={env['workers']})")
+    for column in ("store", "measurement", "median", "min", "max"):
+        table.add_column(column, justify="left" if column in ("store", "measurement") else "right")
+    for store, result in data["stores"].items():
+        for i, (key, label, digits) in enumerate(rows):
+            s = result[key]
+            table.add_row(store if i == 0 else "", label, _fmt(s["median"], digits), _fmt(s["min"], digits),
+                          _fmt(s["max"], digits), end_section=i == len(rows) - 1)
+    console.print(table)
+
+    table = Table(title="Full ingest by stage (median s) and graph size")
+    for column in ("store", *STAGES, "symbols", "edges", "relinked on one-file change"):
+        table.add_column(column, justify="left" if column == "store" else "right")
+    for store, result in data["stores"].items():
+        counts = result["counts"]
+        table.add_row(store, *(_fmt(result["stages"].get(st, {}).get("median"), 2) for st in STAGES),
+                      f"{counts.get('symbols', 0):,}", f"{counts.get('edges', 0):,}",
+                      str(counts.get("one_file_relinked", "-")))
+    console.print(table)
+    for store, result in data["stores"].items():
+        for warning in result["warnings"]:
+            console.print(f"[yellow]warning[/] {store}: {warning}")
+
+
+def log(message: str) -> None:
+    """A progress line on stderr."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(description="Benchmark graphsvc ingest on a pinned PyPI sdist.")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions of every measurement (default 3)")
+    parser.add_argument("--stores", default="ladybug,neo4j", help="comma-separated: ladybug, neo4j")
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"NAME==VERSION on PyPI (default {DEFAULT_CORPUS})")
+    parser.add_argument("--workers", type=int, default=2, help="parser worker processes (default 2)")
+    parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the results here")
+    args = parser.parse_args(argv)
+    args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    unknown = [s for s in args.stores if s not in STORES]
+    if unknown or not args.stores:
+        parser.error(f"--stores takes {', '.join(STORES)}; got {args.stores}")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, print the tables, optionally write JSON."""
+    args = parse_args(argv)
+    data = benchmark(args)
+    print_results(data)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
+        log(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

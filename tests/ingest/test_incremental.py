@@ -1,0 +1,82 @@
+"""The incremental invariant: edits, additions, deletions and renames, then incremental == fresh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from graphsvc.ingest.run import ingest
+from tests.conftest import FIXTURES
+from tests.helpers import copy_repo, diff, export_text
+
+
+def _fresh_export(repo: Path, make_settings: Any) -> str:
+    settings = make_settings(fresh=True)
+    ingest(repo, settings)
+    return export_text(settings)
+
+
+def _check(repo: Path, make_settings: Any) -> None:
+    incremental_settings = make_settings()
+    report = ingest(repo, incremental_settings, incremental=True)
+    assert report.mode == "incremental"
+    incremental = export_text(incremental_settings)
+    fresh = _fresh_export(repo, make_settings)
+    assert incremental == fresh, diff(fresh, incremental, "incremental vs fresh")
+
+
+def test_second_incremental_run_reports_nothing_changed(tmp_path: Path, make_settings: Any) -> None:
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    first = ingest(repo, settings)
+    second = ingest(repo, settings, incremental=True)
+    assert first.changed == 9 and not first.nothing_changed
+    assert second.nothing_changed and second.changed == 0 and second.unchanged == 9
+
+
+def test_edit_inside_a_body_reparses_one_file_and_matches_fresh(tmp_path: Path, make_settings: Any) -> None:
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    ingest(repo, settings)
+    log = repo / "shop" / "util" / "log.py"
+    log.write_text(log.read_text() + "\n\ndef warn(msg):\n    log('warning: ' + msg)\n")
+    report = ingest(repo, settings, incremental=True)
+    assert report.changed == 1
+    incremental = export_text(settings)
+    assert incremental == _fresh_export(repo, make_settings)
+
+
+def test_removed_symbol_relinks_its_callers(tmp_path: Path, make_settings: Any) -> None:
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    ingest(repo, settings)
+    models = repo / "shop" / "models.py"
+    models.write_text(models.read_text().replace("def discounted(self, pct)", "def reduced(self, pct)"))
+    report = ingest(repo, settings, incremental=True)
+    assert report.changed == 1 and report.relinked >= 1
+    text = export_text(settings)
+    assert "models.py#Product.discounted" not in text
+    assert text == _fresh_export(repo, make_settings)
+
+
+def test_add_delete_and_rename_converge_to_fresh(tmp_path: Path, make_settings: Any) -> None:
+    repo = copy_repo(FIXTURES / "toolkit", tmp_path / "toolkit")
+    settings = make_settings()
+    ingest(repo, settings)
+    # A module that used to be external appears; an import target moves; a file goes.
+    (repo / "scripts" / "requests.py").write_text("def get(url):\n    return url\n")
+    (repo / "src" / "toolkit" / "core" / "base.py").rename(repo / "src" / "toolkit" / "core" / "runner.py")
+    engine = repo / "src" / "toolkit" / "core" / "engine.py"
+    engine.write_text(engine.read_text().replace("toolkit.core.base", "toolkit.core.runner"))
+    (repo / "src" / "toolkit" / "plugins" / "csv_export.py").unlink()
+    _check(repo, make_settings)
+
+
+def test_adding_a_package_init_renames_modules_and_matches_fresh(tmp_path: Path, make_settings: Any) -> None:
+    repo = copy_repo(FIXTURES / "toolkit", tmp_path / "toolkit")
+    settings = make_settings()
+    ingest(repo, settings)
+    (repo / "src" / "toolkit" / "plugins" / "__init__.py").write_text("from .csv_export import export\n")
+    _check(repo, make_settings)
+    (repo / "src" / "toolkit" / "plugins" / "__init__.py").unlink()
+    _check(repo, make_settings)
