@@ -204,7 +204,9 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     all_names: tuple[str, ...] | None = None
     for node in root.named_children:
         if node.type == "expression_statement" and node.named_child_count == 1:
-            assign = node.named_children[0]
+            node = node.named_children[0]
+        if node.type == "assignment":
+            assign = node
             left = assign.child_by_field_name("left") if assign.type == "assignment" else None
             right = assign.child_by_field_name("right") if assign.type == "assignment" else None
             if left is not None and right is not None and _text(left) == "__all__" and right.type in ("list", "tuple"):
