@@ -400,12 +400,14 @@ def full_ingest(root: Path, settings: dict[str, Any], project: str) -> FullRun:
     try:
         message = receiver.recv()
     except EOFError:
-        message = {"error": "the ingest process died without a report"}
+        message = {}
     finally:
         receiver.close()
         process.join()
+    if not message:
+        raise IngestFailed(f"the ingest process died without a report (exit code {process.exitcode})")
     if "error" in message:
-        raise IngestFailed(f"{message['error']}\n(exit code {process.exitcode})")
+        raise IngestFailed(message["error"])
     return FullRun(report=IngestReport(**message["report"]),
                    rss_main_mib=message["self_kib"] * 1024 / MIB,
                    rss_worker_mib=message["children_kib"] * 1024 / MIB)
@@ -582,11 +584,14 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             targets = [make_target(name, args.workers) for name in args.stores]
             for run in range(1, args.runs + 1):
                 for target in targets:
+                    store_results = results[target.name]
+                    if "run" in store_results.errors:
+                        continue  # this store failed in an earlier run; reported once
                     try:
-                        run_store(target, run, root, corpus.name, files, module, baseline, results[target.name])
+                        run_store(target, run, root, corpus.name, files, module, baseline, store_results)
                     except IngestFailed as exc:
-                        report_failure(target.name, exc, root, files)
-                        sys.exit(1)
+                        store_results.errors["run"] = str(exc)
+                        store_results.errors["parse_check"] = report_failure(target.name, run, exc, root, files)
         finally:
             for target in targets:
                 target.cleanup()
@@ -596,16 +601,16 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             "stores": {k: v.summary() for k, v in results.items()}}
 
 
-def report_failure(store: str, exc: IngestFailed, root: Path, files: list[ScannedFile]) -> None:
-    """Print the ingest's traceback and the files the parse stage alone fails on."""
-    print(f"\nThe {store} ingest raised:\n{exc}", file=sys.stderr)
+def report_failure(store: str, run: int, exc: IngestFailed, root: Path, files: list[ScannedFile]) -> str:
+    """Log the ingest's traceback, check every file with ``parse_source`` alone, return the verdict."""
+    log(f"run {run} {store}: the ingest raised; {store} is skipped from now on:\n{exc}")
     failing = files_that_fail_to_parse(root, files)
     if failing:
-        print("Files on which parse_source raises (single process):", file=sys.stderr)
-        for path, last in failing:
-            print(f"  {path}: {last}", file=sys.stderr)
+        verdict = "parse_source raises on: " + "; ".join(f"{path} ({last})" for path, last in failing)
     else:
-        print("parse_source succeeds on every file on its own; the error is after parsing.", file=sys.stderr)
+        verdict = "parse_source succeeds on every file on its own: the error comes after parsing"
+    log(f"{store}: {verdict}")
+    return verdict
 
 
 # -- output -------------------------------------------------------------------------------
@@ -619,6 +624,7 @@ def print_results(data: dict[str, Any]) -> None:
     """Print the environment and the result tables."""
     # rich is imported here only, to keep it out of the spawned ingest processes' memory.
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 130)
@@ -670,7 +676,11 @@ def print_results(data: dict[str, Any]) -> None:
     console.print(table)
     for store, result in data["stores"].items():
         for warning in result["warnings"]:
-            console.print(f"[yellow]warning[/] {store}: {warning}")
+            console.print(f"[yellow]warning[/] {store}: {escape(warning)}")
+        if "run" in result["errors"]:
+            last = result["errors"]["run"].strip().splitlines()[-1]
+            console.print(f"[red]error[/]   {store}: the ingest raised, no further runs: {escape(last)}")
+            console.print(f"[red]error[/]   {store}: {escape(result['errors']['parse_check'])}")
 
 
 def log(message: str) -> None:
@@ -705,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=2) + "\n")
         log(f"wrote {args.json}")
-    return 0
+    return 1 if any(result["errors"] for result in data["stores"].values()) else 0
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ class Settings(BaseSettings):
     workers: int = Field(default=2, ge=1, le=64, description="Parser worker processes (1 parses in-process).")
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
     languages: list[str] = Field(default_factory=list, description="Languages to index (empty: all registered).")
-    batch_size: int = Field(default=5000, ge=1, description="Rows per write statement.")
 
     @classmethod
     def settings_customise_sources(
