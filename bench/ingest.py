@@ -384,7 +384,7 @@ def _full_ingest_child(conn: Connection, root: str, settings: dict[str, Any], pr
         conn.send({"report": asdict(report),
                    "self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    "children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - any failure goes back to the parent as a traceback
         conn.send({"error": traceback.format_exc()})
     finally:
         conn.close()
@@ -442,7 +442,7 @@ def files_that_fail_to_parse(root: Path, files: list[ScannedFile]) -> list[tuple
     for f in files:
         try:
             parse_source(f.lang, f.path, (root / f.path).read_bytes())
-        except Exception:
+        except Exception:  # noqa: BLE001 - a diagnosis: every kind of failure counts
             failing.append((f.path, traceback.format_exc().strip().splitlines()[-1]))
     return failing
 
@@ -693,7 +693,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark graphsvc ingest on a pinned PyPI sdist.")
     parser.add_argument("--runs", type=int, default=3, help="repetitions of every measurement (default 3)")
     parser.add_argument("--stores", default="ladybug,neo4j", help="comma-separated: ladybug, neo4j")
-    parser.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"NAME==VERSION on PyPI (default {DEFAULT_CORPUS})")
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS,
+                        help=f"NAME==VERSION on PyPI (default {DEFAULT_CORPUS})")
     parser.add_argument("--workers", type=int, default=2, help="parser worker processes (default 2)")
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the results here")
     args = parser.parse_args(argv)
