@@ -314,12 +314,12 @@ def neo4j_target(workers: int) -> StoreTarget:
 
     if str(LAUNCHER_DIR) not in sys.path:
         sys.path.insert(0, str(LAUNCHER_DIR))
-    import launcher
+    import launcher  # type: ignore[import-not-found]  # found through LAUNCHER_DIR on sys.path
 
     log("starting the test Neo4j server (tests/neo4j_server/launcher.py)")
     server = launcher.start()
     driver = neo4j.GraphDatabase.driver(server.uri, auth=server.auth)
-    records, _, _ = driver.execute_query("CALL dbms.components() YIELD name, versions RETURN versions[0] AS v")
+    records, _, _ = driver.execute_query("CALL dbms.components() YIELD versions RETURN versions[0] AS v")
     version = records[0]["v"] if records else "?"
 
     def settings_for_run(run: int) -> dict[str, Any]:
@@ -591,7 +591,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                         run_store(target, run, root, corpus.name, files, module, baseline, store_results)
                     except IngestFailed as exc:
                         store_results.errors["run"] = str(exc)
-                        store_results.errors["parse_check"] = report_failure(target.name, run, exc, root, files)
+                        verdict = report_failure(target.name, run, exc, root, files)
+                        store_results.errors["parse_check"] = verdict
         finally:
             for target in targets:
                 target.cleanup()
@@ -632,9 +633,9 @@ def print_results(data: dict[str, Any]) -> None:
     corpus = env["corpus"]
     versions = ", ".join(f"{k} {v}" for k, v in env["versions"].items())
     console.print(f"[bold]command[/]  {env['command']}")
-    console.print(f"[bold]corpus[/]   {corpus['name']} {corpus['version']} (PyPI sdist): {corpus['files']} files, "
-                  f"{corpus['bytes'] / MIB:.1f} MiB; one-file change on {corpus['changed_module']} "
-                  f"({corpus['changed_module_bytes']:,} bytes)")
+    console.print(f"[bold]corpus[/]   {corpus['name']} {corpus['version']} (PyPI sdist): "
+                  f"{corpus['files']} files, {corpus['bytes'] / MIB:.1f} MiB; "
+                  f"one-file change on {corpus['changed_module']} ({corpus['changed_module_bytes']:,} bytes)")
     console.print(f"[bold]versions[/] {versions}")
     console.print(f"[bold]machine[/]  {env['machine']['cpus']} CPUs, {env['machine']['platform']}; "
                   f"workers={env['workers']}, runs={env['runs']} (median, min, max)")
@@ -651,7 +652,8 @@ def print_results(data: dict[str, Any]) -> None:
     console.print(table)
 
     rows = (("full_s", "full ingest, s", 2), ("files_per_s", "full ingest, files/s", 0),
-            ("x_parse_only", "full ingest ÷ parse-only", 2), ("x_parse_query", "full ingest ÷ parse+query", 2),
+            ("x_parse_only", "full ingest ÷ parse-only", 2),
+            ("x_parse_query", "full ingest ÷ parse+query", 2),
             ("noop_s", "incremental, no change, s", 2), ("one_file_s", "incremental, one file changed, s", 2),
             ("rss_main_mib", "full ingest peak RSS, ingest process, MiB", 0),
             ("rss_worker_mib", "full ingest peak RSS, largest child (worker), MiB", 0))

@@ -104,8 +104,11 @@ EDGE_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
 
 STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
 
-# Properties that change between two ingests of the same tree; the export leaves them out.
-VOLATILE_PROPS = frozenset({"lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state"})
+# Properties that describe a run or where a tree was checked out, not the code in it; the export
+# leaves them out, so the same tree gives the same export from any clone, path or time.
+VOLATILE_PROPS = frozenset({
+    "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
+})
 
 
 # ---------------------------------------------------------------------------

@@ -61,7 +61,8 @@ def test_unknown_store_scheme_is_rejected(tmp_path: Path) -> None:
 
 def test_walk_outside_git_honours_gitignore_and_skips_what_it_cannot_index(tmp_path: Path) -> None:
     repo = copy_repo(FIXTURES / "toolkit", tmp_path / "toolkit")
-    assert (repo / "generated" / "out.py").exists()
+    (repo / "generated").mkdir(exist_ok=True)
+    (repo / "generated" / "out.py").write_text("def should_not_be_indexed():\n    pass\n")
     (repo / "dangling.py").symlink_to(repo / "missing.py")
     (repo / "escape.py").symlink_to(tmp_path / "outside.py")
     (tmp_path / "outside.py").write_text("SECRET = 1\n")
