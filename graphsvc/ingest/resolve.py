@@ -449,6 +449,9 @@ class Resolver:
                 start = src_q
             if ref.receiver is None:
                 out = _Outcome(None)
+            elif ref.receiver == () and ref.name == "cls" and enclosing_class(start) is not None:
+                # `cls()` in a classmethod constructs the class (or a subclass of it).
+                out = _Outcome(("sym", path, enclosing_class(start) or ""))
             elif ref.receiver == ():
                 out = lookup(ref.name, start)
             elif ref.receiver[0] in ("self", "cls", "super()") and len(ref.receiver) == 1:
