@@ -22,7 +22,10 @@ Baseline (same invocation, single process):
     * parse-only: ``Parser.parse`` on every file, with the parser from
       ``parsers.registry.compiled``;
     * parse+query: the same plus ``QueryCursor(query).matches(tree.root_node)`` with the
-      language's tags query, fully consumed.
+      language's tags query, fully consumed;
+    * parse_source: ``graphsvc.ingest.parse.parse_source``, i.e. parse, query and the
+      language adapter that turns matches into file facts (what one parser worker does
+      per file), to show where the ingest's parse stage spends its time.
 
 Per store:
     * ``ladybug``: a fresh ``ladybug:///<tmp>/g.lbug`` for every run;
@@ -47,7 +50,10 @@ Per store:
     cover the client side only; the server's own peak RSS is printed separately.
 
 Every measurement is repeated ``--runs`` times (stores interleaved within a run) and
-reported as median with min and max, because shared machines are noisy.
+reported as median with min and max, because shared machines are noisy. The code
+measured is the ``graphsvc`` of the checkout this file sits in (its root goes first on
+``sys.path``), whichever copy is installed. A store whose ingest raises is reported
+with its traceback and skipped for the remaining runs; the exit status is then 1.
 """
 
 from __future__ import annotations
@@ -79,6 +85,13 @@ from typing import Any
 
 from tree_sitter import Parser, Query, QueryCursor
 
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+# Measure the graphsvc of this checkout, whichever one is installed.
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
+
+import graphsvc
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import parse_source
 from graphsvc.ingest.run import IngestReport, ingest
@@ -86,8 +99,6 @@ from graphsvc.ingest.scan import ScannedFile, scan
 from graphsvc.settings import Settings
 from parsers import registry
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_DIR = BENCH_DIR.parent
 CACHE_DIR = BENCH_DIR / ".cache"
 LAUNCHER_DIR = REPO_DIR / "tests" / "neo4j_server"
 
@@ -251,29 +262,40 @@ class Series:
 # -- baseline -----------------------------------------------------------------------------
 
 
-def load_sources(root: Path, files: list[ScannedFile]) -> list[tuple[str, bytes]]:
-    """Read every file once: ``(language, bytes)``."""
-    return [(f.lang, (root / f.path).read_bytes()) for f in files]
+Source = tuple[str, str, bytes]  # (path, language, bytes)
 
 
-def time_parse_only(sources: list[tuple[str, bytes]]) -> float:
+def load_sources(root: Path, files: list[ScannedFile]) -> list[Source]:
+    """Read every file once."""
+    return [(f.path, f.lang, (root / f.path).read_bytes()) for f in files]
+
+
+def time_parse_only(sources: list[Source]) -> float:
     """Seconds to parse every source with tree-sitter."""
-    parsers: dict[str, Parser] = {lang: registry.compiled(lang)[0] for lang, _ in sources}
+    parsers: dict[str, Parser] = {lang: registry.compiled(lang)[0] for _, lang, _ in sources}
     started = time.perf_counter()
-    for lang, source in sources:
+    for _, lang, source in sources:
         parsers[lang].parse(source)
     return time.perf_counter() - started
 
 
-def time_parse_query(sources: list[tuple[str, bytes]]) -> float:
+def time_parse_query(sources: list[Source]) -> float:
     """Seconds to parse every source and run the tags query over the tree to the end."""
-    compiled: dict[str, tuple[Parser, Query]] = {lang: registry.compiled(lang) for lang, _ in sources}
+    compiled: dict[str, tuple[Parser, Query]] = {lang: registry.compiled(lang) for _, lang, _ in sources}
     started = time.perf_counter()
-    for lang, source in sources:
+    for _, lang, source in sources:
         parser, query = compiled[lang]
         tree = parser.parse(source)
         for _ in QueryCursor(query).matches(tree.root_node):
             pass
+    return time.perf_counter() - started
+
+
+def time_parse_source(sources: list[Source]) -> float:
+    """Seconds for ``parse_source`` (parse, query and the language adapter) on every source."""
+    started = time.perf_counter()
+    for path, lang, source in sources:
+        parse_source(lang, path, source)
     return time.perf_counter() - started
 
 
@@ -521,14 +543,21 @@ def run_store(target: StoreTarget, run: int, root: Path, project: str, files: li
         f"(changed {one.changed}, relinked {one.relinked})")
 
 
-def run_baseline(sources: list[tuple[str, bytes]], runs: int) -> dict[str, Series]:
-    """Both tree-sitter baselines, ``runs`` times each."""
-    baseline = {"parse_only": Series(), "parse_query": Series()}
+BASELINES: dict[str, tuple[str, Callable[[list[Source]], float]]] = {
+    "parse_only": ("parse-only", time_parse_only),
+    "parse_query": ("parse+query", time_parse_query),
+    "parse_source": ("parse_source (parse+query+adapter)", time_parse_source),
+}
+
+
+def run_baseline(sources: list[Source], runs: int) -> dict[str, Series]:
+    """The single-process baselines, ``runs`` times each."""
+    baseline = {key: Series() for key in BASELINES}
     for run in range(1, runs + 1):
-        baseline["parse_only"].add(time_parse_only(sources))
-        baseline["parse_query"].add(time_parse_query(sources))
-        log(f"run {run} baseline: parse-only {baseline['parse_only'].values[-1]:.2f} s, "
-            f"parse+query {baseline['parse_query'].values[-1]:.2f} s")
+        for key, (_, measure) in BASELINES.items():
+            baseline[key].add(measure(sources))
+        log(f"run {run} baseline: " + ", ".join(f"{BASELINES[k][0]} {v.values[-1]:.2f} s"
+                                                 for k, v in baseline.items()))
     return baseline
 
 
@@ -545,11 +574,18 @@ def package_version(name: str) -> str:
         return "-"
 
 
+def _git(*args: str) -> str:
+    """Output of a git command in this checkout, or empty."""
+    return subprocess.run(["git", "-C", str(REPO_DIR), *args], capture_output=True, text=True,
+                          check=False).stdout.strip()
+
+
 def describe_environment(args: argparse.Namespace, corpus: Corpus, files: list[ScannedFile],
                          module: ScannedFile) -> dict[str, Any]:
     """What was run, on what, with which versions."""
-    commit = subprocess.run(["git", "-C", str(REPO_DIR), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True, check=False).stdout.strip()
+    commit = _git("rev-parse", "--short", "HEAD") or "no git"
+    if _git("status", "--porcelain", "--untracked-files=no"):
+        commit += ", uncommitted changes"
     return {
         "command": "python " + shlex.join(sys.argv),
         "corpus": {"name": corpus.name, "version": corpus.version, "files": len(files),
@@ -561,7 +597,8 @@ def describe_environment(args: argparse.Namespace, corpus: Corpus, files: list[S
         "versions": {"python": platform.python_version(), "tree-sitter": package_version("tree-sitter"),
                      "tree-sitter-language-pack": package_version("tree-sitter-language-pack"),
                      "ladybug": package_version("ladybug"), "neo4j-driver": package_version("neo4j"),
-                     "graphsvc": f"{package_version('graphsvc')} ({commit or 'no git'})"},
+                     "graphsvc": f"{package_version('graphsvc')} ({commit}) from "
+                                 f"{Path(graphsvc.__file__).parent.parent}"},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
     }
 
@@ -646,7 +683,7 @@ def print_results(data: dict[str, Any]) -> None:
     table = Table(title="Baseline: tree-sitter, 1 process, sources in memory")
     for column in ("pass", "median s", "min s", "max s", "files/s"):
         table.add_column(column, justify="left" if column == "pass" else "right")
-    for key, label in (("parse_only", "parse-only"), ("parse_query", "parse+query")):
+    for key, (label, _) in BASELINES.items():
         s = data["baseline"][key]
         table.add_row(label, _fmt(s["median"]), _fmt(s["min"]), _fmt(s["max"]), _fmt(files / s["median"], 0))
     console.print(table)

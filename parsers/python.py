@@ -369,44 +369,33 @@ def module_names(paths: Iterable[str], project_files: Iterable[str] = ()) -> dic
                 roots.add("/".join(parts[: i + 1]))
     result: dict[str, tuple[str, ...]] = {}
     for p in paths:
-        stem, _ = posixpath.splitext(p)
-        parts = stem.split("/")
+        parts = posixpath.splitext(p)[0].split("/")
         if parts[-1] == "__init__":
             parts = parts[:-1]
-            pkg_dir = posixpath.dirname(posixpath.dirname(p))
-        else:
-            pkg_dir = posixpath.dirname(p)
-        # Walk up while the directory is a package.
+        # The nearest ancestor that is not a package is where the package chain starts.
         top = posixpath.dirname(p)
         while top and top in packages:
             top = posixpath.dirname(top)
-        del pkg_dir
-        names: list[str] = []
-
-        def rel(root: str) -> str | None:
-            prefix = root.split("/") if root else []
-            if parts[: len(prefix)] != prefix or len(parts) == len(prefix):
-                return None
-            return ".".join(parts[len(prefix):])
-
         candidates = sorted((r for r in roots if r == "" or p.startswith(r + "/")), key=len, reverse=True)
-        primary = None
-        for r in candidates:
-            if len(r) <= len(top):
-                primary = rel(r)
-                break
+        primary = next((_relative_name(parts, r) for r in candidates if len(r) <= len(top)), None)
+        names: list[str] = []
         for r in [top, *candidates]:
-            name = rel(r)
+            name = _relative_name(parts, r)
             if name and name not in names:
                 names.append(name)
         if primary and primary in names:
             names.remove(primary)
             names.insert(0, primary)
-        if names and all(n.replace(".", "").replace("_", "a").isalnum() for n in names[:1]):
-            result[p] = tuple(names)
-        elif names:
+        if names:
             result[p] = tuple(names)
     return result
+
+
+def _relative_name(parts: list[str], root: str) -> str | None:
+    prefix = root.split("/") if root else []
+    if parts[: len(prefix)] != prefix or len(parts) == len(prefix):
+        return None
+    return ".".join(parts[len(prefix):])
 
 
 def resolve_relative(importer_module: str, is_package: bool, module: str) -> str | None:

@@ -204,7 +204,7 @@ class Resolver:
         sub = self._submodule(path, name)
         if sub is not None:
             return sub
-        for module, imported, alias, wildcard in summ["imports"]:
+        for module, _imported, _alias, wildcard in summ["imports"]:
             if wildcard:
                 src = self.import_module(path, module)
                 if src is not None and src.target is not None and src.target[0] == "ext":
