@@ -25,6 +25,11 @@ __all__ = ["Neo4jStore"]
 _BATCH = 5000
 
 
+def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
+    for i in range(0, len(items), _BATCH):
+        tx.run(statement, {key: items[i:i + _BATCH]}).consume()
+
+
 class Neo4jStore(Store):
     """A Neo4j 5 database."""
 
@@ -87,13 +92,13 @@ class Neo4jStore(Store):
         return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}")) for r in rows}
 
     def delete_repo(self, repo_id: str) -> None:
-        self._write(lambda tx: self._delete_repo_facts(tx, repo_id))
-
-    @staticmethod
-    def _delete_repo_facts(tx: neo4j.ManagedTransaction, repo_id: str) -> None:
-        tx.run("MATCH (s:Symbol) WHERE s.id STARTS WITH $p DETACH DELETE s", p=f"sym:{repo_id}:").consume()
-        tx.run("MATCH (f:File) WHERE f.id STARTS WITH $p DETACH DELETE f", p=f"file:{repo_id}:").consume()
-        tx.run(cypher.gc_externals()).consume()
+        # Batched: one repo's facts can exceed the server's transaction memory limit.
+        for label, prefix in (("Symbol", "sym"), ("File", "file")):
+            statement = (f"MATCH (n:{label}) WHERE n.id STARTS WITH $p WITH n LIMIT {_BATCH} "
+                         "DETACH DELETE n RETURN count(*) AS deleted")
+            while self._rows(statement, {"p": f"{prefix}:{repo_id}:"})[0]["deleted"]:
+                pass
+        self._rows(cypher.gc_externals())
 
     def _write(self, work: Any) -> None:
         try:
@@ -106,36 +111,60 @@ class Neo4jStore(Store):
                                    suggestion="nothing was written; run again when it is back") from exc
 
     def apply(self, change: RepoChange) -> None:
-        if change.full:
-            for fg in change.writes:
-                change.old.pop(fg.path, None)
+        existing = self.repo(change.repo.id)
+        if change.full or (existing is not None and existing.get("state") == "writing"):
+            self._apply_bulk(change)
+            return
         rows = flatten(change)
 
-        def batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
-            for i in range(0, len(items), _BATCH):
-                tx.run(statement, {key: items[i:i + _BATCH]}).consume()
-
         def work(tx: neo4j.ManagedTransaction) -> None:
-            if change.full:
-                self._delete_repo_facts(tx, change.repo.id)
-            batched(tx, cypher.merge_nodes("Project"), "rows", [node_row(change.project)])
-            repo = node_row(change.repo)
-            repo["state"] = repo.get("state") or "ok"
-            batched(tx, cypher.merge_nodes("Repo"), "rows", [repo])
-            tx.run("MATCH (p:Project {id: $p}) MATCH (r:Repo {id: $r}) MERGE (p)-[:HAS_REPO]->(r)",
-                   p=change.project.id, r=change.repo.id).consume()
+            self._write_repo_nodes(tx, change, "ok")
             for label, ids in rows.delete_out.items():
-                batched(tx, cypher.delete_out(label), "ids", ids)
+                _batched(tx, cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
-                batched(tx, cypher.delete_nodes(label), "ids", ids)
+                _batched(tx, cypher.delete_nodes(label), "ids", ids)
             for label in ("File", "Symbol", "External"):
                 if rows.nodes.get(label):
-                    batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
+                    _batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
-                batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
+                _batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
             tx.run(cypher.gc_externals()).consume()
 
         self._write(work)
+
+    @staticmethod
+    def _write_repo_nodes(tx: neo4j.ManagedTransaction, change: RepoChange, state: str) -> None:
+        _batched(tx, cypher.merge_nodes("Project"), "rows", [node_row(change.project)])
+        repo = node_row(change.repo)
+        repo["state"] = state
+        _batched(tx, cypher.merge_nodes("Repo"), "rows", [repo])
+        tx.run("MATCH (p:Project {id: $p}) MATCH (r:Repo {id: $r}) MERGE (p)-[:HAS_REPO]->(r)",
+               p=change.project.id, r=change.repo.id).consume()
+
+    def _apply_bulk(self, change: RepoChange) -> None:
+        """Write a whole repo in bounded transactions, marked ``writing`` until the last one.
+
+        A whole repo can exceed a server's transaction memory limit
+        (``dbms.memory.transaction.total.max``), so the bulk path commits batch by batch; a run
+        that finds the mark left behind by a crash rebuilds the repo (see the LadybugDB store).
+        """
+        self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
+        self.delete_repo(change.repo.id)
+        for fg in change.writes:
+            change.old.pop(fg.path, None)
+        change.removed = []
+        rows = flatten(change)
+        batches: list[tuple[str, list[dict[str, Any]]]] = []
+        for label in ("File", "Symbol", "External"):
+            batches.append((cypher.merge_nodes(label), rows.nodes.get(label, [])))
+        for (etype, src, dst), edge_rows in rows.edges.items():
+            batches.append((cypher.create_edges(etype, src, dst), edge_rows))
+        for statement, items in batches:
+            for i in range(0, len(items), _BATCH):
+                chunk = items[i:i + _BATCH]
+                self._write(lambda tx, st=statement, c=chunk: tx.run(st, {"rows": c}).consume())
+        self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
+                                self._write_repo_nodes(tx, change, "ok")))
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "neo4j"), params)
