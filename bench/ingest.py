@@ -34,12 +34,16 @@ Per store:
 
     Each run measures:
 
-    * full ingest into the empty store, in a freshly spawned process, so that its peak
-      resident set size can be read from ``resource.getrusage``: ``RUSAGE_SELF`` for the
-      ingest process and ``RUSAGE_CHILDREN`` for the parser workers (the multiprocessing
-      forkserver that starts them is stopped first, so their usage is accounted to the
-      ingest process; Linux reports the largest single child, not a sum). Also reported:
-      files/s and the ratio to the parse-only and parse+query baselines;
+    * full ingest into the empty store, in a freshly spawned process so that its memory
+      is its own; also files/s and the ratio to the parse-only and parse+query
+      baselines. Peak resident set size comes from ``/proc`` (Linux): ``VmHWM`` of the
+      ingest process at the end; ``VmHWM`` of its descendants (the forkserver and the
+      parser workers), sampled every 0.1 s, largest one reported; and the largest
+      sampled sum of ``VmRSS`` over the whole process tree (shared pages count once per
+      process). ``resource.getrusage`` is not used: on Linux a process's ``ru_maxrss``
+      starts at its parent's peak RSS (it is carried across ``exec``), so a process
+      spawned from this benchmark, or the forkserver spawned from the ingest, would
+      report its parent's memory;
     * an ``incremental=True`` run with nothing changed;
     * an ``incremental=True`` run after appending a small function to one mid-size module
       (the median-size file outside ``__init__.py`` and test directories); the file is
@@ -64,7 +68,6 @@ import multiprocessing
 import os
 import platform
 import re
-import resource
 import shlex
 import shutil
 import statistics
@@ -72,6 +75,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import traceback
 import zipfile
@@ -81,7 +85,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from tree_sitter import Parser, Query, QueryCursor
 
@@ -381,31 +385,85 @@ class FullRun:
 
     report: IngestReport
     rss_main_mib: float
-    rss_worker_mib: float
+    rss_child_mib: float
+    rss_tree_mib: float
 
 
 class IngestFailed(RuntimeError):
     """The ingest raised; the message holds the traceback."""
 
 
-def _stop_forkserver() -> None:
-    """Stop this process's multiprocessing forkserver and reap it, so RUSAGE_CHILDREN covers the workers."""
-    from multiprocessing import forkserver
+def _proc_status(pid: int) -> dict[str, int]:
+    """``VmRSS`` and ``VmHWM`` of a process in KiB (empty once it has gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {key: int(rest.split()[0]) for key, _, rest in (line.partition(":") for line in lines)
+            if key in ("VmRSS", "VmHWM")}
 
-    server = getattr(forkserver, "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if callable(stop):
-        stop()
+
+def _descendants(pid: int) -> list[int]:
+    """The live descendants of a process, from the parent ids in ``/proc/*/stat``."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])  # after "pid (comm) state"
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+class TreeMemory:
+    """Peak memory of this process's descendants and of the whole tree, sampled from ``/proc``."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.child_peak_kib = 0
+        self.tree_peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def _sample_until_stopped(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        """Read every process of the tree once."""
+        total = _proc_status(os.getpid()).get("VmRSS", 0)
+        for pid in _descendants(os.getpid()):
+            status = _proc_status(pid)
+            total += status.get("VmRSS", 0)
+            self.child_peak_kib = max(self.child_peak_kib, status.get("VmHWM", 0))
+        self.tree_peak_kib = max(self.tree_peak_kib, total)
 
 
 def _full_ingest_child(conn: Connection, root: str, settings: dict[str, Any], project: str) -> None:
-    """Body of the spawned process: one full ingest, then the rusage peaks (KiB on Linux)."""
+    """Body of the spawned process: one full ingest, then its memory peaks in KiB."""
     try:
-        report = ingest(Path(root), Settings(**settings), project=project)
-        _stop_forkserver()
-        conn.send({"report": asdict(report),
-                   "self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   "children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})
+        with TreeMemory() as memory:
+            report = ingest(Path(root), Settings(**settings), project=project)
+        own_peak = _proc_status(os.getpid())["VmHWM"]
+        conn.send({"report": asdict(report), "self_kib": own_peak, "child_kib": memory.child_peak_kib,
+                   "tree_kib": max(memory.tree_peak_kib, own_peak)})
     except BaseException:  # noqa: BLE001 - any failure goes back to the parent as a traceback
         conn.send({"error": traceback.format_exc()})
     finally:
@@ -431,8 +489,8 @@ def full_ingest(root: Path, settings: dict[str, Any], project: str) -> FullRun:
     if "error" in message:
         raise IngestFailed(message["error"])
     return FullRun(report=IngestReport(**message["report"]),
-                   rss_main_mib=message["self_kib"] * 1024 / MIB,
-                   rss_worker_mib=message["children_kib"] * 1024 / MIB)
+                   rss_main_mib=message["self_kib"] / 1024, rss_child_mib=message["child_kib"] / 1024,
+                   rss_tree_mib=message["tree_kib"] / 1024)
 
 
 def incremental_ingest(root: Path, settings: dict[str, Any], project: str) -> IngestReport:
@@ -483,7 +541,8 @@ class StoreResults:
     noop_s: Series = field(default_factory=Series)
     one_file_s: Series = field(default_factory=Series)
     rss_main_mib: Series = field(default_factory=Series)
-    rss_worker_mib: Series = field(default_factory=Series)
+    rss_child_mib: Series = field(default_factory=Series)
+    rss_tree_mib: Series = field(default_factory=Series)
     stages: dict[str, Series] = field(default_factory=dict)
     counts: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -510,7 +569,8 @@ def run_store(target: StoreTarget, run: int, root: Path, project: str, files: li
     results.x_parse_only.add(seconds / baseline["parse_only"].median)
     results.x_parse_query.add(seconds / baseline["parse_query"].median)
     results.rss_main_mib.add(full.rss_main_mib)
-    results.rss_worker_mib.add(full.rss_worker_mib)
+    results.rss_child_mib.add(full.rss_child_mib)
+    results.rss_tree_mib.add(full.rss_tree_mib)
     for stage in STAGES:
         results.stages.setdefault(stage, Series()).add(full.report.timings.get(stage, 0.0))
     results.counts.update(changed=full.report.changed, symbols=full.report.symbols, edges=full.report.edges,
@@ -518,8 +578,8 @@ def run_store(target: StoreTarget, run: int, root: Path, project: str, files: li
     if full.report.changed != len(files):
         results.warnings.append(f"run {run}: full ingest parsed {full.report.changed} files, "
                                 f"baseline has {len(files)}; failed: {sorted(full.report.failed)[:5]}")
-    log(f"run {run} {target.name}: full {seconds:.2f} s, RSS {full.rss_main_mib:.0f}"
-        f" + worker {full.rss_worker_mib:.0f} MiB")
+    log(f"run {run} {target.name}: full {seconds:.2f} s, peak RSS {full.rss_main_mib:.0f} MiB ingest, "
+        f"{full.rss_child_mib:.0f} MiB largest worker, {full.rss_tree_mib:.0f} MiB tree")
 
     noop = incremental_ingest(root, settings, project)
     results.noop_s.add(noop.seconds)
@@ -693,7 +753,8 @@ def print_results(data: dict[str, Any]) -> None:
             ("x_parse_query", "full ingest ÷ parse+query", 2),
             ("noop_s", "incremental, no change, s", 2), ("one_file_s", "incremental, one file changed, s", 2),
             ("rss_main_mib", "full ingest peak RSS, ingest process, MiB", 0),
-            ("rss_worker_mib", "full ingest peak RSS, largest child (worker), MiB", 0))
+            ("rss_child_mib", "full ingest peak RSS, largest worker process, MiB", 0),
+            ("rss_tree_mib", "full ingest peak RSS, sum over process tree, MiB", 0))
     table = Table(title=f"Ingest (workers={env['workers']})")
     for column in ("store", "measurement", "median", "min", "max"):
         table.add_column(column, justify="left" if column in ("store", "measurement") else "right")

@@ -116,6 +116,15 @@ class Resolver:
         self.prefixes = {n.rsplit(".", k)[0] for n in self.by_name for k in range(1, n.count(".") + 1)}
         self._deps: set[str] = set()
         self._signatures: dict[str, str] = {}
+        self._binding_index: dict[str, dict[str, list[Any]]] = {}
+        self._attr_cache: dict[tuple[str, str], tuple[_Outcome, frozenset[str]]] = {}
+        # Every directory that holds a file of the repo, at any depth (namespace packages).
+        self.dirs: set[str] = set()
+        for path in summaries:
+            d = posixpath.dirname(path)
+            while d and d not in self.dirs:
+                self.dirs.add(d)
+                d = posixpath.dirname(d)
 
     # -- module lookups -------------------------------------------------------------
 
@@ -156,8 +165,10 @@ class Resolver:
         found = self._file_at(base, rest)
         if found is not None:
             return _Outcome(("file", found))
-        if rest and any(p.startswith(posixpath.join(base, rest.replace(".", "/")) + "/") for p in self.summaries):
-            return _Outcome(("nsdir", posixpath.join(base, rest.replace(".", "/"))))
+        directory = posixpath.join(base, rest.replace(".", "/"))
+        self._deps.add("d:" + directory)
+        if rest and directory in self.dirs:
+            return _Outcome(("nsdir", directory))
         return None
 
     # -- attribute lookups -----------------------------------------------------------
@@ -189,18 +200,48 @@ class Resolver:
                 return out
         return _Outcome(None)
 
+    def _bindings(self, path: str) -> dict[str, list[Any]]:
+        """The module-level import bindings of ``path`` by local name (the last one wins)."""
+        found = self._binding_index.get(path)
+        if found is None:
+            found = {}
+            for imp in self.summaries[path]["imports"]:
+                module, imported, alias, wildcard = imp
+                if not wildcard:
+                    found[alias or (imported if imported is not None else module.lstrip(".").split(".")[0])] = imp
+            self._binding_index[path] = found
+        return found
+
     def module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
-        """Top-level ``name`` of the module in ``path``: a definition, a re-export, a submodule."""
+        """Top-level ``name`` of the module in ``path``: a definition, a re-export, a submodule.
+
+        Answers are memoised with the lookups they made, which are replayed into the
+        current file's deps on a hit. Only answers computed outside a cycle are kept.
+        """
+        key = (path, name)
+        cached = self._attr_cache.get(key)
+        if cached is not None:
+            self._deps.update(cached[1])
+            return cached[0]
+        outer, self._deps = self._deps, set()
+        try:
+            out = self._module_attr(path, name, seen)
+        finally:
+            recorded, self._deps = self._deps, outer
+            self._deps.update(recorded)
+        if seen <= {("file", path)}:
+            self._attr_cache[key] = (out, frozenset(recorded))
+        return out
+
+    def _module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
         summ = self.summary(path)
         defs = summ["defs"]
         if name in defs:
             return _Outcome(("sym", path, name))
-        for module, imported, alias, wildcard in reversed(summ["imports"]):
-            if wildcard:
-                continue
-            bound = alias or (imported if imported is not None else module.lstrip(".").split(".")[0])
-            if bound == name:
-                return self.import_target(path, summ, module, imported, alias, seen)
+        binding = self._bindings(path).get(name)
+        if binding is not None:
+            module, imported, alias, _ = binding
+            return self.import_target(path, summ, module, imported, alias, seen)
         sub = self._submodule(path, name)
         if sub is not None:
             return sub
@@ -223,9 +264,10 @@ class Resolver:
         found = self._file_at(base, name)
         if found is not None:
             return _Outcome(("file", found))
-        prefix = posixpath.join(base, name) + "/"
-        if any(p.startswith(prefix) for p in self.summaries):
-            return _Outcome(("nsdir", prefix[:-1]))
+        directory = posixpath.join(base, name)
+        self._deps.add("d:" + directory)
+        if directory in self.dirs:
+            return _Outcome(("nsdir", directory))
         return None
 
     def import_module(self, importer: str, module: str) -> _Outcome | None:
@@ -492,6 +534,8 @@ class Resolver:
     def dep_answer(self, dep: str) -> str:
         """The current answer to one recorded dependency, for change detection."""
         kind, _, key = dep.partition(":")
+        if kind == "d":
+            return "1" if key in self.dirs else ""
         if kind == "m":
             return json.dumps([self.primary.get(key, []), self.by_name.get(key, []), key in self.prefixes])
         if key not in self._signatures:

@@ -66,9 +66,19 @@ def _git_files(root: Path) -> tuple[list[str], GitInfo | None] | None:
         repo = git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
+    cmd = git.Git(str(root))
+    if root != Path(repo.working_dir).resolve():
+        try:
+            # A tree the enclosing repo ignores (a vendored copy, a download cache) is walked instead.
+            cmd.check_ignore("-q", str(root))
+            repo.close()
+            return None
+        except git.GitCommandError:
+            pass
     try:
-        out = git.Git(str(root)).ls_files("-z", "--cached", "--others", "--exclude-standard")
+        out = cmd.ls_files("-z", "--cached", "--others", "--exclude-standard")
     except git.GitCommandError:
+        repo.close()
         return None
     paths = [p for p in out.split("\0") if p]
     try:
