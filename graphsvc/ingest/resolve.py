@@ -117,7 +117,7 @@ class Resolver:
         self._deps: set[str] = set()
         self._signatures: dict[str, str] = {}
         self._binding_index: dict[str, dict[str, list[Any]]] = {}
-        self._attr_cache: dict[tuple[str, str], tuple[_Outcome, frozenset[str]]] = {}
+        self._attr_cache: dict[tuple[Any, ...], tuple[_Outcome, frozenset[str]]] = {}
         # Every directory that holds a file of the repo, at any depth (namespace packages).
         self.dirs: set[str] = set()
         for path in summaries:
@@ -218,20 +218,8 @@ class Resolver:
         Answers are memoised with the lookups they made, which are replayed into the
         current file's deps on a hit. Only answers computed outside a cycle are kept.
         """
-        key = (path, name)
-        cached = self._attr_cache.get(key)
-        if cached is not None:
-            self._deps.update(cached[1])
-            return cached[0]
-        outer, self._deps = self._deps, set()
-        try:
-            out = self._module_attr(path, name, seen)
-        finally:
-            recorded, self._deps = self._deps, outer
-            self._deps.update(recorded)
-        if seen <= {("file", path)}:
-            self._attr_cache[key] = (out, frozenset(recorded))
-        return out
+        return self._memo(("attr", path, name), seen <= {("file", path)},
+                          lambda: self._module_attr(path, name, seen))
 
     def _module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
         summ = self.summary(path)
@@ -291,8 +279,28 @@ class Resolver:
             out = self._submodule(src.target[1], imported) or out
         return _Outcome(out.target, max(out.heuristic, src.heuristic))
 
+    def _memo(self, key: tuple[Any, ...], cacheable: bool, compute: Any) -> _Outcome:
+        """Run ``compute()`` once per key, replaying the lookups it recorded on later hits."""
+        cached = self._attr_cache.get(key)
+        if cached is not None:
+            self._deps.update(cached[1])
+            return cached[0]
+        outer, self._deps = self._deps, set()
+        try:
+            out: _Outcome = compute()
+        finally:
+            recorded, self._deps = self._deps, outer
+            self._deps.update(recorded)
+        if cacheable:
+            self._attr_cache[key] = (out, frozenset(recorded))
+        return out
+
     def member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool = False) -> _Outcome:
         """Find ``name`` on class ``cls`` of ``path`` or on its bases, depth first (MRO order for single trees)."""
+        return self._memo(("member", path, cls, name, skip_self), len(seen) <= 1,
+                          lambda: self._member(path, cls, name, seen, skip_self))
+
+    def _member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool) -> _Outcome:
         summ = self.summary(path)
         qname = f"{cls}.{name}"
         if not skip_self and summ["defs"].get(qname) is not None:

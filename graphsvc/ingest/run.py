@@ -206,6 +206,7 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
         old={p: stored[p].summary for p in stored},
         removed=removed,
         full=not incremental or not stored,
+        relinked=set(relink),
     )
     for fg in graphs:
         report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")

@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from graphsvc.ingest.resolve import FileGraph, Summary
-from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, Edge, Node, file_id, symbol_id
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
 __all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
@@ -45,7 +45,9 @@ class RepoChange:
     ``writes`` are files whose facts are (re)written, each with ``hash``/``size`` in
     ``meta``; ``old`` holds the stored summary of every written or removed file that
     the store already had; ``removed`` lists files to delete; ``full`` says the repo is
-    written from scratch (its previous facts, if any, are dropped first).
+    written from scratch (its previous facts, if any, are dropped first); ``relinked``
+    names written files whose bytes did not change, so only their dependency edges and
+    their File row are replaced.
     """
 
     project: Node
@@ -55,6 +57,7 @@ class RepoChange:
     old: dict[str, Summary] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     full: bool = False
+    relinked: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Rows:
     """A change flattened into the rows every backend writes."""
 
     delete_out: dict[str, list[str]] = field(default_factory=dict)  # label -> ids whose outgoing edges go
+    delete_deps: dict[str, list[str]] = field(default_factory=dict)  # label -> ids whose dependency edges go
     delete_nodes: dict[str, list[str]] = field(default_factory=dict)  # label -> ids to detach-delete
     nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # label -> full property rows
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
@@ -95,6 +99,9 @@ def flatten(change: RepoChange) -> Rows:
         rows.delete_nodes.setdefault("File", []).append(file_id(rid, path))
         rows.delete_nodes.setdefault("Symbol", []).extend(_symbol_ids(rid, path, old))
     for fg in change.writes:
+        if fg.path in change.relinked and fg.path in change.old:
+            _flatten_relinked(rows, change, fg)
+            continue
         new_ids = {n.id for n in fg.nodes if n.label == "Symbol"}
         if fg.path in change.old:
             old_ids = _symbol_ids(rid, fg.path, change.old[fg.path])
@@ -104,12 +111,8 @@ def flatten(change: RepoChange) -> Rows:
         else:
             rows.edges.setdefault(("CONTAINS", "Repo", "File"), []).append(
                 {"src": rid, "dst": file_id(rid, fg.path)})
-        meta = change.meta.get(fg.path, {})
         for node in fg.nodes:
-            row = node_row(node)
-            if node.label == "File":
-                row.update(hash=meta.get("hash"), size=meta.get("size"), lastIndexedAt=meta.get("at"),
-                           summary=json.dumps(fg.summary, sort_keys=True, separators=(",", ":")))
+            row = _file_row(change, fg, node) if node.label == "File" else node_row(node)
             rows.nodes.setdefault(node.label, []).append(row)
         for ext in fg.externals.values():
             rows.nodes.setdefault("External", []).append(node_row(ext))
@@ -119,6 +122,29 @@ def flatten(change: RepoChange) -> Rows:
         unique = {r["id"]: r for r in rows.nodes["External"]}
         rows.nodes["External"] = [unique[k] for k in sorted(unique)]
     return rows
+
+
+def _file_row(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:
+    row = node_row(node)
+    meta = change.meta.get(fg.path, {})
+    row.update(hash=meta.get("hash"), size=meta.get("size"), lastIndexedAt=meta.get("at"),
+               summary=json.dumps(fg.summary, sort_keys=True, separators=(",", ":")))
+    return row
+
+
+def _flatten_relinked(rows: Rows, change: RepoChange, fg: FileGraph) -> None:
+    """An unchanged file re-linked: its nodes stay, its dependency edges and summary are replaced."""
+    rid = change.repo.id
+    rows.delete_deps.setdefault("File", []).append(file_id(rid, fg.path))
+    rows.delete_deps.setdefault("Symbol", []).extend(_symbol_ids(rid, fg.path, change.old[fg.path]))
+    for node in fg.nodes:
+        if node.label == "File":
+            rows.nodes.setdefault("File", []).append(_file_row(change, fg, node))
+    for ext in fg.externals.values():
+        rows.nodes.setdefault("External", []).append(node_row(ext))
+    for edge in fg.edges:
+        if edge.type not in STRUCTURAL_EDGES:
+            rows.edges.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
 
 
 class Store(ABC):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 
-__all__ = ["create_edges", "delete_nodes", "delete_out", "gc_externals", "merge_nodes"]
+__all__ = ["create_edges", "delete_nodes", "delete_out", "dependency_types", "gc_externals", "merge_nodes"]
 
 
 _LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
@@ -41,9 +41,16 @@ def create_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
 
 
 @cache
-def delete_out(label: str) -> str:
-    """Delete every outgoing edge of the nodes ``$ids``."""
-    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[r]->() DELETE r"
+def delete_out(label: str, etype: str | None = None) -> str:
+    """Delete the outgoing edges (of one type, or all) of the nodes ``$ids``."""
+    rel = f"r:{etype}" if etype else "r"
+    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[{rel}]->() DELETE r"
+
+
+def dependency_types(label: str) -> tuple[str, ...]:
+    """The dependency edge types that can leave a node of ``label``."""
+    return tuple(t for t, pairs in EDGE_SCHEMA.items()
+                 if t not in STRUCTURAL_EDGES and any(a == label for a, _ in pairs))
 
 
 @cache

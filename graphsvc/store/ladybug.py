@@ -131,6 +131,9 @@ class LadybugStore(Store):
         self._run("BEGIN TRANSACTION")
         try:
             self._write_repo_nodes(change, state="ok")
+            for label, ids in rows.delete_deps.items():
+                for etype in cypher.dependency_types(label):
+                    self._batched(cypher.delete_out(label, etype), "ids", ids)
             for label, ids in rows.delete_out.items():
                 self._batched(cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():

@@ -119,6 +119,9 @@ class Neo4jStore(Store):
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             self._write_repo_nodes(tx, change, "ok")
+            for label, ids in rows.delete_deps.items():
+                for etype in cypher.dependency_types(label):
+                    _batched(tx, cypher.delete_out(label, etype), "ids", ids)
             for label, ids in rows.delete_out.items():
                 _batched(tx, cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
