@@ -37,8 +37,10 @@ class Neo4jStore(Store):
         self.url = url
         self.database = database
         try:
-            self._driver = neo4j.GraphDatabase.driver(url, auth=(user, password),
-                                                      connection_timeout=10, max_transaction_retry_time=5)
+            self._driver = neo4j.GraphDatabase.driver(
+                url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
+                # Server notices (e.g. "property does not exist" on a fresh database) are not errors.
+                notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except neo4j_errors.AuthError as exc:
             self._close_quietly()
