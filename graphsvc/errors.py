@@ -6,7 +6,10 @@
     ├── InputError                  bad input from the user (exit 2)
     │   ├── PathError               a path that is missing, not a directory, unreadable
     │   ├── LanguageError           an unknown language name
-    │   └── SettingsError           a malformed setting or store URL
+    │   ├── SettingsError           a malformed setting or store URL
+    │   └── QueryError              a read query (API, CLI, editor) that cannot be answered
+    │       ├── NotFound            an unknown id, file or position
+    │       └── LimitExceeded       a page size, depth or result size over its bound
     ├── StoreError                  the store (exit 3)
     │   ├── StoreUnavailable        cannot be reached, refused the credentials, or is locked
     │   └── SchemaVersionError      holds a graph of another schema version
@@ -23,7 +26,10 @@ __all__ = [
     "InputError",
     "Interrupted",
     "LanguageError",
+    "LimitExceeded",
+    "NotFound",
     "PathError",
+    "QueryError",
     "RegistryError",
     "SchemaVersionError",
     "SettingsError",
@@ -69,6 +75,24 @@ class LanguageError(InputError):
 
 class SettingsError(InputError):
     """A malformed setting or store URL."""
+
+
+class QueryError(InputError):
+    """A read query that cannot be answered as asked; ``code`` is its GraphQL ``extensions.code``."""
+
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(QueryError):
+    """An unknown id, file or position."""
+
+    code = "NOT_FOUND"
+
+
+class LimitExceeded(QueryError):
+    """A page size, traversal depth or result size over its bound."""
+
+    code = "LIMIT_EXCEEDED"
 
 
 class StoreError(GraphError):

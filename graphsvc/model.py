@@ -24,6 +24,7 @@ a (from, to) label pair, add it to ``EDGE_SCHEMA``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -43,6 +44,7 @@ __all__ = [
     "file_id",
     "project_id",
     "repo_id",
+    "split_symbol_id",
     "symbol_id",
     "unresolved_id",
 ]
@@ -67,11 +69,12 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
     # ERROR/MISSING nodes tree-sitter recovered from; `summary` is the resolver's compact
     # per-file record (JSON) that lets an incremental run re-link dependents without
-    # re-parsing the whole repo; it is internal and not exported.
+    # re-parsing the whole repo; it is internal and not exported. `mtimeNs` and `inode` are the
+    # stat cache: a file whose size, mtime and inode are unchanged is not even hashed again.
     "File": {
         "id": "STRING", "path": "STRING", "lang": "STRING", "hash": "STRING", "size": "INT64",
         "loc": "INT64", "module": "STRING", "parseErrors": "INT64", "lastIndexedAt": "STRING",
-        "summary": "STRING",
+        "summary": "STRING", "mtimeNs": "INT64", "inode": "INT64",
     },
     # A named entity defined in a file. `line`/`column`: where its name stands;
     # `rangeStart`/`rangeEnd`: the whole entity, decorators and body included.
@@ -108,6 +111,7 @@ STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
 # leaves them out, so the same tree gives the same export from any clone, path or time.
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
+    "mtimeNs", "inode",
 })
 
 
@@ -143,6 +147,37 @@ def external_id(lang: str, dotted: str) -> str:
 def unresolved_id(lang: str, name: str) -> str:
     """Return the id of the placeholder that unresolved references to ``name`` point at."""
     return f"ext:{lang}:?.{name}"
+
+
+# A symbol id's fragment: dotted segments, each optionally followed by a ``#n`` duplicate
+# suffix (``Product.label#2``, ``Foo#2.bar``), or empty for the module. A segment never holds
+# '#', '.' or '/', so the first '#' whose remainder has this shape ends the path, even when
+# the path itself contains '#'.
+_FRAGMENT = re.compile(r"(?:[^.#/\s]+(?:#\d+)?(?:\.[^.#/\s]+(?:#\d+)?)*)?")
+
+
+def split_symbol_id(symbol: str) -> tuple[str, str] | None:
+    """Split a symbol id into the id of the file that defines it and its fragment.
+
+    Returns None when ``symbol`` is not a symbol id. Example:
+    ``sym:repo:shop/shop:shop/models.py#Base.save`` → ``("file:repo:shop/shop:shop/models.py", "Base.save")``.
+    """
+    if not symbol.startswith("sym:"):
+        return None
+    body = symbol[len("sym:"):]
+    at = body.find("#")
+    while at != -1:
+        if _FRAGMENT.fullmatch(body, at + 1):
+            return "file:" + body[:at], body[at + 1:]
+        at = body.find("#", at + 1)
+    return None
+    body = symbol[len("sym:"):]
+    at = body.find("#")
+    while at != -1:
+        if _FRAGMENT.fullmatch(body, at + 1):
+            return "file:" + body[:at]
+        at = body.find("#", at + 1)
+    return None
 
 
 # ---------------------------------------------------------------------------

@@ -8,11 +8,13 @@ The resolver works from two inputs:
   import bindings, ``__all__``, class bases). Summaries of unchanged files come
   from the store (``File.summary``); the resolver never re-parses them.
 
-While it resolves a file it records every summary it consulted (``deps``). An
-incremental run re-resolves an unchanged file exactly when one of the summaries it
-consulted changed signature, or when a module name it looked up now answers
-differently — so an edit inside a function body touches one file, and adding a
-module that used to be an ``External`` re-links its importers.
+While it resolves a file it records every lookup it made in other files, with its
+answer (``deps``; the key grammar is in ``Resolver.dep_answer``): which files answer to
+a module name, what a module attribute or a class member resolves to, what kind a
+symbol is, whether a file exists. An incremental run re-resolves an unchanged file
+exactly when one of those answers changed — so an edit inside a function body, or a
+new function nobody looked up, touches one file, while renaming a method re-links its
+callers and adding a module that used to be an ``External`` re-links its importers.
 
 Resolution outcome of an edge:
 
@@ -45,7 +47,7 @@ from graphsvc.model import (
 )
 from parsers import python as py
 
-__all__ = ["FileGraph", "Resolver", "Summary", "summary_signature"]
+__all__ = ["FileGraph", "Resolver", "Summary", "dep_path", "make_summary", "summary_signature"]
 
 Summary = dict[str, Any]
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
@@ -58,9 +60,13 @@ _INERT_BASES = frozenset({
 
 
 def summary_signature(summary: Summary) -> str:
-    """Hash of the parts of a summary that other files' resolution depends on."""
-    core = {k: summary.get(k) for k in ("m", "pkg", "defs", "imports", "all", "bases")}
-    return hashlib.sha256(json.dumps(core, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+    """Hash of the parts of a summary that other files' resolution depends on (kept in ``sig``)."""
+    sig = summary.get("sig")
+    if sig is None:
+        core = {k: summary.get(k) for k in ("m", "pkg", "defs", "imports", "all", "bases")}
+        sig = hashlib.sha256(json.dumps(core, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+        summary["sig"] = sig
+    return str(sig)
 
 
 # Targets: ("file", path) | ("sym", path, qname) | ("inst", path, qname) | ("ext", dotted)
@@ -115,9 +121,9 @@ class Resolver:
                     self.primary.setdefault(name, []).append(path)
         self.prefixes = {n.rsplit(".", k)[0] for n in self.by_name for k in range(1, n.count(".") + 1)}
         self._deps: set[str] = set()
-        self._signatures: dict[str, str] = {}
         self._binding_index: dict[str, dict[str, list[Any]]] = {}
-        self._attr_cache: dict[tuple[Any, ...], tuple[_Outcome, frozenset[str]]] = {}
+        self._attr_cache: dict[str, tuple[_Outcome, frozenset[str]]] = {}
+        self._answers: dict[str, str] = {}
         # Every directory that holds a file of the repo, at any depth (namespace packages).
         self.dirs: set[str] = set()
         for path in summaries:
@@ -148,7 +154,7 @@ class Resolver:
         stem = posixpath.join(base_dir, rel) if rel else base_dir
         for cand in (stem + ".py", stem + "/__init__.py", stem + ".pyi", stem + "/__init__.pyi"):
             cand = posixpath.normpath(cand).lstrip("./") if cand.startswith("./") else posixpath.normpath(cand)
-            self._deps.add("f:" + cand)
+            self._deps.add("e:" + cand)
             if cand in self.summaries:
                 return cand
         return None
@@ -173,9 +179,11 @@ class Resolver:
 
     # -- attribute lookups -----------------------------------------------------------
 
-    def summary(self, path: str) -> Summary:
-        self._deps.add("f:" + path)
-        return self.summaries[path]
+    def _kind(self, path: str, qname: str) -> str | None:
+        """The kind of symbol ``qname`` of ``path`` (None: no such symbol), recorded as a lookup."""
+        self._deps.add(f"k:{path}#{qname}")
+        kind = self.summaries[path]["defs"].get(qname)
+        return None if kind is None else str(kind)
 
     def attr(self, target: Target, name: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
         """What ``name`` denotes as an attribute of ``target``."""
@@ -191,13 +199,8 @@ class Resolver:
             return _Outcome(("file", found)) if found else _Outcome(None)
         if kind == "file":
             return self.module_attr(target[1], name, seen | {target})
-        if kind in ("sym", "inst"):
-            summ = self.summary(target[1])
-            if summ["defs"].get(target[2]) in _CLASS_KINDS:
-                out = self.member(target[1], target[2], name, seen | {target})
-                if out.target is not None and kind == "inst" and out.target[0] == "sym":
-                    return out
-                return out
+        if kind in ("sym", "inst") and self._kind(target[1], target[2]) in _CLASS_KINDS:
+            return self.member(target[1], target[2], name, seen | {target})
         return _Outcome(None)
 
     def _bindings(self, path: str) -> dict[str, list[Any]]:
@@ -215,14 +218,13 @@ class Resolver:
     def module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
         """Top-level ``name`` of the module in ``path``: a definition, a re-export, a submodule.
 
-        Answers are memoised with the lookups they made, which are replayed into the
-        current file's deps on a hit. Only answers computed outside a cycle are kept.
+        Recorded as one lookup (``a:<path>:<name>``) whatever it consulted on the way.
         """
-        return self._memo(("attr", path, name), seen <= {("file", path)},
+        return self._memo(f"a:{path}:{name}", seen <= {("file", path)},
                           lambda: self._module_attr(path, name, seen))
 
     def _module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
-        summ = self.summary(path)
+        summ = self.summaries[path]
         defs = summ["defs"]
         if name in defs:
             return _Outcome(("sym", path, name))
@@ -279,8 +281,15 @@ class Resolver:
             out = self._submodule(src.target[1], imported) or out
         return _Outcome(out.target, max(out.heuristic, src.heuristic))
 
-    def _memo(self, key: tuple[Any, ...], cacheable: bool, compute: Any) -> _Outcome:
-        """Run ``compute()`` once per key, replaying the lookups it recorded on later hits."""
+    def _memo(self, key: str, cacheable: bool, compute: Any) -> _Outcome:
+        """Answer a lookup once per run; record it as ``key`` plus every lookup it made on the way.
+
+        The inner lookups are recorded too (replayed on a cache hit), so an incremental
+        run can find the files whose answers may have moved by the paths in their keys;
+        whether a file is re-linked is still decided by comparing answers. Answers cut
+        short by an import cycle are not kept.
+        """
+        self._deps.add(key)
         cached = self._attr_cache.get(key)
         if cached is not None:
             self._deps.update(cached[1])
@@ -297,11 +306,11 @@ class Resolver:
 
     def member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool = False) -> _Outcome:
         """Find ``name`` on class ``cls`` of ``path`` or on its bases, depth first (MRO order for single trees)."""
-        return self._memo(("member", path, cls, name, skip_self), len(seen) <= 1,
+        return self._memo(f"c:{path}:{cls}:{name}:{int(skip_self)}", len(seen) <= 1,
                           lambda: self._member(path, cls, name, seen, skip_self))
 
     def _member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool) -> _Outcome:
-        summ = self.summary(path)
+        summ = self.summaries[path]
         qname = f"{cls}.{name}"
         if not skip_self and summ["defs"].get(qname) is not None:
             return _Outcome(("sym", path, qname))
@@ -311,8 +320,7 @@ class Resolver:
             if base.target is None:
                 continue
             if base.target[0] == "sym" and base.target not in seen:
-                base_summ = self.summary(base.target[1])
-                if base_summ["defs"].get(base.target[2]) in _CLASS_KINDS:
+                if self._kind(base.target[1], base.target[2]) in _CLASS_KINDS:
                     out = self.member(base.target[1], base.target[2], name, seen | {base.target})
                     if out.target is not None and out.target[0] == "sym":
                         return out
@@ -327,7 +335,7 @@ class Resolver:
     def called(self, out: _Outcome) -> _Outcome:
         """What calling ``out`` gives: an instance of a class; for anything else, an unknown value."""
         t = out.target
-        if t is not None and t[0] == "sym" and self.summary(t[1])["defs"].get(t[2]) in _CLASS_KINDS:
+        if t is not None and t[0] == "sym" and self._kind(t[1], t[2]) in _CLASS_KINDS:
             return _Outcome(("inst", t[1], t[2]), out.heuristic)
         if t is not None and t[0] == "ext":
             return _Outcome(("local",))
@@ -390,7 +398,7 @@ class Resolver:
                         if type_ref is None:
                             return _Outcome(("local",))
                         t = chain(list(type_ref), scope_parent.get(s) or "", seen)
-                        if t.target is not None and t.target[0] == "sym" and self.summaries[t.target[1]]["defs"].get(t.target[2]) in _CLASS_KINDS:
+                        if t.target is not None and t.target[0] == "sym" and self._kind(t.target[1], t.target[2]) in _CLASS_KINDS:
                             return _Outcome(("inst", t.target[1], t.target[2]), t.heuristic)
                         return _Outcome(("local",))
                 s = scope_parent.get(s)
@@ -523,7 +531,8 @@ class Resolver:
             edge(etype, sid(src_q), "Symbol", out, ref.name, ref.line, ref.column)
 
         fg.edges = _dedupe(fg.edges)
-        summ["deps"] = {d: self.dep_answer(d) for d in sorted(self._deps) if d != "f:" + path}
+        own = self._deps
+        summ["deps"] = {d: self.dep_answer(d) for d in sorted(own) if dep_path(d) != path}
         return fg
 
     def _external(self, fg: FileGraph, dotted: str) -> str:
@@ -540,16 +549,59 @@ class Resolver:
         return eid
 
     def dep_answer(self, dep: str) -> str:
-        """The current answer to one recorded dependency, for change detection."""
+        """The current answer to one recorded lookup; a file is re-linked when one differs.
+
+        Keys: ``m:<module>`` (files answering to a module name), ``d:<dir>`` (a directory
+        holds files), ``e:<path>`` (a file exists), ``k:<path>#<qname>`` (kind of a symbol),
+        ``a:<path>:<name>`` (a module attribute), ``c:<path>:<class>:<name>:<skip>`` (a member).
+        """
+        answer = self._answers.get(dep)
+        if answer is not None:
+            return answer
         kind, _, key = dep.partition(":")
-        if kind == "d":
-            return "1" if key in self.dirs else ""
-        if kind == "m":
-            return json.dumps([self.primary.get(key, []), self.by_name.get(key, []), key in self.prefixes])
-        if key not in self._signatures:
-            summ = self.summaries.get(key)
-            self._signatures[key] = "" if summ is None else summary_signature(summ)
-        return self._signatures[key]
+        saved, self._deps = self._deps, set()
+        try:
+            if kind == "d":
+                answer = "1" if key in self.dirs else ""
+            elif kind == "m":
+                answer = json.dumps([self.primary.get(key, []), self.by_name.get(key, []), key in self.prefixes])
+            elif kind == "e":
+                answer = "1" if key in self.summaries else ""
+            elif dep_path(dep) not in self.summaries:
+                answer = ""
+            elif kind == "k":
+                path, _, qname = key.partition("#")
+                answer = self._kind(path, qname) or ""
+            elif kind == "a":
+                path, name = key.rsplit(":", 1)
+                answer = _encode(self.module_attr(path, name, frozenset()))
+            elif kind == "c":
+                path, cls, name, skip = key.rsplit(":", 3)
+                answer = _encode(self.member(path, cls, name, frozenset(), skip_self=skip == "1"))
+            else:
+                answer = ""
+        finally:
+            self._deps = saved
+        self._answers[dep] = answer
+        return answer
+
+
+def dep_path(dep: str) -> str | None:
+    """The file a recorded lookup is about (None for module-name and directory lookups)."""
+    kind, _, key = dep.partition(":")
+    if kind == "e":
+        return key
+    if kind == "k":
+        return key.partition("#")[0]
+    if kind == "a":
+        return key.rsplit(":", 1)[0]
+    if kind == "c":
+        return key.rsplit(":", 3)[0]
+    return None
+
+
+def _encode(out: _Outcome) -> str:
+    return json.dumps([list(out.target) if out.target is not None else None, out.heuristic])
 
 
 def _dedupe(edges: Iterable[Edge]) -> list[Edge]:

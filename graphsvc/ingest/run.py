@@ -24,9 +24,9 @@ from pathlib import Path
 from graphsvc.errors import LanguageError
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
-from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, make_summary
+from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, dep_path, make_summary, summary_signature
 from graphsvc.ingest.scan import scan
-from graphsvc.model import FileFacts, Node, project_id, repo_id
+from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, open_store
 from parsers import python as py
@@ -120,7 +120,17 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
     t = time.perf_counter()
     hashes: dict[str, tuple[str, int]] = {}
     langs: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    # A file modified this close to the run may change again within the same mtime tick
+    # (racy-git); it is recorded without an mtime, so the next run hashes it.
+    racy_after = time.time_ns() - 2_000_000_000
     for f in scanned.files:
+        stats[f.path] = (f.mtime_ns if f.mtime_ns < racy_after else 0, f.inode)
+        known = stored.get(f.path)
+        if known is not None and known.same_stat(f.size, f.mtime_ns, f.inode):
+            hashes[f.path] = (known.hash, f.size)
+            langs[f.path] = f.lang
+            continue
         result = hash_file(scanned.root / f.path)
         if isinstance(result, str):
             report.skipped_files[f.path] = result
@@ -144,8 +154,15 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
     removed = sorted(p for p in stored if p not in hashes)
     report.removed = len(removed)
     report.unchanged = len(hashes) - len(changed)
+    # Files whose bytes are unchanged but whose stat is not recorded (touched, checked out again,
+    # or racy last time) get their stat refreshed, so the next run skips hashing them.
+    restat = {p: stats[p] for p in hashes if p in stored and p not in changed
+              and not stored[p].same_stat(hashes[p][1], *stats[p])}
     if incremental and not changed and not removed:
         report.nothing_changed = True
+        if restat:
+            store.refresh_stats(rid, [{"id": file_id(rid, p), "mtimeNs": m, "inode": i}
+                                      for p, (m, i) in sorted(restat.items())])
         return
 
     # Parse what changed.
@@ -171,11 +188,21 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
     resolver = Resolver(rid, summaries, module_map)
     graphs: list[FileGraph] = [resolver.resolve(facts[p]) for p in sorted(facts)]
 
-    # Unchanged files whose lookups now answer differently are re-linked.
+    # Unchanged files whose lookups now answer differently are re-linked. When the set of files
+    # is the same, only lookups of the re-parsed files whose signature changed can answer
+    # differently; otherwise every recorded lookup is asked again.
+    same_files = not removed and all(p in stored for p in hashes)
+    suspects = {p for p in facts
+                if p in stored and summary_signature(summaries[p]) != summary_signature(stored[p].summary)}
+
+    def stale(deps: dict[str, str]) -> bool:
+        if same_files and not any(dep_path(k) in suspects for k in deps):
+            return False
+        return any(resolver.dep_answer(k) != v for k, v in deps.items())
+
     relink = sorted(
         p for p, s in stored.items()
-        if p in summaries and p not in facts and p not in report.failed
-        and any(resolver.dep_answer(k) != v for k, v in (s.summary.get("deps") or {}).items())
+        if p in summaries and p not in facts and p not in report.failed and stale(s.summary.get("deps") or {})
     )
     if relink:
         for result in parse_files(scanned.root, [(p, langs[p]) for p in relink], settings.workers):
@@ -202,7 +229,8 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
             "state": "ok", "lastIndexedAt": now,
         }),
         writes=graphs,
-        meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now} for p in hashes},
+        meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now, "mtime_ns": stats[p][0], "inode": stats[p][1]}
+              for p in hashes},
         old={p: stored[p].summary for p in stored},
         removed=removed,
         full=not incremental or not stored,

@@ -35,6 +35,8 @@ class ScannedFile:
     path: str
     lang: str
     size: int
+    mtime_ns: int = 0
+    inode: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ def _git_files(root: Path) -> tuple[list[str], GitInfo | None] | None:
 def _walk_files(root: Path) -> list[str]:
     paths: list[str] = []
     specs: list[tuple[str, pathspec.PathSpec]] = []
+    top = str(root)
 
     def ignored(rel: str, is_dir: bool) -> bool:
         for base, spec in specs:
@@ -112,27 +115,17 @@ def _walk_files(root: Path) -> list[str]:
                 return True
         return False
 
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        rel_dir = "" if rel_dir == "." else rel_dir
-        gi = Path(dirpath) / ".gitignore"
-        if gi.is_file():
+    for dirpath, dirnames, filenames in os.walk(top):
+        rel_dir = dirpath[len(top) + 1:].replace(os.sep, "/") if dirpath != top else ""
+        if ".gitignore" in filenames:
             try:
-                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(lines)))
+                with open(os.path.join(dirpath, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+                    specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(fh.read().splitlines())))
             except OSError:
                 pass
-        keep = []
-        for d in sorted(dirnames):
-            rel = f"{rel_dir}/{d}" if rel_dir else d
-            if d in SKIP_DIRS or ignored(rel, True):
-                continue
-            keep.append(d)
-        dirnames[:] = keep
-        for f in sorted(filenames):
-            rel = f"{rel_dir}/{f}" if rel_dir else f
-            if not ignored(rel, False):
-                paths.append(rel)
+        prefix = rel_dir + "/" if rel_dir else ""
+        dirnames[:] = [d for d in sorted(dirnames) if d not in SKIP_DIRS and not (specs and ignored(prefix + d, True))]
+        paths.extend(prefix + f for f in sorted(filenames) if not (specs and ignored(prefix + f, False)))
     return paths
 
 
@@ -182,5 +175,6 @@ def scan(root: Path, languages: list[str] | None = None, max_size: int = 1_000_0
         if st.st_size > max_size:
             result.skipped[rel] = "too large"
             continue
-        result.files.append(ScannedFile(path=rel, lang=spec.name, size=st.st_size))
+        result.files.append(ScannedFile(path=rel, lang=spec.name, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                                        inode=st.st_ino))
     return result

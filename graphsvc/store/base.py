@@ -26,7 +26,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 __all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,13 @@ class StoredFile:
     path: str
     hash: str
     summary: Summary
+    size: int | None = None
+    mtime_ns: int | None = None
+    inode: int | None = None
+
+    def same_stat(self, size: int, mtime_ns: int, inode: int) -> bool:
+        """True when the file on disk has the size, mtime and inode recorded at its last indexing."""
+        return bool(self.mtime_ns) and (self.size, self.mtime_ns, self.inode) == (size, mtime_ns, inode)
 
 
 @dataclass
@@ -128,6 +135,7 @@ def _file_row(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:
     row = node_row(node)
     meta = change.meta.get(fg.path, {})
     row.update(hash=meta.get("hash"), size=meta.get("size"), lastIndexedAt=meta.get("at"),
+               mtimeNs=meta.get("mtime_ns"), inode=meta.get("inode"),
                summary=json.dumps(fg.summary, sort_keys=True, separators=(",", ":")))
     return row
 
@@ -159,6 +167,10 @@ class Store(ABC):
     @abstractmethod
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         """The files the store holds for a repo, with their hash and summary."""
+
+    @abstractmethod
+    def refresh_stats(self, repo_id: str, rows: list[dict[str, Any]]) -> None:
+        """Record new ``mtimeNs``/``inode`` for files whose bytes did not change (rows: id, mtimeNs, inode)."""
 
     @abstractmethod
     def repo(self, repo_id: str) -> dict[str, Any] | None:

@@ -59,6 +59,12 @@ def delete_nodes(label: str) -> str:
     return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}}) DETACH DELETE a"
 
 
+def refresh_stats(typed: bool = False) -> str:
+    """Set the stat cache of the File nodes in ``$rows``."""
+    return (f"UNWIND $rows AS r MATCH (f:File {{id: r.id}}) SET f.mtimeNs = {_value('mtimeNs', 'INT64', typed)}, "
+            f"f.inode = {_value('inode', 'INT64', typed)}")
+
+
 def gc_externals() -> str:
     """Delete the External nodes nothing points at any more."""
     return "MATCH (e:External) WHERE NOT EXISTS { MATCH (e)<-[]-() } DELETE e"

@@ -103,9 +103,13 @@ class LadybugStore(Store):
             return None
         return {k: v for k, v in rows[0]["r"].items() if not k.startswith("_")}
 
+    def refresh_stats(self, repo_id: str, rows: list[dict[str, Any]]) -> None:
+        self._batched(cypher.refresh_stats(typed=True), "rows", rows)
+
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         rows = self._rows(load("stored_files"), {"repo": repo_id})
-        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}")) for r in rows}
+        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}"), r["size"],
+                                      r["mtimeNs"], r["inode"]) for r in rows}
 
     def delete_repo(self, repo_id: str) -> None:
         self._run("BEGIN TRANSACTION")

@@ -89,9 +89,13 @@ class Neo4jStore(Store):
         rows = self._rows("MATCH (r:Repo {id: $id}) RETURN properties(r) AS r", {"id": repo_id})
         return dict(rows[0]["r"]) if rows else None
 
+    def refresh_stats(self, repo_id: str, rows: list[dict[str, Any]]) -> None:
+        self._write(lambda tx: _batched(tx, cypher.refresh_stats(), "rows", rows))
+
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         rows = self._rows(load("stored_files", "neo4j"), {"repo": repo_id})
-        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}")) for r in rows}
+        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}"), r["size"],
+                                      r["mtimeNs"], r["inode"]) for r in rows}
 
     def delete_repo(self, repo_id: str) -> None:
         # Batched: one repo's facts can exceed the server's transaction memory limit.

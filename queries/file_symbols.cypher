@@ -1,0 +1,9 @@
+// The symbols whose id starts with a file's module symbol id (`sym:<repo-id>:<path>#`): the
+// file's symbols, plus those of a file whose path extends this one with '#', which the caller
+// drops. A prefix scan is cheaper than a DEFINES traversal on both stores.
+// Parameters: $prefix.
+// Columns: id, name, qualifiedName, kind, signature, doc, line, column, rangeStart, rangeEnd, exported, lang.
+MATCH (s:Symbol) WHERE s.id STARTS WITH $prefix
+RETURN s.id AS id, s.name AS name, s.qualifiedName AS qualifiedName, s.kind AS kind,
+       s.signature AS signature, s.doc AS doc, s.line AS line, s.`column` AS `column`,
+       s.rangeStart AS rangeStart, s.rangeEnd AS rangeEnd, s.exported AS exported, s.lang AS lang
