@@ -170,5 +170,168 @@ def export(project: str | None, fmt: str, output: Path | None, store: str | None
             output.write_text(text, encoding="utf-8")
 
 
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default keeps the server to this machine.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="info",
+              show_default=True, help="Log level.")
+@_store_options
+def serve(host: str, port: int, log_level: str, store: str | None, neo4j_user: str | None,
+          neo4j_password: str | None) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql) and the editor endpoints (/api/...)."""
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+    from api.correlation import LOG_FORMAT
+    from graphsvc.store import open_store
+
+    with _errors():
+        settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
+        open_store(settings, read_only=True).close()  # fail now, in one line, when the store is not there
+        logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
+        app = create_app(settings)
+        click.echo(f"serving {settings.store} at http://{host}:{port}/graphql", err=True)
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+@main.group()
+def query() -> None:
+    """Ask the graph: callers, callees, refs, search, deps, symbol-at."""
+
+
+def _query_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(fn)
+    return _store_options(fn)
+
+
+def _page_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    fn = click.option("--offset", type=int, default=0, show_default=True, help="Skip this many.")(fn)
+    fn = click.option("--limit", type=int, default=50, show_default=True, help="Show at most this many.")(fn)
+    return fn
+
+
+def _ask(flags: dict[str, Any], fn: Callable[..., Any], *args: Any) -> Any:
+    from graphsvc.store import open_store
+
+    settings = _settings(store=flags.get("store"), neo4j_user=flags.get("neo4j_user"),
+                         neo4j_password=flags.get("neo4j_password"))
+    with open_store(settings, read_only=True) as st:
+        return fn(st, *args)
+
+
+def _guess(ref: Any) -> str:
+    if ref.resolution == "heuristic":
+        return f"heuristic ({ref.candidates} candidates, confidence {ref.confidence:.2f})"
+    return str(ref.resolution or "")
+
+
+def _print_references(page: Any, as_json: bool) -> None:
+    from queries.graph import as_data
+
+    if as_json:
+        click.echo(json.dumps(as_data(page), sort_keys=True))
+        return
+    for ref in page.items:
+        where = f"{ref.file.path}:{ref.line}:{ref.column}" if ref.file else "-"
+        click.echo(f"{where}  {ref.type}  {ref.source.id} -> {ref.target.id}  {_guess(ref)}")
+    if not page.items:
+        click.echo("none")
+    if page.has_more:
+        click.echo(f"… more with --offset {page.offset + page.limit}")
+
+
+def _reference_command(name: str, help_text: str) -> None:
+    @query.command(name, help=help_text)
+    @click.argument("node_id", metavar="ID")
+    @_page_options
+    @_query_options
+    def command(node_id: str, limit: int, offset: int, as_json: bool, **flags: Any) -> None:
+        from queries import graph
+
+        with _errors():
+            page = _ask(flags, getattr(graph, "references" if name == "refs" else name), node_id,
+                        graph.window(limit, offset))
+            _print_references(page, as_json)
+
+
+_reference_command("callers", "Calls into the symbol (or external name) ID, by caller.")
+_reference_command("callees", "Calls the symbol ID makes, in source order.")
+_reference_command("refs", "Every call, use, base-class mention and import of the symbol, file or external ID.")
+
+
+@query.command("search")
+@click.argument("text")
+@click.option("--scope", "scopes", type=click.Choice(["symbols", "files"]), multiple=True,
+              help="Look through these only (repeatable; default: both).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Show at most this many.")
+@_query_options
+def search_command(text: str, scopes: tuple[str, ...], limit: int, as_json: bool, **flags: Any) -> None:
+    """Symbols and files matching TEXT: exact, prefix, words, fuzzy; best first."""
+    from queries.graph import as_data
+    from queries.search import search
+
+    with _errors():
+        hits = _ask(flags, search, text, [s.upper() for s in scopes] or None, limit)
+        if as_json:
+            click.echo(json.dumps(as_data(hits), sort_keys=True))
+            return
+        for hit in hits:
+            where = f"  {hit.entity.path}:{hit.entity.line}" if hit.entity.label == "Symbol" else ""
+            click.echo(f"{hit.score:6.2f}  {hit.match:<6}  {hit.entity.label:<8}  {hit.entity.id}{where}")
+        if not hits:
+            click.echo("no match")
+
+
+@query.command("deps")
+@click.argument("node_id", metavar="ID")
+@click.option("--direction", type=click.Choice(["out", "in", "both"]), default="out", show_default=True,
+              help="out: what ID depends on; in: what depends on ID.")
+@click.option("--depth", type=int, default=1, show_default=True, help="Hops to follow (at most 5).")
+@click.option("--types", default=None, help="Comma-separated edge types (default: CALLS,USES,EXTENDS,IMPORTS).")
+@click.option("--max-nodes", type=int, default=None, help="Stop after this many nodes (default 500).")
+@_query_options
+def deps_command(node_id: str, direction: str, depth: int, types: str | None, max_nodes: int | None,
+                 as_json: bool, **flags: Any) -> None:
+    """The dependency graph around ID."""
+    from queries import graph
+
+    with _errors():
+        chosen = [t.strip() for t in types.split(",") if t.strip()] if types else None
+        way = {"out": "OUTGOING", "in": "INCOMING", "both": "BOTH"}[direction]
+        found = _ask(flags, graph.dependencies, node_id, way, depth, chosen, max_nodes)
+        if as_json:
+            click.echo(json.dumps(graph.as_data(found), sort_keys=True))
+            return
+        for n in found.nodes:
+            where = f"  {n.path}:{n.line}" if n.path and n.line else ""
+            click.echo(f"{n.depth}  {n.label:<8}  {n.id}{where}")
+        for e in found.edges:
+            click.echo(f"  {e.type} {e.source} -> {e.target}  line {e.line}:{e.column}  {e.resolution}")
+        if found.truncated:
+            click.echo("… truncated: raise --max-nodes or lower --depth")
+
+
+@query.command("symbol-at")
+@click.argument("repo")
+@click.argument("path")
+@click.argument("line", type=int)
+@click.argument("column", type=int)
+@_query_options
+def symbol_at_command(repo: str, path: str, line: int, column: int, as_json: bool, **flags: Any) -> None:
+    """The innermost symbol at LINE (1-based) and COLUMN (0-based) of PATH in REPO (repo:<project>/<name>)."""
+    from queries import graph
+
+    with _errors():
+        found = _ask(flags, graph.symbol_at, repo, path, line, column)
+        if as_json:
+            click.echo(json.dumps(graph.as_data(found), sort_keys=True))
+            return
+        click.echo(f"{found.id}  {found.kind}  {found.path}:{found.line}:{found.column}  {found.signature or ''}".rstrip())
+
+
 if __name__ == "__main__":
     main()

@@ -12,7 +12,9 @@
     │       └── LimitExceeded       a page size, depth or result size over its bound
     ├── StoreError                  the store (exit 3)
     │   ├── StoreUnavailable        cannot be reached, refused the credentials, or is locked
-    │   └── SchemaVersionError      holds a graph of another schema version
+    │   │   └── StoreMissing        the embedded store file does not exist yet
+    │   ├── SchemaVersionError      holds a graph of another schema version
+    │   └── WriteConflict           another writer changed the repo since this run read it
     ├── RegistryError               the language table or a query file is inconsistent (exit 4)
     └── Interrupted                 the run was stopped by the user (exit 130)
 
@@ -34,7 +36,9 @@ __all__ = [
     "SchemaVersionError",
     "SettingsError",
     "StoreError",
+    "StoreMissing",
     "StoreUnavailable",
+    "WriteConflict",
 ]
 
 
@@ -105,8 +109,16 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached, refused the credentials, or is locked by another process."""
 
 
+class StoreMissing(StoreUnavailable):
+    """The embedded store file does not exist yet (nothing was ever ingested there)."""
+
+
 class SchemaVersionError(StoreError):
     """The store holds a graph written with another schema version."""
+
+
+class WriteConflict(StoreError):
+    """Another writer changed the repo between this run's read and its write; the run starts over."""
 
 
 class RegistryError(GraphError):

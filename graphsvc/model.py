@@ -59,11 +59,12 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     "Project": {"id": "STRING", "name": "STRING"},
     # One indexed source tree. `root` is the absolute path it was indexed from;
     # `headCommit` the git commit indexed (empty when the tree is not a git work tree);
-    # `state` is "ok" after a complete run, "writing" while one is under way.
+    # `state` is "ok" after a complete run, "writing" while one is under way; `generation` counts
+    # the writes to the repo, so a run that read an older generation starts over.
     "Repo": {
         "id": "STRING", "name": "STRING", "project": "STRING", "root": "STRING", "url": "STRING",
         "provider": "STRING", "defaultBranch": "STRING", "headCommit": "STRING", "state": "STRING",
-        "lastIndexedAt": "STRING", "lastRun": "STRING",
+        "lastIndexedAt": "STRING", "lastRun": "STRING", "generation": "INT64",
     },
     # One source file. `hash` is the sha256 of its bytes; `loc` its line count; `module`
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
@@ -111,7 +112,7 @@ STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
 # leaves them out, so the same tree gives the same export from any clone, path or time.
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
-    "mtimeNs", "inode",
+    "mtimeNs", "inode", "generation",
 })
 
 

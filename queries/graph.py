@@ -19,6 +19,7 @@ when ``heuristic``), so a client can tell a proven edge from a guess.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -28,6 +29,7 @@ from graphsvc.model import file_id, repo_id, split_symbol_id, symbol_id
 from graphsvc.store.base import Store
 
 __all__ = [
+    "DEFAULT_GRAPH_NODES",
     "DEFAULT_PAGE",
     "DEPENDENCY_TYPES",
     "MAX_DEPTH",
@@ -51,6 +53,7 @@ __all__ = [
     "RepoInfo",
     "SymbolInfo",
     "Window",
+    "as_data",
     "callees",
     "callers",
     "definition",
@@ -829,3 +832,26 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     nodes = [*kept.values(), *sorted(externals.values(), key=lambda n: n.id)]
     edges.sort(key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
     return Graph(nodes=tuple(nodes), edges=tuple(edges), truncated=truncated)
+
+
+# ---------------------------------------------------------------------------
+# Plain data
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def as_data(value: Any) -> Any:
+    """An answer as JSON-ready data: objects with camelCase keys (as in GraphQL); entities also get ``label``."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {_camel(f.name): as_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, (SymbolInfo, FileInfo, ExternalInfo)):
+            out["label"] = value.label
+        if isinstance(value, FileInfo):
+            out["name"] = value.name
+        return out
+    if isinstance(value, (list, tuple)):
+        return [as_data(v) for v in value]
+    return value

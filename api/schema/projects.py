@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.schema.types import EdgeType, Graph, Info, to_graph
+from graphsvc.store import Store
 from queries import graph
 
 __all__ = ["ProjectQueries"]
@@ -70,8 +71,10 @@ def _project(info: graph.ProjectInfo, repos: tuple[graph.RepoInfo, ...]) -> Proj
              last_indexed_at=r.last_indexed_at, files=r.files, symbols=r.symbols) for r in repos])
 
 
-def _projects_with_repos(store: graph.Store, win: graph.Window) -> tuple[graph.Page[graph.ProjectInfo],
-                                                                          list[tuple[graph.ProjectInfo, tuple[graph.RepoInfo, ...]]]]:
+_WithRepos = tuple[graph.ProjectInfo, tuple[graph.RepoInfo, ...]]
+
+
+def _projects_with_repos(store: Store, win: graph.Window) -> tuple[graph.Page[graph.ProjectInfo], list[_WithRepos]]:
     page = graph.projects(store, win)
     return page, [graph.project(store, p.id) for p in page.items]
 

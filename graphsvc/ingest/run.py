@@ -17,22 +17,25 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graphsvc.errors import LanguageError
+from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, dep_path, make_summary, summary_signature
-from graphsvc.ingest.scan import scan
+from graphsvc.ingest.scan import ScanResult, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
-from graphsvc.store import RepoChange, Store, open_store
+from graphsvc.store import RepoChange, Store, StoredFile, open_store
 from parsers import python as py
 from parsers import registry
 
 __all__ = ["IngestReport", "ingest"]
+
+_ATTEMPTS = 3
 
 Progress = Callable[[str, int, int], None]
 
@@ -89,13 +92,16 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     timings = report.timings
     timings["scan"] = time.perf_counter() - started
 
-    owned = store is None
-    store = store or open_store(settings)
-    try:
-        _run(store, scanned, rid, project, name, report, incremental, settings, progress)
-    finally:
-        if owned:
-            store.close()
+    for attempt in range(_ATTEMPTS):
+        try:
+            _run(store, scanned, rid, project, name, report, incremental, settings, progress)
+            break
+        except WriteConflict:
+            # Another writer changed the repo since this run read it: read again and redo.
+            if attempt == _ATTEMPTS - 1:
+                raise
+            report.failed.clear()
+            report.symbols = report.edges = 0
     report.skipped = {}
     for reason in report.skipped_files.values():
         report.skipped[reason] = report.skipped.get(reason, 0) + 1
@@ -104,17 +110,37 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     return report
 
 
-def _run(store: Store, scanned: object, rid: str, project: str, name: str, report: IngestReport,
-         incremental: bool, settings: Settings, progress: Progress | None) -> None:
-    from graphsvc.ingest.scan import ScanResult
+def _read(store: Store | None, settings: Settings, rid: str,
+          incremental: bool) -> tuple[dict[str, Any] | None, dict[str, StoredFile]]:
+    """The repo's properties and stored files, read without taking the write lock."""
+    if store is not None:
+        repo_props = store.repo(rid)
+        return repo_props, store.stored_files(rid) if incremental and repo_props else {}
+    try:
+        reader = open_store(settings, read_only=True)
+    except StoreMissing:
+        return None, {}
+    with reader:
+        repo_props = reader.repo(rid)
+        return repo_props, reader.stored_files(rid) if incremental and repo_props else {}
 
-    assert isinstance(scanned, ScanResult)
+
+def _write(store: Store | None, settings: Settings, change: RepoChange) -> None:
+    if store is not None:
+        store.apply(change)
+        return
+    with open_store(settings) as writer:
+        writer.apply(change)
+
+
+def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name: str, report: IngestReport,
+         incremental: bool, settings: Settings, progress: Progress | None) -> None:
     timings = report.timings
     t = time.perf_counter()
-    repo_props = store.repo(rid)
+    repo_props, stored = _read(store, settings, rid, incremental)
     if repo_props is not None and repo_props.get("state") == "writing":
-        incremental = False  # a crash interrupted the last bulk load: rebuild
-    stored = store.stored_files(rid) if incremental else {}
+        incremental, stored = False, {}  # a crash interrupted the last bulk load: rebuild
+    generation = int((repo_props or {}).get("generation") or 0)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -161,8 +187,12 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
     if incremental and not changed and not removed:
         report.nothing_changed = True
         if restat:
-            store.refresh_stats(rid, [{"id": file_id(rid, p), "mtimeNs": m, "inode": i}
-                                      for p, (m, i) in sorted(restat.items())])
+            rows = [{"id": file_id(rid, p), "mtimeNs": m, "inode": i} for p, (m, i) in sorted(restat.items())]
+            if store is not None:
+                store.refresh_stats(rid, rows)
+            else:
+                with open_store(settings) as writer:
+                    writer.refresh_stats(rid, rows)
         return
 
     # Parse what changed.
@@ -235,6 +265,7 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
         removed=removed,
         full=not incremental or not stored,
         relinked=set(relink),
+        expected_generation=generation if repo_props is not None else None,
     )
     for fg in graphs:
         report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
@@ -244,7 +275,7 @@ def _run(store: Store, scanned: object, rid: str, project: str, name: str, repor
         "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
-    store.apply(change)
+    _write(store, settings, change)
     timings["write"] = time.perf_counter() - t
 
 

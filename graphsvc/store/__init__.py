@@ -20,7 +20,7 @@ def _ladybug(url: str, settings: Settings, read_only: bool) -> Store:
     path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
     if not path:
         raise SettingsError(f"store URL '{url}' names no file", suggestion="use ladybug:///path/to/graph.lbug")
-    return LadybugStore(Path(path).expanduser(), read_only=read_only)
+    return LadybugStore(Path(path).expanduser(), read_only=read_only, lock_timeout=settings.lock_timeout)
 
 
 def _neo4j(url: str, settings: Settings, read_only: bool) -> Store:

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
+from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
 __all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,19 @@ class RepoChange:
     removed: list[str] = field(default_factory=list)
     full: bool = False
     relinked: set[str] = field(default_factory=set)
+    expected_generation: int | None = None
+
+    def next_generation(self, current: dict[str, Any] | None) -> int:
+        """Check the stored generation against the one this change was computed from.
+
+        Raises:
+            WriteConflict: another writer wrote the repo in between.
+        """
+        stored = int((current or {}).get("generation") or 0)
+        if self.expected_generation is not None and stored != self.expected_generation:
+            raise WriteConflict(f"{self.repo.id} was written by another run (generation {stored},"
+                                f" expected {self.expected_generation})", suggestion="run again")
+        return stored + 1
 
 
 @dataclass

@@ -11,13 +11,15 @@ again, so a rerun always converges.
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
 import ladybug
 import pyarrow as pa
 
-from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
 from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
@@ -32,22 +34,33 @@ _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE":
 class LadybugStore(Store):
     """A LadybugDB database file."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
         self.path = path
         if read_only and not path.exists():
-            raise StoreUnavailable(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
+            raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = ladybug.Database(str(path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
-        except RuntimeError as exc:
-            msg = str(exc)
-            if "lock" in msg.lower():
-                raise StoreUnavailable(f"the graph store {path} is in use by another process ({msg})",
-                                       suggestion="wait for it to finish, or stop it") from exc
-            raise StoreUnavailable(f"cannot open the graph store {path}: {msg}",
-                                   suggestion="check the path, or remove the file if it is not a graph") from exc
+        deadline = time.monotonic() + lock_timeout
+        pause = 0.02
+        while True:
+            try:
+                self._db = ladybug.Database(str(path), read_only=read_only)
+                self._conn = ladybug.Connection(self._db)
+                break
+            except RuntimeError as exc:
+                msg = str(exc)
+                if "lock" not in msg.lower():
+                    raise StoreUnavailable(f"cannot open the graph store {path}: {msg}",
+                                           suggestion="check the path, or remove the file if it is not a graph") from exc
+                # One writer at a time: another process holds the write lock for one write; wait for it.
+                if time.monotonic() >= deadline:
+                    holder = re.search(r"PID (\d+)", msg)
+                    who = f"process {holder.group(1)}" if holder else "another process"
+                    raise StoreUnavailable(
+                        f"the graph store {path} is locked by {who} (waited {lock_timeout:g}s)",
+                        suggestion="wait for it to finish, or raise --lock-timeout / GRAPH_LOCK_TIMEOUT") from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
         if not read_only:
             self._ensure_schema()
         self._check_version()
@@ -127,6 +140,8 @@ class LadybugStore(Store):
 
     def apply(self, change: RepoChange) -> None:
         existing = self.repo(change.repo.id)
+        # The write lock is exclusive, so checking the generation here is atomic with the write.
+        change.repo.props["generation"] = change.next_generation(existing)
         bulk = change.full or (existing is not None and existing.get("state") == "writing")
         if bulk:
             self._apply_bulk(change, existing is not None)

@@ -124,6 +124,8 @@ class Neo4jStore(Store):
         rows = flatten(change)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
+            record = tx.run("MATCH (r:Repo {id: $id}) RETURN properties(r) AS r", id=change.repo.id).single()
+            change.repo.props["generation"] = change.next_generation(dict(record["r"]) if record else None)
             self._write_repo_nodes(tx, change, "ok")
             for label, ids in rows.delete_deps.items():
                 for etype in cypher.dependency_types(label):
@@ -157,6 +159,7 @@ class Neo4jStore(Store):
         (``dbms.memory.transaction.total.max``), so the bulk path commits batch by batch; a run
         that finds the mark left behind by a crash rebuilds the repo (see the LadybugDB store).
         """
+        change.repo.props["generation"] = change.next_generation(self.repo(change.repo.id))
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
         self.delete_repo(change.repo.id)
         for fg in change.writes:

@@ -1,0 +1,78 @@
+"""The HTTP service: GraphQL at ``/graphql`` (GraphiQL in a browser), editor endpoints, health checks.
+
+Example::
+
+    app = create_app(Settings(store="ladybug:///tmp/graph.lbug"))
+    uvicorn.run(app, host="127.0.0.1", port=8000)
+
+``/healthz`` answers while the process runs; ``/readyz`` answers 200 when the store answers a
+query and 503 (with the reason) when it does not. Every response carries ``X-Correlation-ID``
+(``api/correlation.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from api.context import GraphContext, StoreAccess
+from api.correlation import CorrelationIdMiddleware, install_log_records
+from api.editor import error_body
+from api.editor import router as editor_router
+from api.schema import build_schema
+from graphsvc.settings import Settings
+from queries import graph
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("api")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The FastAPI app serving the store the settings name."""
+    install_log_records()
+    access = StoreAccess(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        access.close()
+
+    app = FastAPI(title="graphsvc", summary="A code knowledge graph.", version="0.1.0", lifespan=lifespan)
+    app.state.store_access = access
+    app.add_middleware(CorrelationIdMiddleware)
+
+    async def context() -> AsyncIterator[GraphContext]:
+        session = access.session()
+        try:
+            yield GraphContext(session)
+        finally:
+            await session.aclose()
+
+    app.include_router(GraphQLRouter(build_schema(), graphql_ide="graphiql", context_getter=context),
+                       prefix="/graphql")
+    app.include_router(editor_router)
+
+    @app.get("/healthz", tags=["health"], summary="The process is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], summary="The store answers")
+    async def readyz() -> Any:
+        session = access.session()
+        try:
+            await session.run(graph.projects, graph.Window(offset=0, limit=1))
+        except Exception as exc:  # any failure to answer means not ready
+            body, _ = error_body(exc)
+            return JSONResponse({"status": "unavailable", **body}, status_code=503)
+        finally:
+            await session.aclose()
+        return {"status": "ready"}
+
+    return app
