@@ -62,12 +62,15 @@ def main() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--project", default=None, help="Project name (default: the directory name).")
 @click.option("--incremental", is_flag=True, help="Parse only files whose hash changed; drop deleted ones.")
+@click.option("--since", default=None, metavar="REF",
+              help="Incremental, with the changed files taken from `git diff REF` (the store holds REF).")
 @click.option("--lang", "langs", default=None, help="Comma-separated languages to index (default: all).")
 @click.option("--workers", type=int, default=None, help="Parser worker processes.")
 @click.option("--max-file-size", type=int, default=None, help="Skip files larger than this many bytes.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @_store_options
-def ingest(path: Path, project: str | None, incremental: bool, langs: str | None, workers: int | None,
+def ingest(path: Path, project: str | None, incremental: bool, since: str | None, langs: str | None,
+           workers: int | None,
            max_file_size: int | None, as_json: bool, store: str | None, neo4j_user: str | None,
            neo4j_password: str | None) -> None:
     """Index the repository at PATH."""
@@ -78,7 +81,8 @@ def ingest(path: Path, project: str | None, incremental: bool, langs: str | None
                              workers=workers, max_file_size=max_file_size,
                              languages=[s.strip() for s in langs.split(",") if s.strip()] if langs else None)
         with _progress(enabled=not as_json and sys.stderr.isatty()) as progress:
-            report = run_ingest(path, settings, project=project, incremental=incremental, progress=progress)
+            report = run_ingest(path, settings, project=project, incremental=incremental, since=since,
+                                progress=progress)
         if as_json:
             click.echo(report.to_json())
             return
@@ -137,6 +141,12 @@ def status(as_json: bool, store: str | None, neo4j_user: str | None, neo4j_passw
             click.echo(f"{repo['project']} / {repo['repo']}: {repo['files']} files, {repo['loc']} lines,"
                        f" {repo['parseErrors']} parse errors; state {repo['state']}")
             click.echo(f"  root: {repo['root']}  commit: {repo['headCommit'] or '-'}")
+            behind = repo.get("behind")
+            if behind and behind["commits"]:
+                click.echo(f"  behind HEAD by {behind['commits']} commits touching {behind['files']} files"
+                           " — run `graph ingest ROOT --incremental`")
+            elif behind is not None:
+                click.echo("  up to date with HEAD")
             if repo["lastRun"]:
                 run = repo["lastRun"]
                 click.echo(f"  last run: {run.get('at')} {run.get('mode')}: {run.get('changed')} parsed,"

@@ -26,7 +26,7 @@ from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, dep_path, make_summary, summary_signature
-from graphsvc.ingest.scan import ScanResult, scan
+from graphsvc.ingest.scan import ScanResult, changed_since, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
@@ -77,11 +77,19 @@ def _check_languages(languages: list[str]) -> None:
 
 
 def ingest(path: Path, settings: Settings, *, project: str | None = None, incremental: bool = False,
-           progress: Progress | None = None, store: Store | None = None) -> IngestReport:
-    """Index the tree at ``path`` into the store the settings name."""
+           since: str | None = None, progress: Progress | None = None, store: Store | None = None) -> IngestReport:
+    """Index the tree at ``path`` into the store the settings name.
+
+    ``since`` (a git ref; implies ``incremental``) takes the changed set from ``git diff``
+    instead of hashing every file: the files git reports unchanged since ``ref`` keep
+    their stored facts, so the store must hold the tree as it was at ``ref``.
+    """
     started = time.perf_counter()
     _check_languages(settings.languages)
     scanned = scan(path, settings.languages or None, settings.max_file_size)
+    if since is not None:
+        incremental = True
+        scanned.trusted_unchanged = {f.path for f in scanned.files} - changed_since(scanned.root, since)
     root = scanned.root
     name = root.name
     project = project or name
@@ -153,7 +161,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     for f in scanned.files:
         stats[f.path] = (f.mtime_ns if f.mtime_ns < racy_after else 0, f.inode)
         known = stored.get(f.path)
-        if known is not None and known.same_stat(f.size, f.mtime_ns, f.inode):
+        if known is not None and (f.path in scanned.trusted_unchanged or known.same_stat(f.size, f.mtime_ns, f.inode)):
             hashes[f.path] = (known.hash, f.size)
             langs[f.path] = f.lang
             continue

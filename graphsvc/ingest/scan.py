@@ -16,10 +16,10 @@ from pathlib import Path
 import git
 import pathspec
 
-from graphsvc.errors import PathError
+from graphsvc.errors import InputError, PathError
 from parsers import registry
 
-__all__ = ["GitInfo", "ScanResult", "ScannedFile", "scan"]
+__all__ = ["GitInfo", "ScanResult", "ScannedFile", "changed_since", "commits_between", "scan"]
 
 # Directories that hold other people's code or tool output, never the repo's own.
 SKIP_DIRS = frozenset({
@@ -57,6 +57,7 @@ class ScanResult:
     skipped: dict[str, str] = field(default_factory=dict)  # path -> reason
     git: GitInfo | None = None
     project_files: list[str] = field(default_factory=list)
+    trusted_unchanged: set[str] = field(default_factory=set)  # unchanged per `git diff` (--since)
 
     def skipped_by_reason(self) -> dict[str, int]:
         """Counts of skipped files per reason."""
@@ -178,3 +179,63 @@ def scan(root: Path, languages: list[str] | None = None, max_size: int = 1_000_0
         result.files.append(ScannedFile(path=rel, lang=spec.name, size=st.st_size, mtime_ns=st.st_mtime_ns,
                                         inode=st.st_ino))
     return result
+
+
+def changed_since(root: Path, ref: str) -> set[str]:
+    """Paths under ``root`` (relative to it) that differ between ``ref`` and the working tree.
+
+    Covers modified, added, deleted and renamed files (both sides of a rename) and
+    untracked files.
+
+    Raises:
+        InputError: ``root`` is not in a git work tree, or ``ref`` names no commit.
+    """
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+        raise InputError(f"--since needs a git work tree, and '{root}' is not in one",
+                         suggestion="drop --since and use --incremental") from exc
+    try:
+        cmd = git.Git(str(root))
+        try:
+            cmd.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+        except git.GitCommandError as exc:
+            raise InputError(f"unknown git ref '{ref}'", where=str(root),
+                             suggestion="give a commit, branch or tag that exists (see `git log`)") from exc
+        out = cmd.diff("--name-status", "-z", "-M", "--relative", ref, "--", ".")
+        untracked = cmd.ls_files("-z", "--others", "--exclude-standard")
+    finally:
+        repo.close()
+    changed: set[str] = set()
+    fields = out.split("\0")
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if not status:
+            i += 1
+            continue
+        if status[0] in "RC":
+            changed.update(fields[i + 1:i + 3])
+            i += 3
+        else:
+            changed.add(fields[i + 1])
+            i += 2
+    changed.update(p for p in untracked.split("\0") if p)
+    return changed
+
+
+def commits_between(root: Path, old: str, new: str = "HEAD") -> tuple[int, int] | None:
+    """How many commits and files under ``root`` lie between ``old`` and ``new``; None without git."""
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    try:
+        cmd = git.Git(str(root))
+        commits = int(cmd.rev_list("--count", f"{old}..{new}", "--", "."))
+        files = [p for p in cmd.diff("--name-only", "-z", "--relative", old, new, "--", ".").split("\0") if p]
+        return commits, len(files)
+    except (git.GitCommandError, ValueError):
+        return None
+    finally:
+        repo.close()

@@ -1,0 +1,30 @@
+"""The id grammar: a symbol id splits back into its file id and fragment, whatever the path holds."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphsvc.model import file_id, repo_id, split_symbol_id, symbol_id
+
+_segment = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}(#[2-9])?", fullmatch=True)
+_fragment = st.lists(_segment, max_size=3).map(".".join)
+_path = st.from_regex(r"[a-z0-9#._-]{1,6}(/[a-z0-9#._-]{1,6}){0,2}", fullmatch=True)
+
+
+@pytest.mark.parametrize(("symbol", "expected"), [
+    ("sym:repo:shop/shop:shop/models.py#Base.save", ("file:repo:shop/shop:shop/models.py", "Base.save")),
+    ("sym:repo:shop/shop:shop/models.py#", ("file:repo:shop/shop:shop/models.py", "")),
+    ("sym:repo:shop/shop:shop/models.py#Product.label#2", ("file:repo:shop/shop:shop/models.py", "Product.label#2")),
+    ("sym:repo:a/b:odd#name.py#Foo#2.bar", ("file:repo:a/b:odd#name.py", "Foo#2.bar")),
+    ("file:repo:a/b:x.py", None),
+])
+def test_split_symbol_id(symbol: str, expected: tuple[str, str] | None) -> None:
+    assert split_symbol_id(symbol) == expected
+
+
+@given(path=_path, fragment=_fragment)
+def test_split_symbol_id_inverts_symbol_id(path: str, fragment: str) -> None:
+    rid = repo_id("proj", "repo")
+    assert split_symbol_id(symbol_id(rid, path, fragment)) == (file_id(rid, path), fragment)
