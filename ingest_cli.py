@@ -102,6 +102,43 @@ def ingest(path: Path, project: str | None, incremental: bool, since: str | None
         click.echo(f"  time: {report.seconds:.2f}s")
 
 
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--project", default=None, help="Project name (default: the directory name).")
+@click.option("--debounce", type=float, default=0.15, show_default=True, help="Quiet seconds before a run.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON event per line.")
+@_store_options
+def watch(path: Path, project: str | None, debounce: float, as_json: bool, store: str | None,
+          neo4j_user: str | None, neo4j_password: str | None) -> None:
+    """Keep the graph of PATH current while files change (Ctrl-C stops)."""
+    from graphsvc.events import Event, subscribe
+    from graphsvc.ingest.scan import scan
+    from graphsvc.watch import watch as run_watch
+
+    def show(event: Event) -> None:
+        if as_json:
+            click.echo(json.dumps({"subject": event.subject, "payload": event.payload,
+                                   "correlationId": event.correlation_id, "createdAt": event.created_at},
+                                  sort_keys=True))
+        elif event.subject == "graph.ingest.finished" and not event.payload["nothingChanged"]:
+            p = event.payload
+            click.echo(f"{event.created_at} {p['repo']}: {p['changed']} parsed, {p['removed']} removed,"
+                       f" {p['relinked']} re-linked in {p['seconds']:.3f}s")
+        elif event.subject in ("graph.watch.retrying", "graph.ingest.failed"):
+            click.echo(f"{event.created_at} {event.payload.get('error')}", err=True)
+        elif event.subject == "graph.watch.started":
+            click.echo(f"watching {event.payload['root']} (Ctrl-C stops)")
+
+    with _errors():
+        settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
+        scan(path)  # a missing path or a file fails here, with the same message as ingest
+        unsubscribe = subscribe(show)
+        try:
+            run_watch(path, settings, project=project, debounce=debounce)
+        finally:
+            unsubscribe()
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     if not enabled:

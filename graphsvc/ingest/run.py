@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
+from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, dep_path, make_summary, summary_signature
@@ -77,7 +78,8 @@ def _check_languages(languages: list[str]) -> None:
 
 
 def ingest(path: Path, settings: Settings, *, project: str | None = None, incremental: bool = False,
-           since: str | None = None, progress: Progress | None = None, store: Store | None = None) -> IngestReport:
+           since: str | None = None, progress: Progress | None = None, store: Store | None = None,
+           correlation_id: str | None = None) -> IngestReport:
     """Index the tree at ``path`` into the store the settings name.
 
     ``since`` (a git ref; implies ``incremental``) takes the changed set from ``git diff``
@@ -100,21 +102,32 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     timings = report.timings
     timings["scan"] = time.perf_counter() - started
 
-    for attempt in range(_ATTEMPTS):
-        try:
-            _run(store, scanned, rid, project, name, report, incremental, settings, progress)
-            break
-        except WriteConflict:
-            # Another writer changed the repo since this run read it: read again and redo.
-            if attempt == _ATTEMPTS - 1:
-                raise
-            report.failed.clear()
-            report.symbols = report.edges = 0
+    cid = correlation_id or new_correlation_id()
+    emit("graph.ingest.started", {"repo": rid, "mode": report.mode}, cid)
+    try:
+        for attempt in range(_ATTEMPTS):
+            try:
+                _run(store, scanned, rid, project, name, report, incremental, settings, progress)
+                break
+            except WriteConflict:
+                # Another writer changed the repo since this run read it: read again and redo.
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                report.failed.clear()
+                report.symbols = report.edges = 0
+    except BaseException as exc:
+        emit("graph.ingest.failed", {"repo": rid, "error": str(exc) or exc.__class__.__name__}, cid)
+        raise
     report.skipped = {}
     for reason in report.skipped_files.values():
         report.skipped[reason] = report.skipped.get(reason, 0) + 1
     report.seconds = round(time.perf_counter() - started, 4)
     report.timings = {k: round(v, 4) for k, v in timings.items()}
+    emit("graph.ingest.finished", {
+        "repo": rid, "mode": report.mode, "changed": report.changed, "removed": report.removed,
+        "relinked": report.relinked, "failed": len(report.failed), "nothingChanged": report.nothing_changed,
+        "seconds": report.seconds,
+    }, cid)
     return report
 
 

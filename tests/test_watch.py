@@ -1,0 +1,103 @@
+"""`graph watch`: bursts are debounced, the graph follows the tree, a locked store is caught up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from graphsvc.events import Event, subscribe
+from graphsvc.ingest.run import IngestReport, ingest
+from graphsvc.settings import Settings
+from graphsvc.watch import watch
+from tests.conftest import FIXTURES
+from tests.helpers import copy_repo, diff, export_text
+
+_HOLD = """
+import sys, ladybug
+db = ladybug.Database(sys.argv[1])
+print("locked", flush=True)
+sys.stdin.read()
+db.close()
+"""
+
+
+class _Watcher:
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.reports: list[IngestReport] = []
+        self.events: list[Event] = []
+        self.stop = threading.Event()
+        self._unsubscribe = subscribe(self.events.append)
+        self.thread = threading.Thread(target=watch, args=(root, settings),
+                                       kwargs={"stop": self.stop, "on_report": self.reports.append,
+                                               "debounce": 0.2})
+        self.thread.start()
+
+    def wait_for(self, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while len([r for r in self.reports if not r.nothing_changed]) < count:
+            assert time.monotonic() < deadline, f"no run after {timeout}s: {self.events[-5:]}"
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+        self._unsubscribe()
+        assert not self.thread.is_alive()
+
+
+def _fresh(root: Path, make_settings: Any) -> str:
+    settings = make_settings(fresh=True)
+    ingest(root, settings)
+    return export_text(settings)
+
+
+def test_watch_follows_edits_and_debounces_a_burst(tmp_path: Path, make_settings: Any) -> None:
+    root = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    ingest(root, settings)
+    watcher = _Watcher(root, settings)
+    try:
+        time.sleep(0.5)
+        models = root / "shop" / "models.py"
+        models.write_text(models.read_text().replace("def discounted", "def reduced"))
+        watcher.wait_for(1)
+        runs_before = len(watcher.reports)
+        for i in range(60):  # a burst, like a branch checkout
+            (root / "shop" / f"burst_{i}.py").write_text(f"from .models import Product\n\nP{i} = Product('x', {i})\n")
+        (root / "node_modules").mkdir()
+        (root / "node_modules" / "ignored.py").write_text("x = 1\n")
+        watcher.wait_for(2)
+        time.sleep(1.0)
+        assert len(watcher.reports) - runs_before <= 3, "a burst of 60 files must be folded into a few runs"
+    finally:
+        watcher.close()
+    assert {e.subject for e in watcher.events} >= {"graph.watch.started", "graph.ingest.finished",
+                                                   "graph.watch.stopped"}
+    a, b = _fresh(root, make_settings), export_text(settings)
+    assert a == b, diff(a, b, "watched vs fresh")
+
+
+def test_watch_retries_while_the_store_is_locked_then_catches_up(tmp_path: Path) -> None:
+    root = copy_repo(FIXTURES / "toolkit", tmp_path / "toolkit")
+    path = tmp_path / "g.lbug"
+    settings = Settings(store=f"ladybug://{path}", workers=1, lock_timeout=0.2)
+    ingest(root, settings)
+    # The write lock is per process: another process holds it, as a second `graph` command would.
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+    watcher = _Watcher(root, settings)
+    try:
+        (root / "scripts" / "late.py").write_text("from toolkit import Engine\n\nEngine().run()\n")
+        deadline = time.monotonic() + 30
+        while not any(e.subject == "graph.watch.retrying" for e in watcher.events):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        holder.communicate(b"", timeout=30)
+        watcher.wait_for(1)
+    finally:
+        watcher.close()
+    assert "scripts/late.py" in export_text(settings)
