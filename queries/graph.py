@@ -747,6 +747,58 @@ def _parent_fragment(fragment: str) -> str | None:
     return fragment.rpartition(".")[0]
 
 
+@dataclass
+class _ProjectNodes:
+    """The candidate nodes of a project graph, with what its structural edges need."""
+
+    candidates: list[tuple[int, GraphNode]]
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # file id -> (repo id, path)
+    parents: dict[str, str] = field(default_factory=dict)  # symbol id -> parent symbol or file id
+
+
+def _project_files(store: Store, project_id: str, depth: int, flt: GraphFilters, nodes: _ProjectNodes) -> None:
+    repos: set[str] = set()
+    for r in store.read("project_files", id=project_id):
+        if r["repo"] not in repos:
+            repos.add(r["repo"])
+            nodes.candidates.append((1, GraphNode(id=r["repo"], label="Repo", name=r["repoName"], repo=r["repo"],
+                                                  depth=1)))
+        if r["id"] is None or depth < 2 or (flt.language and r["lang"] != flt.language) or (
+                flt.path_prefix and not r["path"].startswith(flt.path_prefix)):
+            continue
+        nodes.files[r["id"]] = (r["repo"], r["path"])
+        nodes.candidates.append((2, GraphNode(id=r["id"], label="File", name=r["path"].rsplit("/", 1)[-1],
+                                              repo=r["repo"], path=r["path"], lang=r["lang"], depth=2)))
+
+
+def _project_symbols(store: Store, project_id: str, depth: int, flt: GraphFilters, nodes: _ProjectNodes) -> None:
+    for s in store.read("project_symbols", id=project_id):
+        split = split_symbol_id(s["id"])
+        if split is None or split[0] not in nodes.files:
+            continue
+        level = _symbol_level(split[1])
+        if level > depth or (flt.kinds and s["kind"] not in flt.kinds):
+            continue
+        repo, path = nodes.files[split[0]]
+        parent_fragment = _parent_fragment(split[1])
+        nodes.parents[s["id"]] = split[0] if parent_fragment is None else symbol_id(repo, path, parent_fragment)
+        nodes.candidates.append((level, GraphNode(id=s["id"], label="Symbol", name=s["name"], kind=s["kind"],
+                                                  repo=repo, path=path, lang=s["lang"], line=s["line"], depth=level)))
+
+
+def _structural_edges(project_id: str, kept: dict[str, GraphNode], parents: dict[str, str],
+                      types: tuple[str, ...]) -> list[GraphEdge]:
+    edges = []
+    for n in kept.values():
+        if n.label == "Repo" and "HAS_REPO" in types:
+            edges.append(GraphEdge(type="HAS_REPO", source=project_id, target=n.id))
+        elif n.label == "File" and "CONTAINS" in types and n.repo in kept:
+            edges.append(GraphEdge(type="CONTAINS", source=n.repo or "", target=n.id))
+        elif n.label == "Symbol" and "DEFINES" in types and parents.get(n.id) in kept:
+            edges.append(GraphEdge(type="DEFINES", source=parents[n.id], target=n.id))
+    return edges
+
+
 def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphFilters | None = None,
                   max_nodes: int | None = None) -> Graph:
     """A project as a graph: repos (depth 1), files (2), top-level symbols (3), members (4 and on).
@@ -767,52 +819,25 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     budget = _max_nodes(max_nodes)
     types = _types(flt.edge_types, (*STRUCTURAL_TYPES, *DEPENDENCY_TYPES))
     proj, _ = project(store, project_id)
-    candidates: list[tuple[int, GraphNode]] = [(0, GraphNode(id=proj.id, label="Project", name=proj.name, depth=0))]
-    files: dict[str, tuple[str, str]] = {}  # file id -> (repo id, path)
-    repos: dict[str, str] = {}
-    for r in store.read("project_files", id=project_id) if depth >= 1 else []:
-        if r["repo"] not in repos:
-            repos[r["repo"]] = r["repoName"]
-            candidates.append((1, GraphNode(id=r["repo"], label="Repo", name=r["repoName"], repo=r["repo"], depth=1)))
-        if r["id"] is None or depth < 2:
-            continue
-        if flt.language and r["lang"] != flt.language:
-            continue
-        if flt.path_prefix and not r["path"].startswith(flt.path_prefix):
-            continue
-        files[r["id"]] = (r["repo"], r["path"])
-        candidates.append((2, GraphNode(id=r["id"], label="File", name=r["path"].rsplit("/", 1)[-1], repo=r["repo"],
-                                        path=r["path"], lang=r["lang"], depth=2)))
-    parents: dict[str, str] = {}
-    if depth >= 3:
-        for s in store.read("project_symbols", id=project_id):
-            split = split_symbol_id(s["id"])
-            if split is None or split[0] not in files:
-                continue
-            level = _symbol_level(split[1])
-            if level > depth or (flt.kinds and s["kind"] not in flt.kinds):
-                continue
-            repo, path = files[split[0]]
-            parent_fragment = _parent_fragment(split[1])
-            parents[s["id"]] = split[0] if parent_fragment is None else symbol_id(repo, path, parent_fragment)
-            candidates.append((level, GraphNode(id=s["id"], label="Symbol", name=s["name"], kind=s["kind"], repo=repo,
-                                                path=path, lang=s["lang"], line=s["line"], depth=level)))
-    candidates.sort(key=lambda c: (c[0], c[1].id))
-    kept = {n.id: n for _, n in candidates[:budget]}
-    truncated = len(candidates) > budget
-    edges: list[GraphEdge] = []
-    for n in kept.values():
-        if n.label == "Repo" and "HAS_REPO" in types:
-            edges.append(GraphEdge(type="HAS_REPO", source=proj.id, target=n.id))
-        elif n.label == "File" and "CONTAINS" in types and n.repo in kept:
-            edges.append(GraphEdge(type="CONTAINS", source=n.repo or "", target=n.id))
-        elif n.label == "Symbol" and "DEFINES" in types and parents.get(n.id) in kept:
-            edges.append(GraphEdge(type="DEFINES", source=parents[n.id], target=n.id))
+    nodes = _ProjectNodes(candidates=[(0, GraphNode(id=proj.id, label="Project", name=proj.name, depth=0))])
+    if depth >= 1:
+        _project_files(store, project_id, depth, flt, nodes)
+    # Nodes are kept level by level: when the levels above fill the budget, no symbol would be kept.
+    truncated = depth >= 3 and len(nodes.candidates) >= budget and bool(nodes.files)
+    if depth >= 3 and not truncated:
+        _project_symbols(store, project_id, depth, flt, nodes)
+    nodes.candidates.sort(key=lambda c: (c[0], c[1].id))
+    kept = {n.id: n for _, n in nodes.candidates[:budget]}
+    truncated = truncated or len(nodes.candidates) > budget
+    edges = _structural_edges(proj.id, kept, nodes.parents, types)
+    # Only the kept nodes' edges: the whole project's can be hundreds of thousands.
     dep_rows: list[dict[str, Any]] = []
-    if depth >= 3 and any(t in types for t in ("CALLS", "USES", "EXTENDS")):
-        dep_rows += store.read("project_symbol_edges", id=project_id)
-    if depth >= 2 and "IMPORTS" in types:
-        dep_rows += store.read("project_import_edges", id=project_id)
+    kept_symbols = [i for i, n in kept.items() if n.label == "Symbol"]
+    kept_files = [i for i, n in kept.items() if n.label == "File"]
+    if kept_symbols and any(t in types for t in ("CALLS", "USES", "EXTENDS")):
+        dep_rows += store.read("deps_out", ids=kept_symbols)
+    if kept_files and "IMPORTS" in types:
+        dep_rows += store.read("imports_out", ids=kept_files)
     externals: dict[str, GraphNode] = {}
     for r in dep_rows:
         if r["type"] not in types or r["src"] not in kept:
@@ -820,18 +845,16 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
         if r["dst"] not in kept:
             if not (flt.include_external and _kind_of(r["dst"]) == "External"):
                 continue
-            if r["dst"] not in externals:
-                if len(kept) + len(externals) >= budget:
-                    truncated = True
-                    continue
-                externals[r["dst"]] = GraphNode(id=r["dst"], label="External", name=r["dst"], depth=None)
+            if r["dst"] not in externals and len(kept) + len(externals) >= budget:
+                truncated = True
+                continue
+            externals.setdefault(r["dst"], GraphNode(id=r["dst"], label="External", name=r["dst"]))
         edges.append(_graph_edge(r))
-    if externals:
-        for e in entities(store, externals).values():
-            externals[e.id] = _graph_node(e, None)
-    nodes = [*kept.values(), *sorted(externals.values(), key=lambda n: n.id)]
+    for e in entities(store, externals).values():
+        externals[e.id] = _graph_node(e, None)
     edges.sort(key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
-    return Graph(nodes=tuple(nodes), edges=tuple(edges), truncated=truncated)
+    return Graph(nodes=(*kept.values(), *sorted(externals.values(), key=lambda n: n.id)), edges=tuple(edges),
+                 truncated=truncated)
 
 
 # ---------------------------------------------------------------------------

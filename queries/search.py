@@ -12,7 +12,7 @@ Scores, 0–100, best first:
  95   exact   the same, ignoring case; or the qualified name ends with ``.<query>``
  90   prefix  the name (qualified name, file name or path) starts with the query, ignoring case
  85   words   each query word starts a name word, in order (``gL`` → ``getLogger``)
-<80   fuzzy   rapidfuzz similarity of the query to the name or its words, times 0.8; kept from 48
+<80   fuzzy   rapidfuzz similarity of query and name, without case and separators, times 0.8; from 48
 ====  ======  ==============================================================================
 
 Ties go to the shorter name, then to the id, so an answer is stable.
@@ -20,12 +20,14 @@ Ties go to the shorter name, then to the id, so an answer is stable.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, process
 
 from graphsvc.errors import LimitExceeded, QueryError
 from graphsvc.store.base import Store
@@ -56,11 +58,16 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     id: str
-    name: str  # what the words and fuzzy matching look at: a symbol's name, a file's name
+    name: str  # what fuzzy matching compares: a symbol's name, a file's name
     exact: tuple[str, ...]  # texts that match exactly (name, qualified name, path, stem)
+    exact_lower: tuple[str, ...]
     prefixes: tuple[str, ...]  # lower-cased texts a prefix may start
     suffix_of: str  # lower-cased qualified name or path, for ".<query>" / "/<query>" endings
-    words: tuple[str, ...]
+    dotted: str  # what the words come from: a qualified name or a path
+
+
+# Separators go before fuzzy comparison, so that `priceAftr` is near `price_after`.
+_SQUASH = str.maketrans("", "", "._-/ ")
 
 
 def words(name: str) -> tuple[str, ...]:
@@ -75,8 +82,9 @@ def _symbol_candidates(store: Store) -> list[_Candidate]:
     out = []
     for r in store.read("search_symbols"):
         name, qname = r["name"] or "", r["qualifiedName"] or ""
-        out.append(_Candidate(id=r["id"], name=name, exact=(name, qname), prefixes=(name.lower(), qname.lower()),
-                              suffix_of="." + qname.lower(), words=words(qname if r["kind"] != "Module" else name)))
+        out.append(_Candidate(id=r["id"], name=name, exact=(name, qname), exact_lower=(name.lower(), qname.lower()),
+                              prefixes=(name.lower(), qname.lower()),
+                              suffix_of="." + qname.lower(), dotted=qname if r["kind"] != "Module" else name))
     return out
 
 
@@ -86,8 +94,9 @@ def _file_candidates(store: Store) -> list[_Candidate]:
         path = r["path"] or ""
         base = path.rsplit("/", 1)[-1]
         stem = base.rsplit(".", 1)[0] if "." in base else base
-        out.append(_Candidate(id=r["id"], name=base, exact=(path, base, stem), prefixes=(base.lower(), path.lower()),
-                              suffix_of="/" + path.lower(), words=words(path)))
+        out.append(_Candidate(id=r["id"], name=base, exact=(path, base, stem),
+                              exact_lower=(path.lower(), base.lower(), stem.lower()), prefixes=(base.lower(), path.lower()),
+                              suffix_of="/" + path.lower(), dotted=path))
     return out
 
 
@@ -102,38 +111,74 @@ def _words_match(query: tuple[str, ...], name: tuple[str, ...]) -> bool:
     return True
 
 
-def _rank(query: str, cands: list[_Candidate]) -> dict[str, tuple[float, Match, int]]:
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The candidates of one scope, with what fuzzy matching compares precomputed."""
+
+    cands: tuple[_Candidate, ...]
+    squashed: tuple[str, ...]
+
+
+_CACHE_SIZE = 8  # (store, scope) indexes kept; a server has one store, tests have many
+_cache: dict[tuple[str, str], tuple[str, _Index]] = {}
+_cache_lock = threading.Lock()
+
+
+def _signature(store: Store) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for r in sorted(store.read("search_signature"), key=lambda r: r["id"]):
+        digest.update(f"{r['id']}\0{r['hash']}\n".encode())
+    return digest.hexdigest()
+
+
+def _index(store: Store, scope: str, signature: str) -> _Index:
+    # Loading and preparing the names of a Django-sized graph takes about half a second; it is
+    # redone only when a file changed (the signature), so a server answers searches in milliseconds.
+    key = (store.url, scope)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == signature:
+        return hit[1]
+    cands = tuple(_symbol_candidates(store) if scope == "SYMBOLS" else _file_candidates(store))
+    index = _Index(cands=cands, squashed=tuple(c.name.lower().translate(_SQUASH) for c in cands))
+    with _cache_lock:
+        _cache.pop(key, None)
+        _cache[key] = (signature, index)
+        while len(_cache) > _CACHE_SIZE:  # the least recently built goes first
+            del _cache[next(iter(_cache))]
+    return index
+
+
+def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
     q_lower = query.lower()
     q_words = words(query)
+    # A single short word would word-match nearly everything; it has prefix and fuzzy matching.
+    by_words = bool(q_words) and (len(q_words) > 1 or len(q_lower) >= 3)
+    suffixes = ("." + q_lower, "/" + q_lower)
     ranked: dict[str, tuple[float, Match, int]] = {}
-    for c in cands:
+    for c in index.cands:
         score: float
         how: Match
         if query in c.exact:
             score, how = 100.0, "exact"
-        elif any(q_lower == e.lower() for e in c.exact) or c.suffix_of.endswith(("." + q_lower, "/" + q_lower)):
+        elif q_lower in c.exact_lower or c.suffix_of.endswith(suffixes):
             score, how = 95.0, "exact"
-        elif any(p.startswith(q_lower) for p in c.prefixes):
+        elif c.prefixes[0].startswith(q_lower) or c.prefixes[1].startswith(q_lower):
             score, how = 90.0, "prefix"
-        elif (len(q_words) > 1 or len(q_lower) >= 3) and _words_match(q_words, c.words):
+        # Splitting a name into words is the costly step: only for names that hold the first query word.
+        elif by_words and q_words[0] in c.dotted.lower() and _words_match(q_words, words(c.dotted)):
             score, how = 85.0, "words"
         else:
             continue
         ranked[c.id] = (score, how, len(c.name))
-    # Fuzzy: the name itself, and its words joined, against the query; rapidfuzz does the scan in C++.
-    choices = {i: c.name for i, c in enumerate(cands) if c.id not in ranked}
-    joined = {i: " ".join(cands[i].words) for i in choices}
-    q_joined = " ".join(q_words)
-    best: dict[int, float] = {}
-    for text, pool in ((query, choices), (q_joined, joined)):
-        if not text:
-            continue
-        for _, ratio, i in process.extract(text, pool, scorer=fuzz.ratio, processor=utils.default_process,
+    # Fuzzy: the rest, compared without case and separators; rapidfuzz does the scan in C++.
+    squashed = q_lower.translate(_SQUASH)
+    if squashed:
+        for _, ratio, i in process.extract(squashed, index.squashed, scorer=fuzz.ratio, processor=None,
                                            score_cutoff=_FUZZY_CUTOFF, limit=None):
-            best[i] = max(best.get(i, 0.0), ratio)
-    for i, ratio in best.items():
-        c = cands[i]
-        ranked[c.id] = (round(ratio * 0.8, 2), "fuzzy", len(c.name))
+            c = index.cands[i]
+            if c.id not in ranked:
+                ranked[c.id] = (round(ratio * 0.8, 2), "fuzzy", len(c.name))
     return ranked
 
 
@@ -156,12 +201,10 @@ def search(store: Store, query: str, scopes: Iterable[str] | None = None, limit:
     unknown = [s for s in chosen if s not in SCOPES]
     if unknown:
         raise QueryError(f"unknown search scope '{unknown[0]}'", suggestion="known: " + ", ".join(SCOPES))
-    cands: list[_Candidate] = []
-    if "SYMBOLS" in chosen:
-        cands += _symbol_candidates(store)
-    if "FILES" in chosen:
-        cands += _file_candidates(store)
-    ranked = _rank(query, cands)
+    signature = _signature(store)
+    ranked: dict[str, tuple[float, Match, int]] = {}
+    for scope in chosen:
+        ranked.update(_rank(query, _index(store, scope, signature)))
     top = sorted(ranked.items(), key=lambda kv: (-kv[1][0], kv[1][2], kv[0]))[:n]
     found = entities(store, [i for i, _ in top])
     return [SearchHit(entity=found[i], score=score, match=how) for i, (score, how, _) in top if i in found]

@@ -10,11 +10,13 @@ again, so a rerun always converges.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import ladybug
 import pyarrow as pa
@@ -28,7 +30,49 @@ from queries import load
 __all__ = ["LadybugStore"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
+_WAL_CHECKPOINT_BYTES = 1 << 20
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
+
+
+def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
+    """Take the store's readers-writer lock: shared for a reader, exclusive for a writer.
+
+    LadybugDB lets one read-write handle and any number of read-only ones open a file, but a
+    read-only open replays the WAL and reads pages a writer may be appending or checkpointing
+    at that moment (a torn WAL fails its checksum). Readers therefore hold a shared ``flock``
+    on ``<store>.lock`` for as long as their handle lives (a request, a command) and a writer
+    holds it exclusively for one write; each waits, bounded, for the other.
+    """
+    lock = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 — held until close
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    pause = 0.01
+    while True:
+        try:
+            fcntl.flock(lock.fileno(), mode | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                lock.seek(0)
+                holder = lock.read().strip()
+                lock.close()
+                who = f"process {holder}" if holder.isdigit() else "another process"
+                raise StoreUnavailable(
+                    f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
+                    f" (waited {timeout:g}s)",
+                    suggestion="wait for it to finish, or raise --lock-timeout / GRAPH_LOCK_TIMEOUT") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+    if exclusive:
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+    return lock
+
+
+def _release(lock: TextIO) -> None:
+    fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+    lock.close()
 
 
 class LadybugStore(Store):
@@ -41,29 +85,66 @@ class LadybugStore(Store):
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + lock_timeout
+        self._lock: TextIO | None = _acquire(path, exclusive=not read_only, deadline=deadline, timeout=lock_timeout)
+        try:
+            if read_only and path.with_name(path.name + ".wal").exists():
+                self._open(read_only=True, deadline=deadline, lock_timeout=lock_timeout, recover=True)
+            else:
+                self._open(read_only, deadline, lock_timeout)
+            if not read_only:
+                # Closing would checkpoint the WAL into the main file, which costs about 0.5 s on a
+                # Django-sized graph however small the write. The WAL is durable at COMMIT and every
+                # opener (read-only ones too) replays it, at about 75 ms per MiB, so `close`
+                # checkpoints only once the WAL has grown past _WAL_CHECKPOINT_BYTES.
+                self._run("CALL force_checkpoint_on_close=false")
+                self._ensure_schema()
+            self._check_version()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
         pause = 0.02
         while True:
             try:
-                self._db = ladybug.Database(str(path), read_only=read_only)
+                self._db = ladybug.Database(str(self.path), read_only=read_only)
                 self._conn = ladybug.Connection(self._db)
-                break
+                return
             except RuntimeError as exc:
                 msg = str(exc)
+                if recover and "recovery" in msg.lower():
+                    # A writer died before checkpointing (SIGKILL): a read-only handle cannot
+                    # replay what it left, so recover once as a writer, then read.
+                    self._recover(deadline, lock_timeout)
+                    recover = False
+                    continue
                 if "lock" not in msg.lower():
-                    raise StoreUnavailable(f"cannot open the graph store {path}: {msg}",
+                    raise StoreUnavailable(f"cannot open the graph store {self.path}: {msg}",
                                            suggestion="check the path, or remove the file if it is not a graph") from exc
                 # One writer at a time: another process holds the write lock for one write; wait for it.
                 if time.monotonic() >= deadline:
                     holder = re.search(r"PID (\d+)", msg)
                     who = f"process {holder.group(1)}" if holder else "another process"
                     raise StoreUnavailable(
-                        f"the graph store {path} is locked by {who} (waited {lock_timeout:g}s)",
+                        f"the graph store {self.path} is locked by {who} (waited {lock_timeout:g}s)",
                         suggestion="wait for it to finish, or raise --lock-timeout / GRAPH_LOCK_TIMEOUT") from exc
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
-        if not read_only:
-            self._ensure_schema()
-        self._check_version()
+
+    def _recover(self, deadline: float, lock_timeout: float) -> None:
+        assert self._lock is not None
+        _release(self._lock)
+        self._lock = None
+        writer_lock = _acquire(self.path, exclusive=True, deadline=deadline, timeout=lock_timeout)
+        try:
+            db = ladybug.Database(str(self.path))
+            db.close()  # replays the WAL and checkpoints it
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot recover the graph store {self.path}: {exc}",
+                                   suggestion="run `graph ingest` on a repo to rebuild it") from exc
+        finally:
+            _release(writer_lock)
+        self._lock = _acquire(self.path, exclusive=False, deadline=deadline, timeout=lock_timeout)
 
     # -- schema ------------------------------------------------------------------------
 
@@ -238,9 +319,16 @@ class LadybugStore(Store):
 
     def close(self) -> None:
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
+        wal = self.path.with_name(self.path.name + ".wal")
+        if conn is not None and not db.read_only and wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
+            conn.execute("CHECKPOINT")
         if conn is not None:
             conn.close()
         if db is not None:
             db.close()
         self._conn = self._db = None  # type: ignore[assignment]
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            _release(lock)
+            self._lock = None
 

@@ -273,3 +273,17 @@ def test_editor_references_and_search(client: ApiClient) -> None:
                                                key=lambda e: (e["from"], e["line"], e["column"]))]
     hits = client.get("/api/search", params={"q": "prodct", "limit": 1}).json()
     assert [(h["entity"]["id"], h["match"]) for h in hits] == [(SHOP + "models.py#Product", "fuzzy")]
+
+
+def test_project_graph_adds_the_externals_kept_edges_reach_on_request(client: ApiClient) -> None:
+    query = ('{ projectGraph(projectId: "proj:shop", filters: {pathPrefix: "shop/util/log.py", edgeTypes: [CALLS], '
+             'includeExternal: %s}) { nodes { id label } edges { type from to resolution } } }')
+    without = client.data(query % "false")["projectGraph"]
+    assert without["edges"] == []
+    g = client.data(query % "true")["projectGraph"]
+    assert [(n["id"], n["label"]) for n in g["nodes"]] == [
+        ("proj:shop", "Project"), ("repo:shop/shop", "Repo"), ("file:repo:shop/shop:shop/util/log.py", "File"),
+        (SHOP + "util/log.py#", "Symbol"), (SHOP + "util/log.py#log", "Symbol"),
+        ("ext:python:builtins.print", "External")]
+    assert g["edges"] == [{"type": "CALLS", "from": SHOP + "util/log.py#log", "to": "ext:python:builtins.print",
+                           "resolution": "exact"}]
