@@ -671,7 +671,10 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         files = indexed_files(root, Settings(workers=args.workers))
         if not files:
             sys.exit(f"no indexable files in {corpus.source}")
-        module = pick_module(files)
+        module = (next((f for f in files if f.path == args.changed_module), None) if args.changed_module
+                  else pick_module(files))
+        if module is None:
+            raise SystemExit(f"--changed-module {args.changed_module}: no such indexed file in {corpus.label}")
         env = describe_environment(args, corpus, files, module)
         log(f"corpus {corpus.label}: {len(files)} files, one-file change on {module.path}")
 
@@ -796,6 +799,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus", default=DEFAULT_CORPUS,
                         help=f"NAME==VERSION on PyPI (default {DEFAULT_CORPUS})")
     parser.add_argument("--workers", type=int, default=2, help="parser worker processes (default 2)")
+    parser.add_argument("--changed-module", default=None, metavar="PATH",
+                        help="the module the one-file change edits (default: a median-size module)")
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the results here")
     args = parser.parse_args(argv)
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]

@@ -87,10 +87,7 @@ class LadybugStore(Store):
         deadline = time.monotonic() + lock_timeout
         self._lock: TextIO | None = _acquire(path, exclusive=not read_only, deadline=deadline, timeout=lock_timeout)
         try:
-            if read_only and path.with_name(path.name + ".wal").exists():
-                self._open(read_only=True, deadline=deadline, lock_timeout=lock_timeout, recover=True)
-            else:
-                self._open(read_only, deadline, lock_timeout)
+            self._open(read_only, deadline, lock_timeout, recover=read_only)
             if not read_only:
                 # Closing would checkpoint the WAL into the main file, which costs about 0.5 s on a
                 # Django-sized graph however small the write. The WAL is durable at COMMIT and every
