@@ -104,7 +104,9 @@ class LadybugStore(Store):
         pause = 0.02
         while True:
             try:
-                self._db = ladybug.Database(str(self.path), read_only=read_only)
+                # A writer killed mid-write leaves a torn, uncommitted WAL tail; replay stops there
+                # instead of refusing the store (every committed record is checksummed).
+                self._db = ladybug.Database(str(self.path), read_only=read_only, throw_on_wal_replay_failure=False)
                 self._conn = ladybug.Connection(self._db)
                 return
             except RuntimeError as exc:
@@ -134,7 +136,7 @@ class LadybugStore(Store):
         self._lock = None
         writer_lock = _acquire(self.path, exclusive=True, deadline=deadline, timeout=lock_timeout)
         try:
-            db = ladybug.Database(str(self.path))
+            db = ladybug.Database(str(self.path), throw_on_wal_replay_failure=False)
             db.close()  # replays the WAL and checkpoints it
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot recover the graph store {self.path}: {exc}",
