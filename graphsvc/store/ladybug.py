@@ -59,7 +59,7 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
                 raise StoreUnavailable(
                     f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
                     f" (waited {timeout:g}s)",
-                    suggestion="wait for it to finish, or raise --lock-timeout / GRAPH_LOCK_TIMEOUT") from None
+                    suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT") from None
             time.sleep(pause)
             pause = min(pause * 2, 0.25)
     if exclusive:
@@ -126,7 +126,7 @@ class LadybugStore(Store):
                     who = f"process {holder.group(1)}" if holder else "another process"
                     raise StoreUnavailable(
                         f"the graph store {self.path} is locked by {who} (waited {lock_timeout:g}s)",
-                        suggestion="wait for it to finish, or raise --lock-timeout / GRAPH_LOCK_TIMEOUT") from exc
+                        suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT") from exc
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
 
