@@ -63,7 +63,7 @@ def measure(root: Path, settings: Settings, module: str, edits: int, debounce: f
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(f"\n\ndef watched_edit_{i}():\n    return {i}\n")
             with arrived:
-                if not arrived.wait_for(lambda: any(r.changed for _, r in reports[seen:]), timeout=60):
+                if not arrived.wait_for(lambda s=seen: any(r.changed for _, r in reports[s:]), timeout=60):
                     raise RuntimeError(f"edit {i}: no run within 60 s")
                 done = next(t for t, r in reports[seen:] if r.changed)
             latencies.append(done - saved)
