@@ -110,6 +110,7 @@ class LadybugStore(Store):
                 self._conn = ladybug.Connection(self._db)
                 return
             except RuntimeError as exc:
+                _raise_if_interrupted(exc)
                 msg = str(exc)
                 if recover and "recovery" in msg.lower():
                     # A writer died before checkpointing (SIGKILL): a read-only handle cannot
@@ -177,6 +178,7 @@ class LadybugStore(Store):
         try:
             return self._conn.execute(statement, params or {})
         except RuntimeError as exc:
+            _raise_if_interrupted(exc)
             raise StoreError(f"LadybugDB refused a statement: {exc}", where=str(self.path)) from exc
 
     def _rows(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -299,6 +301,7 @@ class LadybugStore(Store):
         try:
             self._conn.execute(statement)
         except RuntimeError as exc:
+            _raise_if_interrupted(exc)
             raise StoreError(f"LadybugDB bulk load failed: {exc}", where=str(self.path)) from exc
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -331,3 +334,9 @@ class LadybugStore(Store):
             _release(lock)
             self._lock = None
 
+
+def _raise_if_interrupted(exc: RuntimeError) -> None:
+    """Ctrl-C inside a LadybugDB call (the Arrow scan calls back into Python) comes back
+    wrapped in a RuntimeError; it is an interrupt, not a store failure."""
+    if str(exc).startswith("KeyboardInterrupt"):
+        raise KeyboardInterrupt from exc
