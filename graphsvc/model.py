@@ -60,11 +60,12 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     # One indexed source tree. `root` is the absolute path it was indexed from;
     # `headCommit` the git commit indexed (empty when the tree is not a git work tree);
     # `state` is "ok" after a complete run, "writing" while one is under way; `generation` counts
-    # the writes to the repo, so a run that read an older generation starts over.
+    # the writes to the repo, so a run that read an older generation starts over. `configs` is
+    # JSON {lang: fingerprint of the project files whose contents steer resolution}.
     "Repo": {
         "id": "STRING", "name": "STRING", "project": "STRING", "root": "STRING", "url": "STRING",
         "provider": "STRING", "defaultBranch": "STRING", "headCommit": "STRING", "state": "STRING",
-        "lastIndexedAt": "STRING", "lastRun": "STRING", "generation": "INT64",
+        "lastIndexedAt": "STRING", "lastRun": "STRING", "generation": "INT64", "configs": "STRING",
     },
     # One source file. `hash` is the sha256 of its bytes; `loc` its line count; `module`
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
@@ -112,7 +113,7 @@ STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
 # leaves them out, so the same tree gives the same export from any clone, path or time.
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
-    "mtimeNs", "inode", "generation",
+    "mtimeNs", "inode", "generation", "configs",
 })
 
 
@@ -170,13 +171,6 @@ def split_symbol_id(symbol: str) -> tuple[str, str] | None:
     while at != -1:
         if _FRAGMENT.fullmatch(body, at + 1):
             return "file:" + body[:at], body[at + 1:]
-        at = body.find("#", at + 1)
-    return None
-    body = symbol[len("sym:"):]
-    at = body.find("#")
-    while at != -1:
-        if _FRAGMENT.fullmatch(body, at + 1):
-            return "file:" + body[:at]
         at = body.find("#", at + 1)
     return None
 

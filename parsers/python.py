@@ -4,7 +4,7 @@ It does only what the query cannot: nesting (qualified names), the kind of a
 definition from where it stands (a function in a class is a method), signatures,
 docstrings, the ``exported`` rule (underscore convention and ``__all__``), receivers
 as dotted chains, and which names are local to a function. It never looks at
-another file: cross-file work is the resolver's (``graphsvc/ingest/resolve.py``).
+another file: cross-file work is the resolver's (``graphsvc/ingest/resolve/python.py``).
 """
 
 from __future__ import annotations

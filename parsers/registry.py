@@ -2,8 +2,10 @@
 
 A row names the tree-sitter grammar (from ``tree-sitter-language-pack``), the file
 extensions, the tags query file (package data beside this module), the adapter that
-turns query matches into file facts, and the project files the resolver reads.
-Adding a language is one ``.scm`` file, one adapter module and one row here.
+turns query matches into file facts, the project files the resolver reads, and the
+resolver module (``graphsvc/ingest/resolve/<lang>.py``; its interface is in that
+package's docstring). Adding a language is one ``.scm`` file, one adapter module, one
+resolver module and one row here.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class LanguageSpec:
     extensions: tuple[str, ...]
     query_file: str
     adapter: ModuleType
+    resolver: str
     project_files: tuple[str, ...] = ()
 
     @property
@@ -52,7 +55,8 @@ class LanguageSpec:
 LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec(
         name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
-        adapter=_python, project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+        adapter=_python, resolver="graphsvc.ingest.resolve.python",
+        project_files=("pyproject.toml", "setup.py", "setup.cfg"),
     ),
 )
 

@@ -26,12 +26,11 @@ from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
-from graphsvc.ingest.resolve import FileGraph, Resolver, Summary, dep_path, make_summary, summary_signature
+from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
 from graphsvc.ingest.scan import ScanResult, changed_since, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
-from parsers import python as py
 from parsers import registry
 
 __all__ = ["IngestReport", "ingest"]
@@ -191,13 +190,27 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     report.scanned = len(hashes) + len(report.skipped_files)
     timings["hash"] = time.perf_counter() - t
 
-    py_paths = [p for p, lang in langs.items() if lang == "python"]
-    module_map = py.module_names(py_paths, scanned.project_files)
-    modules = {p: (module_map.get(p, ("",))[0]) for p in hashes}
+    # Each language resolves its own files: module names, and the fingerprint of the project
+    # files whose contents steer its resolution (a changed tsconfig.json re-resolves all TS files).
+    by_lang: dict[str, list[str]] = {}
+    for p in hashes:
+        by_lang.setdefault(langs[p], []).append(p)
+    module_maps: dict[str, dict[str, tuple[str, ...]]] = {}
+    configs: dict[str, str] = {}
+    for lang, paths in sorted(by_lang.items()):
+        mod = resolver_module(lang)
+        module_maps[lang] = mod.module_names(paths, scanned.project_files, scanned.root)
+        fingerprint = config_fingerprint(scanned.root, scanned.project_files, mod.CONFIG_FILES)
+        if fingerprint:
+            configs[lang] = fingerprint
+    names = {p: module_maps[langs[p]].get(p, ()) for p in hashes}
+    modules = {p: (names[p][0] if names[p] else "") for p in hashes}
+    stored_configs = json.loads((repo_props or {}).get("configs") or "{}")
+    reconfigured = {lang for lang in by_lang if configs.get(lang, "") != stored_configs.get(lang, "")}
 
     changed = [p for p, (digest, _) in hashes.items()
                if p not in stored or stored[p].hash != digest
-               or stored[p].summary.get("m") != modules[p]]
+               or stored[p].summary.get("m") != modules[p] or langs[p] in reconfigured]
     removed = sorted(p for p in stored if p not in hashes)
     report.removed = len(removed)
     report.unchanged = len(hashes) - len(changed)
@@ -230,39 +243,43 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
 
     # Summaries of every file: fresh for parsed files, stored for the others.
     t = time.perf_counter()
-    summaries: dict[str, Summary] = {}
+    summaries: dict[str, dict[str, Summary]] = {lang: {} for lang in by_lang}
     for p in hashes:
         if p in facts:
-            summaries[p] = make_summary(facts[p], modules[p], p.endswith(("__init__.py", "__init__.pyi")))
+            summaries[langs[p]][p] = resolver_module(langs[p]).make_summary(facts[p], names[p])
         elif p in stored and p not in report.failed:
-            summaries[p] = stored[p].summary
-    resolver = Resolver(rid, summaries, module_map)
-    graphs: list[FileGraph] = [resolver.resolve(facts[p]) for p in sorted(facts)]
+            summaries[langs[p]][p] = stored[p].summary
+    resolvers = {lang: resolver_module(lang).Resolver(rid, summaries[lang], module_maps[lang], scanned.root)
+                 for lang in by_lang}
+    graphs: list[FileGraph] = [resolvers[langs[p]].resolve(facts[p]) for p in sorted(facts)]
 
     # Unchanged files whose lookups now answer differently are re-linked. When the set of files
     # is the same, only lookups of the re-parsed files whose signature changed can answer
     # differently; otherwise every recorded lookup is asked again.
     same_files = not removed and all(p in stored for p in hashes)
     suspects = {p for p in facts
-                if p in stored and summary_signature(summaries[p]) != summary_signature(stored[p].summary)}
+                if p in stored and summary_signature(summaries[langs[p]][p]) != summary_signature(stored[p].summary)}
 
-    def stale(deps: dict[str, str]) -> bool:
+    def stale(path: str, deps: dict[str, str]) -> bool:
+        lang = langs[path]
+        dep_path = resolver_module(lang).dep_path
         if same_files and not any(dep_path(k) in suspects for k in deps):
             return False
-        return any(resolver.dep_answer(k) != v for k, v in deps.items())
+        return any(resolvers[lang].dep_answer(k) != v for k, v in deps.items())
 
     relink = sorted(
         p for p, s in stored.items()
-        if p in summaries and p not in facts and p not in report.failed and stale(s.summary.get("deps") or {})
+        if p in hashes and p in summaries[langs[p]] and p not in facts and p not in report.failed
+        and stale(p, s.summary.get("deps") or {})
     )
     if relink:
         for result in parse_files(scanned.root, [(p, langs[p]) for p in relink], settings.workers):
             if isinstance(result, ParseFailure):
                 report.failed[result.path] = result.reason
                 continue
-            summaries[result.path] = make_summary(result, modules[result.path],
-                                                  result.path.endswith(("__init__.py", "__init__.pyi")))
-            graphs.append(resolver.resolve(result))
+            lang = langs[result.path]
+            summaries[lang][result.path] = resolver_module(lang).make_summary(result, names[result.path])
+            graphs.append(resolvers[lang].resolve(result))
     report.changed = len(facts)
     report.relinked = len(relink)
     timings["resolve"] = time.perf_counter() - t
@@ -277,7 +294,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             "name": name, "project": project_id(project), "root": str(scanned.root),
             "url": git.url if git else "", "provider": _provider(git.url if git else ""),
             "defaultBranch": git.branch if git else "", "headCommit": git.head_commit if git else "",
-            "state": "ok", "lastIndexedAt": now,
+            "state": "ok", "lastIndexedAt": now, "configs": json.dumps(configs, sort_keys=True),
         }),
         writes=graphs,
         meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now, "mtime_ns": stats[p][0], "inode": stats[p][1]}

@@ -31,14 +31,14 @@ def test_each_language_has_a_fixture_repo_and_a_readme_row(spec: registry.Langua
 
 def test_duplicate_extension_is_rejected_naming_both_languages() -> None:
     row = registry.LANGUAGES[0]
-    twin = registry.LanguageSpec("other", row.grammar, row.extensions[:1], row.query_file, row.adapter)
+    twin = registry.LanguageSpec("other", row.grammar, row.extensions[:1], row.query_file, row.adapter, row.resolver)
     with pytest.raises(RegistryError, match=f"'{row.extensions[0]}' is claimed by both '{row.name}' and 'other'"):
         registry._check_table((row, twin))
 
 
 def test_capture_outside_the_vocabulary_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     row = registry.LANGUAGES[0]
-    bad = registry.LanguageSpec("bad", row.grammar, (".bad",), row.query_file, row.adapter)
+    bad = registry.LanguageSpec("bad", row.grammar, (".bad",), row.query_file, row.adapter, row.resolver)
     monkeypatch.setattr(registry, "_BY_NAME", {**registry._BY_NAME, "bad": bad})
     monkeypatch.setattr(registry, "query_source", lambda spec: "(identifier) @thing")
     registry.compiled.cache_clear()

@@ -1,4 +1,4 @@
-"""Resolve names across the files of one repo and build the graph rows of each file.
+"""Python: resolve names across the files of one repo and build the graph rows of each file.
 
 The resolver works from two inputs:
 
@@ -29,27 +29,21 @@ A wrong ``exact`` edge is the worst outcome: where in doubt, the resolver says s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from graphsvc.model import (
-    Edge,
-    FileFacts,
-    Node,
-    external_id,
-    file_id,
-    symbol_id,
-    unresolved_id,
-)
+from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges
+from graphsvc.model import Edge, FileFacts, Node, file_id, symbol_id
 from parsers import python as py
 
-__all__ = ["FileGraph", "Resolver", "Summary", "dep_path", "make_summary", "summary_signature"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
 
-Summary = dict[str, Any]
+# Project files only shape module roots by where they are, which module_names already sees.
+CONFIG_FILES: tuple[str, ...] = ()
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
 _CLASS_KINDS = frozenset({"Class", "Test"})
 _MAX_CHAIN = 24
@@ -57,16 +51,6 @@ _MAX_CHAIN = 24
 _INERT_BASES = frozenset({
     "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "typing.TypedDict",
 })
-
-
-def summary_signature(summary: Summary) -> str:
-    """Hash of the parts of a summary that other files' resolution depends on (kept in ``sig``)."""
-    sig = summary.get("sig")
-    if sig is None:
-        core = {k: summary.get(k) for k in ("m", "pkg", "defs", "imports", "all", "bases")}
-        sig = hashlib.sha256(json.dumps(core, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
-        summary["sig"] = sig
-    return str(sig)
 
 
 # Targets: ("file", path) | ("sym", path, qname) | ("inst", path, qname) | ("ext", dotted)
@@ -80,19 +64,15 @@ class _Outcome:
     heuristic: int = 0  # number of candidates when the answer is a guess (0: exact)
 
 
-@dataclass
-class FileGraph:
-    """Everything written for one file: its nodes, its outgoing edges, its summary."""
-
-    path: str
-    nodes: list[Node] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
-    externals: dict[str, Node] = field(default_factory=dict)
-    summary: Summary = field(default_factory=dict)
+def module_names(paths: Iterable[str], project_files: Iterable[str], root: Path) -> dict[str, tuple[str, ...]]:
+    """The dotted names each Python file can be imported as, primary first."""
+    return py.module_names(paths, project_files)
 
 
-def make_summary(facts: FileFacts, module: str, is_package: bool) -> Summary:
+def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
     """Build the summary other files consult; ``deps`` is filled in by the resolver."""
+    module = names[0] if names else ""
+    is_package = facts.path.endswith(("__init__.py", "__init__.pyi"))
     defs = {s.qname: s.kind for s in facts.symbols}
     imports = [[i.module, i.name, i.alias, i.wildcard] for i in facts.imports if i.scope == ""]
     bases: dict[str, list[list[str]]] = {}
@@ -108,7 +88,8 @@ def make_summary(facts: FileFacts, module: str, is_package: bool) -> Summary:
 class Resolver:
     """Resolves the files of one Python repo against the summaries of all its files."""
 
-    def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
+                 root: Path | None = None) -> None:
         self.repo = repo
         self.lang = "python"
         self.summaries = summaries
@@ -530,23 +511,16 @@ class Resolver:
                 out = _Outcome(("sym", *out.target[1:]), out.heuristic)
             edge(etype, sid(src_q), "Symbol", out, ref.name, ref.line, ref.column)
 
-        fg.edges = _dedupe(fg.edges)
+        fg.edges = dedupe_edges(fg.edges)
         own = self._deps
         summ["deps"] = {d: self.dep_answer(d) for d in sorted(own) if dep_path(d) != path}
         return fg
 
     def _external(self, fg: FileGraph, dotted: str) -> str:
-        eid = external_id(self.lang, dotted)
-        if eid not in fg.externals:
-            module, _, name = dotted.rpartition(".")
-            fg.externals[eid] = Node("External", eid, {"name": name or dotted, "module": module, "lang": self.lang})
-        return eid
+        return fg.external(self.lang, dotted)
 
     def _unresolved(self, fg: FileGraph, name: str) -> str:
-        eid = unresolved_id(self.lang, name)
-        if eid not in fg.externals:
-            fg.externals[eid] = Node("External", eid, {"name": name, "module": "", "lang": self.lang})
-        return eid
+        return fg.unresolved(self.lang, name)
 
     def dep_answer(self, dep: str) -> str:
         """The current answer to one recorded lookup; a file is re-linked when one differs.
@@ -602,14 +576,3 @@ def dep_path(dep: str) -> str | None:
 
 def _encode(out: _Outcome) -> str:
     return json.dumps([list(out.target) if out.target is not None else None, out.heuristic])
-
-
-def _dedupe(edges: Iterable[Edge]) -> list[Edge]:
-    seen: set[tuple[object, ...]] = set()
-    out: list[Edge] = []
-    for e in edges:
-        key = (e.type, e.src, e.dst, e.props.get("line"), e.props.get("column"))
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return out
