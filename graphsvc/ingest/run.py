@@ -15,6 +15,7 @@ differently (see ``resolve.py``); it leaves exactly the graph a full run would b
 from __future__ import annotations
 
 import json
+from importlib import import_module
 import time
 from collections.abc import Callable
 from typing import Any
@@ -190,23 +191,26 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     report.scanned = len(hashes) + len(report.skipped_files)
     timings["hash"] = time.perf_counter() - t
 
-    # Each language resolves its own files: module names, and the fingerprint of the project
-    # files whose contents steer its resolution (a changed tsconfig.json re-resolves all TS files).
-    by_lang: dict[str, list[str]] = {}
+    # Each resolver module resolves the files of the languages that name it (TypeScript, TSX and
+    # JavaScript import each other, so they share one): module names, and per language the
+    # fingerprint of the project files whose contents steer resolution (a changed tsconfig.json
+    # re-resolves all TS files).
+    group = {lang: resolver_module(lang).__name__ for lang in set(langs.values())}
+    by_group: dict[str, list[str]] = {}
     for p in hashes:
-        by_lang.setdefault(langs[p], []).append(p)
+        by_group.setdefault(group[langs[p]], []).append(p)
     module_maps: dict[str, dict[str, tuple[str, ...]]] = {}
     configs: dict[str, str] = {}
-    for lang, paths in sorted(by_lang.items()):
-        mod = resolver_module(lang)
-        module_maps[lang] = mod.module_names(paths, scanned.project_files, scanned.root)
-        fingerprint = config_fingerprint(scanned.root, scanned.project_files, mod.CONFIG_FILES)
+    for lang in sorted({langs[p] for p in hashes}):
+        fingerprint = config_fingerprint(scanned.root, scanned.project_files, resolver_module(lang).CONFIG_FILES)
         if fingerprint:
             configs[lang] = fingerprint
-    names = {p: module_maps[langs[p]].get(p, ()) for p in hashes}
+    for key, paths in sorted(by_group.items()):
+        module_maps[key] = import_module(key).module_names(paths, scanned.project_files, scanned.root)
+    names = {p: module_maps[group[langs[p]]].get(p, ()) for p in hashes}
     modules = {p: (names[p][0] if names[p] else "") for p in hashes}
     stored_configs = json.loads((repo_props or {}).get("configs") or "{}")
-    reconfigured = {lang for lang in by_lang if configs.get(lang, "") != stored_configs.get(lang, "")}
+    reconfigured = {lang for lang in group if configs.get(lang, "") != stored_configs.get(lang, "")}
 
     changed = [p for p, (digest, _) in hashes.items()
                if p not in stored or stored[p].hash != digest
@@ -243,33 +247,33 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
 
     # Summaries of every file: fresh for parsed files, stored for the others.
     t = time.perf_counter()
-    summaries: dict[str, dict[str, Summary]] = {lang: {} for lang in by_lang}
+    summaries: dict[str, dict[str, Summary]] = {lang: {} for lang in by_group}
     for p in hashes:
         if p in facts:
-            summaries[langs[p]][p] = resolver_module(langs[p]).make_summary(facts[p], names[p])
+            summaries[group[langs[p]]][p] = resolver_module(langs[p]).make_summary(facts[p], names[p])
         elif p in stored and p not in report.failed:
-            summaries[langs[p]][p] = stored[p].summary
-    resolvers = {lang: resolver_module(lang).Resolver(rid, summaries[lang], module_maps[lang], scanned.root)
-                 for lang in by_lang}
-    graphs: list[FileGraph] = [resolvers[langs[p]].resolve(facts[p]) for p in sorted(facts)]
+            summaries[group[langs[p]]][p] = stored[p].summary
+    resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], scanned.root)
+                 for key in by_group}
+    graphs: list[FileGraph] = [resolvers[group[langs[p]]].resolve(facts[p]) for p in sorted(facts)]
 
     # Unchanged files whose lookups now answer differently are re-linked. When the set of files
     # is the same, only lookups of the re-parsed files whose signature changed can answer
     # differently; otherwise every recorded lookup is asked again.
     same_files = not removed and all(p in stored for p in hashes)
     suspects = {p for p in facts
-                if p in stored and summary_signature(summaries[langs[p]][p]) != summary_signature(stored[p].summary)}
+                if p in stored and summary_signature(summaries[group[langs[p]]][p]) != summary_signature(stored[p].summary)}
 
     def stale(path: str, deps: dict[str, str]) -> bool:
         lang = langs[path]
         dep_path = resolver_module(lang).dep_path
         if same_files and not any(dep_path(k) in suspects for k in deps):
             return False
-        return any(resolvers[lang].dep_answer(k) != v for k, v in deps.items())
+        return any(resolvers[group[lang]].dep_answer(k) != v for k, v in deps.items())
 
     relink = sorted(
         p for p, s in stored.items()
-        if p in hashes and p in summaries[langs[p]] and p not in facts and p not in report.failed
+        if p in hashes and p in summaries[group[langs[p]]] and p not in facts and p not in report.failed
         and stale(p, s.summary.get("deps") or {})
     )
     if relink:
@@ -278,8 +282,8 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
                 report.failed[result.path] = result.reason
                 continue
             lang = langs[result.path]
-            summaries[lang][result.path] = resolver_module(lang).make_summary(result, names[result.path])
-            graphs.append(resolvers[lang].resolve(result))
+            summaries[group[lang]][result.path] = resolver_module(lang).make_summary(result, names[result.path])
+            graphs.append(resolvers[group[lang]].resolve(result))
     report.changed = len(facts)
     report.relinked = len(relink)
     timings["resolve"] = time.perf_counter() - t

@@ -1,6 +1,6 @@
 """Cross-file resolution, one module per language, behind one small interface.
 
-The ingest run groups a repo's files by language and resolves each group with the
+The ingest run groups a repo's files by resolver module and resolves each group with the
 resolver module its row in ``parsers/registry.py`` names (``resolver=``). A resolver
 module provides:
 
