@@ -24,6 +24,7 @@ from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
 from . import python as _python
+from . import typescript as _typescript
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
 
@@ -57,6 +58,21 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
         adapter=_python, resolver="graphsvc.ingest.resolve.python",
         project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+    ),
+    LanguageSpec(
+        name="typescript", grammar="typescript", extensions=(".ts", ".mts", ".cts"), query_file="typescript.scm",
+        adapter=_typescript, resolver="graphsvc.ingest.resolve.typescript",
+        project_files=("tsconfig.json", "jsconfig.json", "package.json"),
+    ),
+    LanguageSpec(
+        name="tsx", grammar="tsx", extensions=(".tsx",), query_file="tsx.scm",
+        adapter=_typescript, resolver="graphsvc.ingest.resolve.typescript",
+        project_files=("tsconfig.json", "jsconfig.json", "package.json"),
+    ),
+    LanguageSpec(
+        name="javascript", grammar="javascript", extensions=(".js", ".jsx", ".mjs", ".cjs"),
+        query_file="javascript.scm", adapter=_typescript, resolver="graphsvc.ingest.resolve.typescript",
+        project_files=("tsconfig.json", "jsconfig.json", "package.json"),
     ),
 )
 

@@ -7,9 +7,9 @@ resolve::
     order.submit()
 #         ^ calls: shop/orders.py#Order.submit exact
 
-Format: ``# <spaces> ^ <edge type>: <target> <resolution>``, where the caret's
-column is the column of the referenced name and ``<edge type>`` is ``calls``,
-``imports``, ``extends`` or ``uses``. ``<target>`` is one of
+Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` in TS/JS), where
+the caret's column is the column of the referenced name and ``<edge type>`` is
+``calls``, ``imports``, ``extends``, ``implements`` or ``uses``. ``<target>`` is one of
 
 * ``path/in/repo.py#Qualified.name`` — a Symbol of the same repo,
 * ``path/in/repo.py`` — a File of the same repo,
@@ -32,7 +32,11 @@ from graphsvc.model import file_id, symbol_id, unresolved_id
 
 __all__ = ["Assertion", "read_assertions"]
 
-_LINE_RE = re.compile(r"^(\s*#\s*)\^ (calls|imports|extends|uses): (\S+) (exact|heuristic|unresolved)\s*$")
+_LINE_RE = re.compile(
+    r"^(\s*(?:#|//)\s*)\^ (calls|imports|extends|implements|uses): (\S+) (exact|heuristic|unresolved)\s*$"
+)
+# Which files hold assertions, and the language of their unresolved placeholders.
+_LANGS = {".py": "python", ".ts": "typescript", ".tsx": "typescript", ".js": "javascript", ".jsx": "javascript"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,10 @@ def _target(repo: str, lang: str, text: str) -> str:
     return file_id(repo, text)
 
 
-def read_assertions(root: Path, repo: str, lang: str = "python") -> Iterator[Assertion]:
-    """Yield every assertion in the ``.py`` files under ``root``."""
-    for path in sorted(root.rglob("*.py")):
+def read_assertions(root: Path, repo: str) -> Iterator[Assertion]:
+    """Yield every assertion in the source files under ``root`` (``#`` or ``//`` comments)."""
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _LANGS and p.is_file()):
+        lang = _LANGS[path.suffix]
         rel = path.relative_to(root).as_posix()
         lines = path.read_bytes().decode("utf-8", "replace").splitlines()
         source_line = 0
