@@ -48,6 +48,7 @@
 ;; Imports and exports
 
 (import_statement source: (_) @module) @reference.import
+(import_statement (import_require_clause source: (_) @module)) @reference.import
 (export_statement source: (_) @module) @reference.reexport
 (export_statement (export_clause) @name) @reference.export
 (assignment_expression left: (member_expression) @name right: (_) @value) @reference.assign
