@@ -32,6 +32,7 @@ _FUNCTION_NODES = frozenset({
     "function_declaration", "generator_function_declaration", "function_expression", "function",
     "generator_function", "method_definition",
 })
+_ANONYMOUS_FUNCTIONS = frozenset({"arrow_function", "function_expression", "function", "generator_function"})
 _SCOPE_KINDS = frozenset({"Function", "Method", "Constructor", "Variable", "Constant", "Field", "Property"})
 _DECL_KINDS = {
     "class": "Class", "interface": "Interface", "type": "TypeAlias", "enum": "Enum",
@@ -55,9 +56,14 @@ class ModuleFacts(FileFacts):
     the default export. ``stars``: specifiers of ``export * from``, with their positions.
     ``types``: (qname, dotted type) of variables and fields whose type is written or built
     with ``new``, and of functions and methods whose return type is written.
+    ``heads``: for each call (by line and column of its name), what the first name of the
+    call is bound to by the function scopes around it, anonymous callbacks included: ``()``
+    for an untyped local, else the local's dotted type; a call that is not listed names a
+    file-level binding (or a global).
     """
 
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    heads: tuple[tuple[int, int, tuple[str, ...] | None], ...] = ()
     stars: tuple[tuple[str, int, int], ...] = ()
     reexports: tuple[tuple[str, str | None, int, int], ...] = ()
     types: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -65,6 +71,11 @@ class ModuleFacts(FileFacts):
 
 def _text(node: TSNode | None) -> str:
     return "" if node is None else (node.text or b"").decode("utf-8", "replace")
+
+
+def _private(name: str) -> str:
+    """``#x`` as a qualified-name segment: ``~x`` (ids keep ``#`` for duplicates; ``~`` is no identifier)."""
+    return "~" + name[1:] if name.startswith("#") else name
 
 
 def _string(node: TSNode | None) -> str | None:
@@ -81,7 +92,7 @@ def _chain(node: TSNode | None) -> tuple[str, ...] | None:
     t = node.type
     if t in ("identifier", "type_identifier", "property_identifier", "shorthand_property_identifier",
              "private_property_identifier", "jsx_identifier"):
-        return (_text(node),)
+        return (_private(_text(node)),)
     if t in ("this", "super"):
         return (t,)
     if t == "member_expression":
@@ -263,11 +274,13 @@ class _Builder:
         self.types: dict[str, tuple[str, ...]] = {}
         self.locals: list[tuple[TSNode, tuple[str, ...] | None]] = []
         self.imports: list[ImportFact] = []
+        self.heads: dict[tuple[int, int], tuple[str, ...] | None] = {}
         self.import_nodes: set[int] = set()
 
     def add(self, parent: str, name: str, kind: str, name_node: TSNode, outer: TSNode, entity: TSNode,
             exported: bool, signature: str | None = None, scope: bool = True) -> str:
-        base = f"{parent}.{name}" if parent else name
+        segment = _private(name)
+        base = f"{parent}.{segment}" if parent else segment
         n = self.seen.get(base, 0) + 1
         self.seen[base] = n
         qname = base if n == 1 else f"{base}#{n}"
@@ -311,7 +324,7 @@ def _defs(b: _Builder, defs: list[tuple[TSNode, TSNode, str]], params: list[TSNo
             stack.pop()
         parent = stack[-1][1] if stack else ""
         parent_kind = b.kinds.get(parent, "Module")
-        in_function = parent_kind in _SCOPE_KINDS
+        in_function = parent_kind in _SCOPE_KINDS or (role == "variable" and _in_anonymous_function(entity))
         exported, default = _exported_decl(entity)
         outer = entity.parent if exported and entity.type != "variable_declarator" else entity
         assert outer is not None
@@ -395,6 +408,16 @@ def _defs(b: _Builder, defs: list[tuple[TSNode, TSNode, str]], params: list[TSNo
         stack.append((outer.end_byte, qname))
         if kind == "Constructor":
             _parameter_properties(b, entity, parent)
+
+
+def _in_anonymous_function(node: TSNode) -> bool:
+    """Whether ``node`` stands inside a function body (a callback is no symbol, but is a scope)."""
+    p = node.parent
+    while p is not None:
+        if p.type in _ANONYMOUS_FUNCTIONS or p.type in _FUNCTION_NODES:
+            return True
+        p = p.parent
+    return False
 
 
 def _mark_listed_exports(b: _Builder) -> None:
@@ -588,7 +611,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     _mark_listed_exports(b)
     scopes = _Scopes(b.spans)
     locals_ = _locals(b, scopes, params)
-    ref_facts = _refs(b, scopes, refs)
+    ref_facts = _refs(b, scopes, refs, _lexical_bindings(b, params))
 
     imports = tuple(sorted(b.imports, key=lambda i: (i.line, i.column, i.name or "", i.alias or "")))
     stem = posixpath.basename(path)
@@ -605,31 +628,92 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         path=path, lang=lang, loc=loc, parse_errors=_count_errors(root),
         symbols=(module, *b.symbols), imports=imports, refs=tuple(sorted(ref_facts, key=lambda r: (r.line, r.column, r.kind))),
         locals=tuple(locals_), exports=tuple(sorted(b.exports.items())), stars=tuple(stars),
+        heads=tuple(sorted((line, col, t) for (line, col), t in b.heads.items() if t is not None)),
         reexports=tuple(reexports), types=tuple(sorted(b.types.items())),
     )
 
 
 def _locals(b: _Builder, scopes: _Scopes, params: list[TSNode]) -> list[LocalFact]:
+    """Names bound inside each symbol, with their type when every binding of the name agrees.
+
+    Anonymous functions are not symbols: two callbacks of one function (or of the module)
+    that each bind ``x`` share a scope here, so a type is kept only when all bindings agree.
+    """
     out: dict[tuple[str, str], LocalFact] = {}
+
+    def bind(node: TSNode, vtype: tuple[str, ...] | None) -> None:
+        scope, name = scopes.innermost(node.start_byte), _text(node)
+        prev = out.get((scope, name))
+        if prev is not None and prev.type_ref != vtype:
+            vtype = None
+        out[(scope, name)] = LocalFact(scope=scope, name=name, type_ref=vtype)
+
     for node, vtype in b.locals:
-        scope = scopes.innermost(node.start_byte)
-        out.setdefault((scope, _text(node)), LocalFact(scope=scope, name=_text(node), type_ref=vtype))
+        bind(node, vtype)
     for pattern in params:
         holder = pattern.parent
         vtype = _type_chain(holder.child_by_field_name("type")) if holder is not None else None
         for n in _pattern_names(pattern):
-            scope = scopes.innermost(n.start_byte)
-            out[(scope, _text(n))] = LocalFact(scope=scope, name=_text(n), type_ref=vtype if n == pattern else None)
+            bind(n, vtype if n == pattern else None)
     return sorted(out.values(), key=lambda f: (f.scope, f.name))
 
 
-def _refs(b: _Builder, scopes: _Scopes, refs: list[tuple[str, TSNode, TSNode]]) -> list[RefFact]:
+_SCOPE_NODES = _FUNCTION_NODES | _ANONYMOUS_FUNCTIONS | {"class_static_block", "program"}
+_CONFLICT = ("?",)
+
+
+def _function_of(node: TSNode) -> TSNode | None:
+    p = node.parent
+    while p is not None and p.type not in _SCOPE_NODES:
+        p = p.parent
+    return p
+
+
+def _lexical_bindings(b: _Builder, params: list[TSNode]) -> dict[int, dict[str, tuple[str, ...]]]:
+    """Per function node (by id), the names its body binds with their type (``()``: untyped)."""
+    out: dict[int, dict[str, tuple[str, ...]]] = {}
+
+    def bind(node: TSNode, vtype: tuple[str, ...] | None) -> None:
+        fn = _function_of(node)
+        if fn is None:
+            return
+        names = out.setdefault(fn.id, {})
+        value = vtype or ()
+        prev = names.get(_text(node))
+        names[_text(node)] = value if prev is None or prev == value else _CONFLICT
+
+    for node, vtype in b.locals:
+        bind(node, vtype)
+    for pattern in params:
+        holder = pattern.parent
+        vtype = _type_chain(holder.child_by_field_name("type")) if holder is not None else None
+        for n in _pattern_names(pattern):
+            bind(n, vtype if n == pattern else None)
+    return out
+
+
+def _head(node: TSNode, name: str, bindings: dict[int, dict[str, tuple[str, ...]]]) -> tuple[str, ...] | None:
+    fn = _function_of(node)
+    while fn is not None:
+        found = bindings.get(fn.id, {}).get(name)
+        if found is not None:
+            return () if found == _CONFLICT else found
+        fn = _function_of(fn)
+    return None
+
+
+def _refs(b: _Builder, scopes: _Scopes, refs: list[tuple[str, TSNode, TSNode]],
+          bindings: dict[int, dict[str, tuple[str, ...]]] | None = None) -> list[RefFact]:
     out: list[RefFact] = []
 
     def add(kind: str, name: str, receiver: tuple[str, ...] | None, anchor: TSNode, at: TSNode) -> None:
+        line, column = anchor.start_point[0] + 1, anchor.start_point[1]
         out.append(RefFact(kind=kind, name=name, receiver=receiver,  # type: ignore[arg-type]
-                           scope=scopes.innermost(at.start_byte),
-                           line=anchor.start_point[0] + 1, column=anchor.start_point[1]))
+                           scope=scopes.innermost(at.start_byte), line=line, column=column))
+        if kind == "call" and bindings is not None and receiver is not None:
+            head = receiver[0] if receiver else name
+            if head not in ("this", "super"):
+                b.heads[(line, column)] = _head(anchor, head.removesuffix("()"), bindings)
 
     for kind, node, entity in refs:
         if kind == "call":
@@ -654,7 +738,7 @@ def _call(callee: TSNode, entity: TSNode, emit: _Emit) -> None:
         receiver = _chain(obj)
         if receiver is not None and receiver[0] == "this" and not _this_is_class(callee):
             receiver = None
-        emit("call", _text(prop), receiver, prop, entity)  # type: ignore[operator]
+        emit("call", _private(_text(prop)), receiver, prop, entity)  # type: ignore[operator]
 
 
 def _bases(node: TSNode, emit: _Emit) -> None:

@@ -57,7 +57,7 @@ def test_symbols_have_qualified_names_kinds_and_exported() -> None:
         "Entity": ("Interface", True), "Entity.id": ("Property", True), "Entity.describe": ("Method", True),
         "Id": ("TypeAlias", True), "Color": ("Enum", True), "Color.Red": ("EnumMember", True),
         "Color.Green": ("EnumMember", True), "add": ("Function", True), "default": ("Function", True),
-        "Shape": ("Class", True), "Shape.cache": ("Field", False), "Shape.#secret": ("Field", False),
+        "Shape": ("Class", True), "Shape.cache": ("Field", False), "Shape.~secret": ("Field", False),
         "Shape.constructor": ("Constructor", True), "Shape.repo": ("Field", False),
         "Shape.area": ("Property", True), "Shape.describe": ("Method", True),
         "Shape.describe.inner": ("Function", False), "Shape.helper": ("Method", True),

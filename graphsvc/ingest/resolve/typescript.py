@@ -489,8 +489,26 @@ class Resolver:
             return _Outcome(("inst", t[1], t[2]), out.heuristic)
         return _Outcome(None)
 
+    def value(self, out: _Outcome) -> _Outcome:
+        """The value declaration merged with an interface or type alias of the same name.
+
+        ``interface E {}`` + ``const E: ECtor = …`` (``E``, ``E#2``): a call or ``new`` of ``E``
+        means the constant, as in tsc.
+        """
+        t = out.target
+        if t is None or t[0] != "sym" or self._kind(t[1], t[2]) not in ("Interface", "TypeAlias"):
+            return out
+        for n in range(2, 5):
+            kind = self._kind(t[1], f"{t[2]}#{n}")
+            if kind is None:
+                break
+            if kind not in ("Interface", "TypeAlias"):
+                return _Outcome(("sym", t[1], f"{t[2]}#{n}"), out.heuristic)
+        return out
+
     def called(self, out: _Outcome) -> _Outcome:
         """What calling (or ``new``-ing) ``out`` gives: an instance of a class, else unknown."""
+        out = self.value(out)
         t = out.target
         if t is not None and t[0] == "sym" and self._kind(t[1], t[2]) in _CLASS_KINDS:
             return _Outcome(("inst", t[1], t[2]), out.heuristic)
@@ -627,6 +645,10 @@ class _FileResolution:
         self.locals: dict[str, dict[str, tuple[str, ...] | None]] = {}
         for loc in facts.locals:
             self.locals.setdefault(loc.scope, {})[loc.name] = loc.type_ref
+        # Calls whose first name a function scope binds (anonymous callbacks included), by site.
+        self.heads: dict[tuple[int, int], tuple[str, ...]] | None = None
+        if hasattr(facts, "heads"):
+            self.heads = {(line, column): t for line, column, t in facts.heads}
         summ = resolver.summaries[facts.path]
         self.top_bound = set(summ["imports"]) | {q for q in summ["defs"] if q and "." not in q}
 
@@ -635,18 +657,26 @@ class _FileResolution:
 
     # -- lookups -----------------------------------------------------------------------
 
-    def lookup(self, name: str, scope: str) -> _Outcome:
-        """What a bare ``name`` denotes in ``scope``: nested declarations, locals, file bindings, globals."""
+    def lookup(self, name: str, scope: str, site: tuple[int, int] | None = None) -> _Outcome:
+        """What a bare ``name`` denotes in ``scope``: nested declarations, locals, file bindings, globals.
+
+        At a call ``site`` the adapter already knows whether a function scope binds the name
+        (``heads``); elsewhere the locals of the enclosing symbols are consulted.
+        """
+        lexical = self.heads is not None and site is not None
+        if lexical and site in self.heads:  # type: ignore[operator]
+            t = self.heads[site]  # type: ignore[index]
+            return self.local(t or None, self.parent.get(scope) or "")
         s: str | None = scope
         while s:
             if self.kinds.get(s) not in _NOT_SCOPES:
                 if name in self.children.get(s, ()) and (self.kinds.get(s) == "Module" or self.kinds.get(
                         f"{s}.{name}") in _NESTED_DECLS):
                     return _Outcome(("sym", self.path, f"{s}.{name}"))
-                if name in self.locals.get(s, {}):
+                if name in self.locals.get(s, {}) and not lexical:
                     return self.local(self.locals[s][name], self.parent.get(s) or "")
             s = self.parent.get(s)
-        if name in self.locals.get("", {}) and name not in self.top_bound:
+        if name in self.locals.get("", {}) and name not in self.top_bound and not lexical:
             return _Outcome(("local",))
         out = self.r.binding(self.path, name)
         if out.target is None and name in GLOBALS and name not in self.top_bound:
@@ -659,13 +689,13 @@ class _FileResolution:
         inst = self.r.instance(self.chain(list(type_ref), scope))
         return inst if inst.target is not None else _Outcome(("local",))
 
-    def chain(self, parts: list[str], scope: str) -> _Outcome:
+    def chain(self, parts: list[str], scope: str, site: tuple[int, int] | None = None) -> _Outcome:
         first = parts[0]
         if first == "this":
             cls = self.enclosing_class(scope)
             out = _Outcome(("inst", self.path, cls) if cls else None)
         else:
-            out = self.lookup(first.removesuffix("()"), scope)
+            out = self.lookup(first.removesuffix("()"), scope, site)
             if first.endswith("()"):
                 out = self.called(out)
         for part in parts[1:]:
@@ -688,11 +718,12 @@ class _FileResolution:
             s = self.parent.get(s)
         return None
 
-    def reference(self, receiver: tuple[str, ...] | None, name: str, scope: str) -> _Outcome:
+    def reference(self, receiver: tuple[str, ...] | None, name: str, scope: str,
+                  site: tuple[int, int] | None = None) -> _Outcome:
         if receiver is None:
             return _Outcome(None)
         if receiver == ():
-            out = self.lookup(name, scope)
+            out = self.lookup(name, scope, site)
             t = out.target
             if t is not None and t[0] == "file":
                 # Calling a module binding (`const debug = require('debug')`) calls module.exports.
@@ -707,7 +738,7 @@ class _FileResolution:
                 bases = self.r.summaries[self.path]["bases"].get(cls, [])
                 out = self.r.chain_at_top(self.path, bases[0]) if bases else _Outcome(None)
             return out
-        base = self.chain(list(receiver), scope)
+        base = self.chain(list(receiver), scope, site)
         if base.target is None or base.target[0] == "local":
             return _Outcome(None)
         return self.r.attr(base, name)
@@ -777,7 +808,9 @@ class _FileResolution:
             scope = ref.scope
             if ref.kind in ("base", "implements"):
                 scope = self.parent.get(scope) or ""
-            out = self.reference(ref.receiver, ref.name, scope)
+            out = self.reference(ref.receiver, ref.name, scope, (ref.line, ref.column) if ref.kind == "call" else None)
+            if ref.kind == "call":
+                out = r.value(out)
             if out.target is not None and out.target[0] == "inst":
                 out = _Outcome(("sym", *out.target[1:]), out.heuristic)
             etype = {"call": "CALLS", "base": "EXTENDS", "implements": "IMPLEMENTS", "type": "USES"}[ref.kind]
