@@ -181,3 +181,15 @@ def test_registry_rows_share_one_adapter_and_resolver() -> None:
                                            "javascript", "typescript", "typescript"]
     assert {r.resolver for r in rows if r} == {"graphsvc.ingest.resolve.typescript"}
     assert all(r is not None and r.project_files == ("tsconfig.json", "jsconfig.json", "package.json") for r in rows)
+
+
+def test_call_heads_are_bound_by_the_nearest_function_scope_including_callbacks() -> None:
+    facts = _ts(b'''import { repo } from "./repo";
+run(() => { const x = new A(); x.go(); });
+run(() => { const x: B = make(); x.go(); repo.find(); });
+run((x: C) => x.go());
+''')
+    heads = {(line, column): t for line, column, t in facts.heads}
+    assert heads[(2, 33)] == ("A",) and heads[(3, 35)] == ("B",) and heads[(4, 16)] == ("C",)
+    # `repo` and `run` are file-level names: no function binds them.
+    assert (3, 46) not in heads and (2, 0) not in heads
