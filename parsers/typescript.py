@@ -59,11 +59,12 @@ class ModuleFacts(FileFacts):
     ``heads``: for each call (by line and column of its name), what the first name of the
     call is bound to by the function scopes around it, anonymous callbacks included: ``()``
     for an untyped local, else the local's dotted type; a call that is not listed names a
-    file-level binding (or a global).
+    file-level binding (or a global). ``statics``: qualified names of ``static`` class members.
     """
 
     exports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     heads: tuple[tuple[int, int, tuple[str, ...] | None], ...] = ()
+    statics: tuple[str, ...] = ()
     stars: tuple[tuple[str, int, int], ...] = ()
     reexports: tuple[tuple[str, str | None, int, int], ...] = ()
     types: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -275,6 +276,7 @@ class _Builder:
         self.locals: list[tuple[TSNode, tuple[str, ...] | None]] = []
         self.imports: list[ImportFact] = []
         self.heads: dict[tuple[int, int], tuple[str, ...] | None] = {}
+        self.statics: set[str] = set()
         self.import_nodes: set[int] = set()
 
     def add(self, parent: str, name: str, kind: str, name_node: TSNode, outer: TSNode, entity: TSNode,
@@ -394,6 +396,8 @@ def _defs(b: _Builder, defs: list[tuple[TSNode, TSNode, str]], params: list[TSNo
         else:
             is_exported = exported and (parent == "" or b.exported.get(parent, False))
         qname = b.add(parent, name, kind, name_node, outer, entity, is_exported)
+        if any(c.type == "static" for c in entity.children):
+            b.statics.add(qname)
         returns = _type_chain(entity.child_by_field_name("return_type"))
         if returns is not None and kind in ("Function", "Method"):
             b.types[qname] = returns
@@ -482,18 +486,18 @@ def _import(b: _Builder, stmt: TSNode, source_node: TSNode) -> None:
         return
     for child in clause.named_children:
         if child.type == "identifier":  # default import, or `import x = require('m')`
-            name = "*" if clause.type == "import_require_clause" else "default"
-            b.imports.append(ImportFact(source, name, _text(child), False, child.start_point[0] + 1,
+            kind = "*" if clause.type == "import_require_clause" else "default"
+            b.imports.append(ImportFact(source, kind, _text(child), False, child.start_point[0] + 1,
                                         child.start_point[1], ""))
         elif child.type == "namespace_import" and child.named_child_count:
             local = child.named_children[0]
             b.imports.append(ImportFact(source, "*", _text(local), False, local.start_point[0] + 1,
                                         local.start_point[1], ""))
         elif child.type == "named_imports":
-            for spec in child.named_children:
-                if spec.type != "import_specifier":
+            for item in child.named_children:
+                if item.type != "import_specifier":
                     continue
-                name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+                name, alias = item.child_by_field_name("name"), item.child_by_field_name("alias")
                 anchor = alias or name
                 if name is None or anchor is None:
                     continue
@@ -551,13 +555,13 @@ def _cjs_assign(b: _Builder, entity: TSNode, left: TSNode, right: TSNode, defs: 
                         b.exports[_text(key)] = ("l", _text(value))
         return
     if chain is not None and len(chain) in (2, 3) and chain[:-1] in (("exports",), ("module", "exports")):
-        prop = left.child_by_field_name("property")
-        if prop is None:
+        target = left.child_by_field_name("property")
+        if target is None:
             return
         if right.type == "identifier":
             b.exports[chain[-1]] = ("l", _text(right))
         else:
-            defs.append((entity, prop, "cjs"))
+            defs.append((entity, target, "cjs"))
 
 
 def _default_value(value: TSNode, defs: list[tuple[TSNode, TSNode, str]], b: _Builder) -> None:
@@ -629,6 +633,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         symbols=(module, *b.symbols), imports=imports, refs=tuple(sorted(ref_facts, key=lambda r: (r.line, r.column, r.kind))),
         locals=tuple(locals_), exports=tuple(sorted(b.exports.items())), stars=tuple(stars),
         heads=tuple(sorted((line, col, t) for (line, col), t in b.heads.items() if t is not None)),
+        statics=tuple(sorted(b.statics)),
         reexports=tuple(reexports), types=tuple(sorted(b.types.items())),
     )
 
@@ -727,9 +732,9 @@ def _refs(b: _Builder, scopes: _Scopes, refs: list[tuple[str, TSNode, TSNode]],
 
 def _call(callee: TSNode, entity: TSNode, emit: _Emit) -> None:
     if callee.type == "identifier":
-        emit("call", _text(callee), (), callee, entity)  # type: ignore[operator]
+        emit("call", _text(callee), (), callee, entity)
     elif callee.type == "super":
-        emit("call", "constructor", ("super",), callee, entity)  # type: ignore[operator]
+        emit("call", "constructor", ("super",), callee, entity)
     elif callee.type == "member_expression":
         prop = callee.child_by_field_name("property")
         obj = callee.child_by_field_name("object")
@@ -738,7 +743,7 @@ def _call(callee: TSNode, entity: TSNode, emit: _Emit) -> None:
         receiver = _chain(obj)
         if receiver is not None and receiver[0] == "this" and not _this_is_class(callee):
             receiver = None
-        emit("call", _private(_text(prop)), receiver, prop, entity)  # type: ignore[operator]
+        emit("call", _private(_text(prop)), receiver, prop, entity)
 
 
 def _bases(node: TSNode, emit: _Emit) -> None:
@@ -755,7 +760,7 @@ def _bases(node: TSNode, emit: _Emit) -> None:
             if target is None or chain is None:
                 continue
             anchor = target.child_by_field_name("name") or target.child_by_field_name("property") or target
-            emit(kind, chain[-1], chain[:-1], anchor, node)  # type: ignore[operator]
+            emit(kind, chain[-1], chain[:-1], anchor, node)
 
 
 def _type_ref(node: TSNode, emit: _Emit) -> None:
@@ -781,4 +786,4 @@ def _type_ref(node: TSNode, emit: _Emit) -> None:
     anchor = node.child_by_field_name("name") or node.child_by_field_name("property") or node
     if node.type in ("nested_identifier", "member_expression") and node.named_child_count == 2:
         anchor = node.named_children[1]
-    emit("type", chain[-1], chain[:-1], anchor, node)  # type: ignore[operator]
+    emit("type", chain[-1], chain[:-1], anchor, node)

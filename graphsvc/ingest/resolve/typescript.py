@@ -101,6 +101,7 @@ def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
         "exp": {name: list(target) for name, target in exports},
         "stars": [spec for spec, _, _ in getattr(facts, "stars", ())],
         "bases": bases, "types": {q: list(t) for q, t in getattr(facts, "types", ())},
+        "static": list(getattr(facts, "statics", ())),
     }
 
 
@@ -167,7 +168,8 @@ def _load_config(root: Path, rel: str, depth: int = 0) -> _Config:
             target += ".json"
         if not target.startswith("..") and (root / target).is_file():
             inherited = _load_config(root, target, depth + 1)
-    opts = data.get("compilerOptions") if isinstance(data.get("compilerOptions"), dict) else {}
+    raw_opts = data.get("compilerOptions")
+    opts: dict[str, Any] = raw_opts if isinstance(raw_opts, dict) else {}
     base_url = inherited.base_url
     if isinstance(opts.get("baseUrl"), str):
         base_url = posixpath.normpath(posixpath.join(here, opts["baseUrl"]))
@@ -324,9 +326,9 @@ class Resolver:
                 found = self._file(stem) if stem is not None else None
             if found is not None:
                 return _Outcome(("file", found))
-        found = self._via_package(spec)
-        if found is not None:
-            return found
+        package = self._via_package(spec)
+        if package is not None:
+            return package
         return _Outcome(("ext", spec, ""))
 
     def _via_paths(self, config: _Config, spec: str) -> str | None:
@@ -459,7 +461,7 @@ class Resolver:
         elif t[0] == "sym":
             kind = self._kind(t[1], t[2])
             if kind in _CLASS_KINDS or kind == "Enum":
-                res = self.member(t[1], t[2], name)
+                res = self.member(t[1], t[2], name, static=True)
             elif kind == "Module":
                 res = _Outcome(("sym", t[1], f"{t[2]}.{name}")) if self._kind(t[1], f"{t[2]}.{name}") else _Outcome(None)
             elif kind in _VALUE_KINDS:
@@ -532,15 +534,28 @@ class Resolver:
                 out = self.called(out)
         return out
 
-    def member(self, path: str, cls: str, name: str, skip_self: bool = False) -> _Outcome:
-        """``name`` on class/interface ``cls`` of ``path`` or along its ``extends`` chain."""
-        return self._memo(f"c:{path}:{cls}:{name}:{int(skip_self)}",
-                          lambda: self._member(path, cls, name, skip_self))
+    def member(self, path: str, cls: str, name: str, skip_self: bool = False, static: bool = False) -> _Outcome:
+        """``name`` on class/interface ``cls`` of ``path`` or along its ``extends`` chain.
 
-    def _member(self, path: str, cls: str, name: str, skip_self: bool) -> _Outcome:
+        ``static``: looked up on the class itself (``Cls.m()``) rather than on an instance;
+        it picks between a static and an instance member of the same name.
+        """
+        return self._memo(f"c:{path}:{cls}:{name}:{int(skip_self)}{'s' if static else ''}",
+                          lambda: self._member(path, cls, name, skip_self, static))
+
+    def _member(self, path: str, cls: str, name: str, skip_self: bool, static: bool) -> _Outcome:
         summ = self.summaries[path]
-        if not skip_self and summ["defs"].get(f"{cls}.{name}") is not None:
-            return _Outcome(("sym", path, f"{cls}.{name}"))
+        qname = f"{cls}.{name}"
+        if not skip_self and summ["defs"].get(qname) is not None:
+            statics = summ.get("static", [])
+            if (qname in statics) != static:
+                for n in range(2, 6):
+                    other = f"{qname}#{n}"
+                    if summ["defs"].get(other) is None:
+                        break
+                    if (other in statics) == static:
+                        return _Outcome(("sym", path, other))
+            return _Outcome(("sym", path, qname))
         externals: list[Target] = []
         for chain in summ["bases"].get(cls, []):
             base = self.chain_at_top(path, chain)
@@ -548,7 +563,7 @@ class Resolver:
             if t is None:
                 externals.append(None)
             elif t[0] == "sym" and self._kind(t[1], t[2]) in _CLASS_KINDS:
-                out = self.member(t[1], t[2], name)
+                out = self.member(t[1], t[2], name, static=static)
                 if out.target is not None:
                     return out
             elif t[0] == "ext":
@@ -573,7 +588,7 @@ class Resolver:
         kind, _, key = dep.partition(":")
         saved, self._deps = self._deps, set()
         try:
-            path = dep_path(dep)
+            path = dep_path(dep) or ""
             if kind == "e":
                 answer = "1" if key in self.summaries else ""
             elif path not in self.summaries:
@@ -586,7 +601,8 @@ class Resolver:
                 answer = _encode(fn(path, name))
             elif kind == "c":
                 _, cls, name, skip = key.rsplit(":", 3)
-                answer = _encode(self.member(path, cls, name, skip_self=skip == "1"))
+                answer = _encode(self.member(path, cls, name, skip_self=skip.startswith("1"),
+                                             static=skip.endswith("s")))
             else:
                 answer = ""
         finally:
@@ -725,6 +741,8 @@ class _FileResolution:
         if receiver == ():
             out = self.lookup(name, scope, site)
             t = out.target
+            if t is not None and t[0] == "inst":
+                return _Outcome(("local",))  # calling a typed local calls the value, not its type
             if t is not None and t[0] == "file":
                 # Calling a module binding (`const debug = require('debug')`) calls module.exports.
                 return self.r.export(t[1], "=")
