@@ -29,9 +29,10 @@ Figures:
       binds that site to the same file and the same line of the declaration's name;
       a site the checker binds elsewhere (or not at all) counts against precision.
       Precision = correct / ours, recall = correct / reference;
-    * speed: ``parse_source`` (parse + tags query + adapter) over every file, and a full
-      ingest into a fresh LadybugDB store, as ratios to tree-sitter parse-only time
-      (``Parser.parse``) in the same process; medians of ``--runs``.
+    * speed: ``parse_source`` (parse + tags query + adapter) over every file, as a ratio to
+      tree-sitter parse-only time (``Parser.parse``) in the same process, medians of
+      ``--runs``; and one full ingest (``workers=1``, fresh LadybugDB store, store set-up
+      included) as a ratio to the same parse-only median.
 """
 
 from __future__ import annotations
