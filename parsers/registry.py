@@ -23,6 +23,7 @@ from tree_sitter import Node, Parser, Query
 from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
+from . import go as _go
 from . import python as _python
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
@@ -57,6 +58,10 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
         adapter=_python, resolver="graphsvc.ingest.resolve.python",
         project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+    ),
+    LanguageSpec(
+        name="go", grammar="go", extensions=(".go",), query_file="go.scm",
+        adapter=_go, resolver="graphsvc.ingest.resolve.go", project_files=("go.mod", "go.work"),
     ),
 )
 

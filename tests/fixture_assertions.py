@@ -7,7 +7,8 @@ resolve::
     order.submit()
 #         ^ calls: shop/orders.py#Order.submit exact
 
-Format: ``# <spaces> ^ <edge type>: <target> <resolution>``, where the caret's
+Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` instead of ``#`` in
+Go sources), where the caret's
 column is the column of the referenced name and ``<edge type>`` is ``calls``,
 ``imports``, ``extends`` or ``uses``. ``<target>`` is one of
 
@@ -32,7 +33,8 @@ from graphsvc.model import file_id, symbol_id, unresolved_id
 
 __all__ = ["Assertion", "read_assertions"]
 
-_LINE_RE = re.compile(r"^(\s*#\s*)\^ (calls|imports|extends|uses): (\S+) (exact|heuristic|unresolved)\s*$")
+_LINE_RE = re.compile(r"^(\s*(?:#|//)\s*)\^ (calls|imports|extends|uses): (\S+) (exact|heuristic|unresolved)\s*$")
+_LANGS = {".py": "python", ".go": "go"}
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,10 @@ def _target(repo: str, lang: str, text: str) -> str:
     return file_id(repo, text)
 
 
-def read_assertions(root: Path, repo: str, lang: str = "python") -> Iterator[Assertion]:
-    """Yield every assertion in the ``.py`` files under ``root``."""
-    for path in sorted(root.rglob("*.py")):
+def read_assertions(root: Path, repo: str) -> Iterator[Assertion]:
+    """Yield every assertion in the ``.py`` and ``.go`` files under ``root``."""
+    for path in sorted(p for p in root.rglob("*") if p.suffix in _LANGS):
+        lang = _LANGS[path.suffix]
         rel = path.relative_to(root).as_posix()
         lines = path.read_bytes().decode("utf-8", "replace").splitlines()
         source_line = 0
