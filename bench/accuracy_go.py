@@ -38,7 +38,7 @@ REPO_DIR = BENCH_DIR.parent
 if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
-from bench.accuracy import Def, copy_tree, ingest_calls, score, shares, speed  # noqa: E402
+from bench.accuracy import Def, Ours, copy_tree, ingest_calls, score, shares, speed  # noqa: E402
 
 CACHE = BENCH_DIR / ".cache"
 DEFAULT_MODULES = ("github.com/go-chi/chi/v5@v5.2.1", "github.com/spf13/cobra@v1.9.1")
@@ -88,12 +88,19 @@ def build_reference() -> Path:
     return binary
 
 
-def reference(binary: Path, root: Path) -> tuple[dict[tuple[str, int, int], Def | None], set[str], int]:
-    """Every call site the type checker resolved, the files it loaded, and the number of sites."""
+Site = tuple[str, int, int]
+
+
+def reference(binary: Path, root: Path) -> tuple[dict[Site, Def | None], set[str], dict[Site, tuple[str, str]]]:
+    """Every call site the type checker resolved, the files it loaded, and the callees outside the repo.
+
+    The last map gives, for a site whose callee is declared outside the module, the callee's
+    package path (``""`` for a predeclared name) and name."""
     done = subprocess.run([str(binary)], cwd=root, env=_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"goref failed in {root}:\n{done.stderr[-2000:]}")
-    sites: dict[tuple[str, int, int], Def | None] = {}
+    sites: dict[Site, Def | None] = {}
+    outside: dict[Site, tuple[str, str]] = {}
     files: set[str] = set()
     for line in done.stdout.splitlines():
         obj = json.loads(line)
@@ -103,19 +110,45 @@ def reference(binary: Path, root: Path) -> tuple[dict[tuple[str, int, int], Def 
         site = (obj["file"], obj["line"], obj["col"])
         in_repo = obj["defFile"] and not obj["local"] and obj["kind"] != "builtin"
         sites[site] = (obj["defFile"], obj["defLine"], obj["defCol"]) if in_repo else None
-    return sites, files, len(sites)
+        if not obj["defFile"] and not obj["local"]:
+            outside[site] = (obj["pkg"], obj["name"])
+    return sites, files, outside
+
+
+def external_agreement(ours: Ours, outside: dict[Site, tuple[str, str]], reference: dict[Site, Def | None],
+                       files: set[str]) -> dict[str, Any]:
+    """Our exact External call edges: how many name the package and the name the type checker found.
+
+    ``agree``: the External id is ``ext:go:<package>.<…><name>`` (``builtin.<name>`` for a predeclared
+    one); ``in_repo``: the type checker found the callee inside the module (a wrong External)."""
+    agree = disagree = in_repo = 0
+    for site, call in ours.calls.items():
+        if site[0] not in files or call.resolution != "exact" or call.defined_at is not None:
+            continue
+        if reference.get(site) is not None:
+            in_repo += 1
+        elif site in outside:
+            pkg, name = outside[site]
+            dotted = call.target[len("ext:go:"):]
+            ok = dotted.startswith(f"{pkg or 'builtin'}.") and (dotted.endswith("." + name))
+            agree += ok
+            disagree += not ok
+    checked = agree + disagree + in_repo
+    return {"checked": checked, "agree": agree, "disagree": disagree, "in_repo": in_repo,
+            "agreement": round(agree / checked, 4) if checked else None}
 
 
 def run(spec: str, binary: Path, runs: int) -> dict[str, Any]:
     """Measure one module."""
     source = fetch(spec)
-    ref, files, ref_sites = reference(binary, source)
+    ref, files, outside = reference(binary, source)
     with copy_tree(source, spec.rsplit("/", 1)[-1].replace("@", "-")) as root:
         ours = ingest_calls(root, "go")
         timing = speed(root, "go", runs)
     return {
-        "module": spec, "files_analysed": len(files), "reference_sites": ref_sites,
-        "shares": shares(ours, files), "cross_file_calls": score(ours, ref, files), "speed": timing,
+        "module": spec, "files_analysed": len(files), "reference_sites": len(ref),
+        "shares": shares(ours, files), "cross_file_calls": score(ours, ref, files),
+        "external_calls": external_agreement(ours, outside, ref, files), "speed": timing,
     }
 
 
@@ -127,6 +160,7 @@ def _print(result: dict[str, Any]) -> None:
     print(f"   cross-file call edges: precision {cf['precision']} recall {cf['recall']} "
           f"(ours {cf['our_edges']}, reference {cf['reference_edges']}, correct {cf['correct']})")
     print(f"   exact: {cf['exact']}   heuristic: {cf['heuristic']}")
+    print(f"   exact External call edges vs go/types: {result['external_calls']}")
     for band, b in cf["heuristic_bands"].items():
         print(f"   heuristic confidence {band}: {b}")
     for line in cf["wrong_examples"][:8]:

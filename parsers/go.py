@@ -16,9 +16,12 @@ Kinds: the file's ``Package`` symbol (qualified name ``""``), ``Function``, ``Me
 a chain (``("T",)``, ``("pkg", "T")``, ``("NewT()",)``, ``("x", "Get()")``; ``"F()@1"``
 is the second result of calling ``F``):
 
-* ``scope`` = a function or method, ``name`` = a local, parameter or receiver:
-  its declared type or the expression it was assigned (``None``: unknown, or
-  assigned values of different kinds);
+* ``scope`` = a function or method, ``name`` = a local, parameter or receiver: its
+  declared type or the expression it was assigned (``None``: unknown). A name bound inside
+  the body is ``name@<line>:<col>:<line>:<col>``: it is visible from the end of its
+  declaration to the end of its block (Go's block scoping; a function literal's parameters
+  see the literal). ``"[]"`` in a chain takes an element of a slice or map (``xs[i]``, the
+  value of a ``range``); a type chain that starts with ``"["`` is a slice or map of it;
 * ``scope`` = a function or method, ``name`` = ``return#<i>``: its i-th result type;
 * ``scope`` = a struct, ``name`` = a field: the field's type;
 * ``scope`` = a defined type, ``name`` = ``=``: the type it aliases (``type A = B``);
@@ -104,7 +107,13 @@ def _doc(node: TSNode) -> str:
 
 
 def _type_chain(node: TSNode | None) -> tuple[str, ...] | None:
-    """The named type a type expression denotes: ``T``, ``*T``, ``pkg.T``, ``T[int]``."""
+    """The named type a type expression denotes: ``T``, ``*T``, ``pkg.T``, ``T[int]``.
+
+    A slice, array or map of a named type is ``("[", …)``: ``[]*pkg.T`` → ``("[", "pkg", "T")``.
+    """
+    if node is not None and node.type in ("slice_type", "array_type", "map_type"):
+        inner = _type_chain(node.child_by_field_name("value" if node.type == "map_type" else "element"))
+        return None if inner is None else ("[",) + inner
     while node is not None and node.type in ("pointer_type", "generic_type", "parenthesized_type"):
         node = node.child_by_field_name("type") if node.type == "generic_type" else node.named_children[-1] \
             if node.named_child_count else None
@@ -134,6 +143,9 @@ def _chain(node: TSNode | None) -> tuple[str, ...] | None:
         return _chain(node.child_by_field_name("operand"))
     if t == "qualified_type":
         return _type_chain(node)
+    if t == "index_expression":
+        head = _chain(node.child_by_field_name("operand"))
+        return None if head is None else head + ("[]",)
     if t == "call_expression":
         fn = node.child_by_field_name("function")
         if fn is not None and fn.type == "index_expression":
@@ -171,7 +183,8 @@ def _value_ref(expr: TSNode | None, index: int) -> tuple[str, ...] | None:
             return _type_chain(args.named_children[0]) if args is not None and args.named_child_count else None
         chain = _chain(fn.child_by_field_name("operand") if fn is not None and fn.type == "index_expression" else fn)
         return None if chain is None or chain[-1].endswith(")") else _called(chain, index)
-    if index == 0 and expr.type in ("identifier", "selector_expression", "parenthesized_expression"):
+    if index == 0 and expr.type in ("identifier", "selector_expression", "parenthesized_expression",
+                                    "index_expression"):
         return _chain(expr)
     return None
 
@@ -389,12 +402,12 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     bound: dict[tuple[str, str], tuple[str, ...] | None] = {}
     type_params: dict[str, set[str]] = {}
 
-    def bind(scope: str, name: str, ref: tuple[str, ...] | None) -> None:
+    def bind(scope: str, name: str, ref: tuple[str, ...] | None, span: str = "") -> None:
         if name == "_":
             return
-        key = (scope, name)
+        key = (scope, f"{name}@{span}" if span else name)
         if key in bound and bound[key] != ref:
-            ref = None  # the same name holds values of different kinds in different blocks
+            ref = None  # the same name holds values of different kinds in one scope
         bound[key] = ref
 
     for caps in groups.get("definition.parameter", []):
@@ -409,7 +422,8 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         if b.kinds.get(scope) not in ("Function", "Method", "Test") or not _in_body_or_signature(entity):
             continue
         typ = entity.child_by_field_name("type")
-        bind(scope, _text(caps["name"][0]), _type_chain(typ) if entity.type == "parameter_declaration" else None)
+        bind(scope, _text(caps["name"][0]), _type_chain(typ) if entity.type == "parameter_declaration" else None,
+             _span(entity, None))
     for role in ("definition.local", "definition.constant", "definition.variable"):
         for caps in groups.get(role, []):
             entity = caps[role][0]
@@ -417,12 +431,12 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             if b.kinds.get(scope) not in ("Function", "Method", "Test"):
                 continue
             name_node = caps["name"][0]
-            bind(scope, _text(name_node), _local_ref(entity, name_node))
+            bind(scope, _text(name_node), _local_ref(entity, name_node), _span(entity, entity))
     for spec in local_types:
         name_node = spec.child_by_field_name("name")
         scope = scopes.innermost(spec.start_byte)
         if name_node is not None and b.kinds.get(scope) in ("Function", "Method", "Test"):
-            bind(scope, _text(name_node), None)
+            bind(scope, _text(name_node), None, _span(spec, spec))
     locals_.extend(LocalFact(scope=s, name=n, type_ref=r) for (s, n), r in sorted(bound.items()))
     if type_params:
         # A type written as a type parameter is no named type the resolver could look up.
@@ -493,7 +507,40 @@ def _spec_ref(spec: TSNode, i: int, count: int) -> tuple[str, ...] | None:
     return None
 
 
+_BLOCKS = frozenset({
+    "block", "if_statement", "for_statement", "expression_switch_statement", "type_switch_statement",
+    "expression_case", "type_case", "default_case", "communication_case", "func_literal",
+    "function_declaration", "method_declaration",
+})
+
+
+def _span(entity: TSNode, declaration: TSNode | None) -> str:
+    """Where a local is visible: from the end of its declaration to the end of its block.
+
+    ``"<line>:<col>:<line>:<col>"`` (1-based lines, 0-based columns); ``""`` for a parameter or
+    receiver of a declared function, which the whole function sees.
+    """
+    block = entity.parent
+    while block is not None and block.type not in _BLOCKS:
+        block = block.parent
+    if block is None or block.type in ("function_declaration", "method_declaration"):
+        return ""
+    if declaration is None:
+        start = block.start_point
+    else:
+        start = declaration.end_point
+    end = block.end_point
+    return f"{start[0] + 1}:{start[1]}:{end[0] + 1}:{end[1]}"
+
+
 def _local_ref(entity: TSNode, name_node: TSNode) -> tuple[str, ...] | None:
+    if entity.type == "range_clause":
+        left = entity.child_by_field_name("left")
+        names = left.named_children if left is not None else []
+        if len(names) == 2 and names[1].start_byte == name_node.start_byte:
+            right = _chain(entity.child_by_field_name("right"))
+            return None if right is None else right + ("[]",)
+        return None
     if entity.type in ("var_spec", "const_spec"):
         names = _names_of(entity)
         idx = next((i for i, n in enumerate(names) if n.start_byte == name_node.start_byte), 0)

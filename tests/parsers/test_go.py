@@ -68,7 +68,7 @@ def _sym(facts: FileFacts, qname: str) -> SymbolFact:
 
 
 def _local(facts: FileFacts, scope: str, name: str) -> LocalFact:
-    return next(loc for loc in facts.locals if loc.scope == scope and loc.name == name)
+    return next(loc for loc in facts.locals if loc.scope == scope and loc.name.partition("@")[0] == name)
 
 
 def _calls(facts: FileFacts) -> dict[str, RefFact]:
@@ -157,9 +157,14 @@ def test_locals_know_what_they_hold() -> None:
     assert _local(facts, "Map", "return#0").type_ref is None  # T is a type parameter
 
 
-def test_a_name_bound_to_different_kinds_of_values_is_unknown() -> None:
-    src = b"package p\n\nfunc f() {\n\tif a {\n\t\tx := A{}\n\t\tx.M()\n\t} else {\n\t\tx := B{}\n\t\tx.M()\n\t}\n}\n"
-    assert _local(_facts(source=src), "f", "x").type_ref is None
+def test_locals_carry_the_span_of_their_block() -> None:
+    src = (b"package p\n\nfunc f(a A) {\n\tif a {\n\t\tx := A{}\n\t\tx.M()\n\t} else {\n\t\tx := B{}\n\t\tx.M()\n\t}\n"
+           b"\tg(func(a B) { a.M() })\n\tfor _, v := range a.All() {\n\t\tv.M()\n\t}\n}\n")
+    bindings = {(loc.name, loc.type_ref) for loc in _facts(source=src).locals if loc.scope == "f"}
+    assert ("a", ("A",)) in bindings  # a parameter: the whole function
+    assert ("x@5:10:7:2", ("A",)) in bindings and ("x@8:10:10:2", ("B",)) in bindings
+    assert ("a@11:3:11:22", ("B",)) in bindings  # a function literal's parameter: the literal
+    assert ("v@12:26:14:2", ("a", "All()", "[]")) in bindings  # an element of what a.All() returns
 
 
 def test_tests_are_found_in_test_files_only() -> None:

@@ -56,8 +56,9 @@ _MODULE_RE = re.compile(r"^\s*module\s+\"?([^\s\"/]+[^\s\"]*)\"?", re.MULTILINE)
 _PREDECLARED_VALUES = frozenset({"true", "false", "nil", "iota"})
 
 # Targets: ("pkg", dir) | ("sym", path, qname) | ("inst", path, qname) | ("ext", import path, member)
-#          | ("local",) | None; an External member is "" for the package itself, "Client.Do" for a method.
+#          | ("elems", *target) (a slice or map of values of target) | ("local",) | None; an External member is "" for the package itself, "Client.Do" for a method.
 Target = tuple[str, ...] | None
+Pos = tuple[int, int]  # (1-based line, 0-based column)
 
 
 @dataclass
@@ -278,11 +279,26 @@ class Resolver:
 
     def chain_in_file(self, path: str, chain: list[str], depth: int = 0) -> _Outcome:
         """The value or type a chain written at the top level of ``path`` denotes."""
+        return self.walk(chain, lambda head: self.file_scope(path, head), depth)
+
+    def walk(self, chain: list[str], first: Callable[[str], _Outcome], depth: int) -> _Outcome:
+        """Resolve a chain: its head with ``first``, then selectors, calls (``F()``, ``F()@1``),
+        elements (``[]``); a leading ``[`` makes the whole a slice or map of what follows."""
+        if chain and chain[0] == "[":
+            inner = self.value_of(self.walk(chain[1:], first, depth), depth)
+            if inner.target is None or inner.target[0] == "local":
+                return _Outcome(("local",))
+            return _Outcome(("elems", *inner.target), inner.heuristic)
         head, call = _split_call(chain[0])
-        out = self.file_scope(path, head)
+        out = first(head)
         if call is not None:
             out = self.called(out, call, depth)
         for part in chain[1:]:
+            if part == "[]":
+                value = self.value_of(out, depth)
+                t = value.target
+                out = _Outcome(t[1:], value.heuristic) if t is not None and t[0] == "elems" else _Outcome(("local",))
+                continue
             name, call = _split_call(part)
             out = _merge(self.attr(out, name, depth), out)
             if call is not None:
@@ -299,7 +315,7 @@ class Resolver:
     def value_of(self, out: _Outcome, depth: int = 0) -> _Outcome:
         """The value a name denotes as a receiver: an instance of a named type when known."""
         t = out.target
-        if t is None or t[0] in ("inst", "ext", "pkg", "local") or depth > _MAX_DEPTH:
+        if t is None or t[0] in ("inst", "ext", "pkg", "local", "elems") or depth > _MAX_DEPTH:
             return out if t is None or t[0] != "local" or depth <= _MAX_DEPTH else _Outcome(("local",))
         kind = self._kind(t)
         if kind in _TYPE_KINDS:
@@ -317,7 +333,7 @@ class Resolver:
         t = out.target
         if t is None or depth > _MAX_DEPTH:
             return _Outcome(None)
-        if t[0] == "ext":
+        if t[0] in ("ext", "elems", "local", "pkg"):
             return _Outcome(("local",))
         kind = self._kind(t)
         if kind in _TYPE_KINDS and index == 0:
@@ -328,7 +344,7 @@ class Resolver:
             if ref is None:
                 return _Outcome(("local",))
             typ = self.chain_in_file(t[1], ref, depth + 1)
-            if typ.target is not None and typ.target[0] == "ext":
+            if typ.target is not None and typ.target[0] in ("ext", "elems"):
                 return _Outcome(typ.target, max(out.heuristic, typ.heuristic))
             if self._kind(typ.target) in _TYPE_KINDS:
                 return _Outcome(("inst", typ.target[1], typ.target[2]), max(out.heuristic, typ.heuristic))  # type: ignore[index]
@@ -337,7 +353,7 @@ class Resolver:
     def attr(self, out: _Outcome, name: str, depth: int = 0) -> _Outcome:
         """What ``.name`` selects on ``out``: a package member, a method or a field."""
         t = out.target
-        if t is None or t[0] == "local" or depth > _MAX_DEPTH:
+        if t is None or t[0] in ("local", "elems") or depth > _MAX_DEPTH:
             return _Outcome(None)
         if t[0] == "ext":
             return _Outcome(_ext_member(t, name), out.heuristic)
@@ -347,7 +363,7 @@ class Resolver:
             return _merge(self.in_package(t[1], self.package_name(t[1]), False, name), out)
         value = self.value_of(out, depth)
         v = value.target
-        if v is None or v[0] == "local":
+        if v is None or v[0] in ("local", "elems"):
             return _Outcome(None)
         if v[0] == "ext":
             return _Outcome(_ext_member(v, name), value.heuristic)
@@ -430,41 +446,42 @@ class Resolver:
         fid = file_id(self.repo, path)
         kinds = {s.qname: s.kind for s in facts.symbols}
         parents = {s.qname: s.parent for s in facts.symbols}
-        locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}
+        # scope -> name -> [(visible from, visible to, type_ref)]; None bounds: the whole function.
+        locals_: dict[str, dict[str, list[tuple[Pos | None, Pos | None, tuple[str, ...] | None]]]] = {}
         for loc in facts.locals:
             if kinds.get(loc.scope) in _FUNC_KINDS and not loc.name.startswith("return#"):
-                locals_.setdefault(loc.scope, {})[loc.name] = loc.type_ref
+                name, _, span = loc.name.partition("@")
+                start, end = _parse_span(span)
+                locals_.setdefault(loc.scope, {}).setdefault(name, []).append((start, end, loc.type_ref))
 
         def sid(qname: str) -> str:
             return symbol_id(self.repo, path, qname)
 
-        def local(name: str, scope: str) -> tuple[bool, tuple[str, ...] | None]:
+        def local(name: str, scope: str, pos: Pos) -> tuple[bool, tuple[str, ...] | None, Pos]:
+            """The innermost binding of ``name`` visible at ``pos`` (Go's block scoping)."""
             s: str | None = scope
             while s:
-                if name in locals_.get(s, {}):
-                    return True, locals_[s][name]
+                best = None
+                for start, end, ref in locals_.get(s, {}).get(name, ()):
+                    if start is None or (start < pos and (end is None or pos < end)):
+                        if best is None or (start or (0, 0)) > (best[0] or (0, 0)):
+                            best = (start, end, ref)
+                if best is not None:
+                    return True, best[2], best[0] or (0, 0)
                 s = parents.get(s)
-            return False, None
+            return False, None, (0, 0)
 
-        def lookup(name: str, scope: str, depth: int = 0) -> _Outcome:
-            is_local, ref = local(name, scope)
+        def lookup(name: str, scope: str, pos: Pos, depth: int = 0) -> _Outcome:
+            is_local, ref, start = local(name, scope, pos)
             if is_local:
                 if ref is None or depth > _MAX_DEPTH:
                     return _Outcome(("local",))
-                return self.value_of(chain(list(ref), scope, depth + 1), depth + 1)
+                # What a local holds is written where it is declared, just before its scope starts.
+                return self.value_of(chain(list(ref), scope, start, depth + 1), depth + 1)
             return self.file_scope(path, name)
 
-        def chain(parts: list[str], scope: str, depth: int = 0) -> _Outcome:
-            head, call = _split_call(parts[0])
-            out = lookup(head, scope, depth)
-            if call is not None:
-                out = self.called(out, call, depth)
-            for part in parts[1:]:
-                name, call = _split_call(part)
-                out = _merge(self.attr(out, name, depth), out)
-                if call is not None:
-                    out = self.called(out, call, depth)
-            return out
+        def chain(parts: list[str], scope: str, pos: Pos, depth: int = 0) -> _Outcome:
+            return self.walk(parts, lambda head: lookup(head, scope, pos, depth), depth)
 
         fg.nodes.append(Node("File", fid, {
             "path": path, "lang": facts.lang, "loc": facts.loc, "module": summ["m"],
@@ -498,17 +515,19 @@ class Resolver:
             if ref.receiver is None:
                 out = _Outcome(None)
             elif ref.receiver == ():
-                is_local, _ = local(ref.name, scope)
+                is_local, _, _ = local(ref.name, scope, (ref.line, ref.column))
                 if is_local and ref.kind == "call":
                     out = _Outcome(None)  # a call of a function value held in a local
                 else:
-                    out = lookup(ref.name, scope)
+                    out = lookup(ref.name, scope, (ref.line, ref.column))
             else:
-                base = chain(list(ref.receiver), scope)
+                base = chain(list(ref.receiver), scope, (ref.line, ref.column))
                 out = _merge(self.attr(base, ref.name), base)
             etype = {"call": "CALLS", "base": "EXTENDS", "type": "USES"}.get(ref.kind, "USES")
             t = out.target
-            if t is not None and t[0] == "inst":
+            if t is not None and t[0] == "elems":
+                out = _Outcome(None)
+            elif t is not None and t[0] == "inst":
                 out = _Outcome(None) if ref.kind == "call" else _Outcome(("sym", t[1], t[2]), out.heuristic)
             self._edge(fg, etype, sid(scope), "Symbol", out, ref.name, ref.line, ref.column)
 
@@ -575,6 +594,14 @@ def dep_path(dep: str) -> str | None:
     """The file a recorded lookup is about (None for directory and import-path lookups)."""
     kind, _, key = dep.partition(":")
     return key if kind == "g" else None
+
+
+def _parse_span(span: str) -> tuple[Pos | None, Pos | None]:
+    """``"3:4:9:1"`` → ``((3, 4), (9, 1))``; ``""`` → no bounds."""
+    if not span:
+        return None, None
+    a, b, c, d = (int(x) for x in span.split(":"))
+    return (a, b), (c, d)
 
 
 def _split_call(part: str) -> tuple[str, int | None]:
