@@ -357,8 +357,8 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         if entity.id in done:
             continue
         done.add(entity.id)
-        spec = _struct_of(entity)
-        owner = type_names.get(spec.id) if spec is not None else None
+        holder = _struct_of(entity)
+        owner = type_names.get(holder.id) if holder is not None else None
         if owner is None:
             continue
         type_ref = _type_chain(entity.child_by_field_name("type")) if kind == "Field" else None
@@ -548,12 +548,12 @@ def _local_ref(entity: TSNode, name_node: TSNode) -> tuple[str, ...] | None:
     if entity.type != "short_var_declaration":
         return None
     left = entity.child_by_field_name("left")
-    right = entity.child_by_field_name("right")
-    if left is None or right is None:
+    right_side = entity.child_by_field_name("right")
+    if left is None or right_side is None:
         return None
     names = left.named_children
     idx = next((i for i, n in enumerate(names) if n.start_byte == name_node.start_byte), 0)
-    values = right.named_children
+    values = right_side.named_children
     if len(values) == len(names):
         return _value_ref(values[idx], 0)
     if len(values) == 1:
@@ -584,20 +584,21 @@ def _references(groups: dict[str, list[dict[str, list[TSNode]]]], scopes: _Scope
         spec = _struct_of(entity)
         if spec is None:
             continue
-        node = caps["name"][0]
-        while node.type in ("pointer_type", "generic_type"):
-            inner = node.child_by_field_name("type") if node.type == "generic_type" else node.named_children[-1]
-            node = inner
+        node: TSNode | None = caps["name"][0]
+        while node is not None and node.type in ("pointer_type", "generic_type"):
+            node = node.child_by_field_name("type") if node.type == "generic_type" else node.named_children[-1]
+        if node is None:
+            continue
         if node.type == "type_identifier":
             if _text(node) in PREDECLARED_TYPES:
                 continue
             add("base", node, ())
             handled.add(node.id)
         elif node.type == "qualified_type":
-            name = node.child_by_field_name("name")
-            assert name is not None
-            add("base", name, (_text(node.child_by_field_name("package")),))
-            handled.add(name.id)
+            type_name = node.child_by_field_name("name")
+            assert type_name is not None
+            add("base", type_name, (_text(node.child_by_field_name("package")),))
+            handled.add(type_name.id)
     for caps in groups.get("reference.type", []):
         name = caps["name"][0]
         if name.id in handled:

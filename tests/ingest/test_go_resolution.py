@@ -117,3 +117,16 @@ def test_module_path_edit_re_resolves_every_import(tmp_path: Path, make_settings
     _, text = _incremental_equals_fresh(repo, make_settings)
     imports = {e["to"] for e in _edges(text, "IMPORTS") if e["from"].endswith("cmd/inventory/main.go")}
     assert f"file:{REPO}:api/server.go" in imports
+
+
+def test_import_paths_come_from_go_mod_and_vendor(tmp_path: Path) -> None:
+    from graphsvc.ingest.resolve.go import module_names
+
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "go.mod").write_text("// the service\nmodule example.com/svc // trailing\n\ngo 1.22\n")
+    names = module_names(["svc/main.go", "svc/api/h.go", "svc/vendor/github.com/x/y/y.go", "tools/t.go"],
+                         ["svc/go.mod"], tmp_path)
+    assert names["svc/main.go"] == ("example.com/svc", "mod:example.com/svc")
+    assert names["svc/api/h.go"] == ("example.com/svc/api", "mod:example.com/svc")
+    assert names["svc/vendor/github.com/x/y/y.go"] == ("github.com/x/y", "mod:example.com/svc")
+    assert names["tools/t.go"] == ("tools",)

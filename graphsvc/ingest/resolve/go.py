@@ -74,7 +74,8 @@ def _merge(out: _Outcome, *others: _Outcome) -> _Outcome:
 def module_names(paths: Iterable[str], project_files: Iterable[str], root: Path) -> dict[str, tuple[str, ...]]:
     """The import path of each Go file's package: its ``go.mod`` module path plus its directory.
 
-    A file under no ``go.mod`` answers to its directory relative to the repo root (``.`` at the root).
+    A file under no ``go.mod`` answers to its directory relative to the repo root (``.`` at the root);
+    a file under ``vendor/`` to the import path below it.
     The second name, ``mod:<module path>``, names the module the file belongs to, so that an import
     of a missing package of that module is told apart from an External.
     """
@@ -94,6 +95,13 @@ def module_names(paths: Iterable[str], project_files: Iterable[str], root: Path)
         if not p.endswith(".go"):
             continue
         d = posixpath.dirname(p)
+        parts = d.split("/")
+        if "vendor" in parts[:-1]:
+            # A vendored package answers to the import path below vendor/, as in module mode.
+            cut = len(parts) - 1 - parts[::-1].index("vendor")
+            owner = "/".join(parts[:cut])
+            result[p] = ("/".join(parts[cut + 1:]), "mod:" + modules.get(owner, owner or "."))
+            continue
         probe = d
         while True:
             if probe in modules:
@@ -129,9 +137,9 @@ def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
         elif kinds.get(loc.scope) == "Struct" and ref is not None:
             ft[f"{loc.scope}.{loc.name}"] = ref
     bases: dict[str, list[list[str]]] = {}
-    for ref in facts.refs:
-        if ref.kind == "base" and ref.receiver is not None:
-            bases.setdefault(ref.scope, []).append([*ref.receiver, ref.name])
+    for r in facts.refs:
+        if r.kind == "base" and r.receiver is not None:
+            bases.setdefault(r.scope, []).append([*r.receiver, r.name])
     return {
         "m": names[0] if names else "", "pkg": pkg, "test": golang.is_test_file(facts.path),
         "doc": any(s.qname == "" and bool(s.doc) for s in facts.symbols), "defs": defs,
@@ -579,7 +587,7 @@ class Resolver:
             return answer
         kind, _, key = dep.partition(":")
         if kind == "g":
-            answer = summary_signature(self.summaries[key]) if key in self.summaries else ""  # type: ignore[arg-type]
+            answer = summary_signature(self.summaries[key]) if key in self.summaries else ""
         elif kind == "d":
             answer = json.dumps(self.dirs.get(key, []))
         elif kind == "i":
