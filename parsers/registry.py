@@ -23,6 +23,7 @@ from tree_sitter import Node, Parser, Query
 from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
+from . import go as _go
 from . import python as _python
 from . import typescript as _typescript
 
@@ -73,6 +74,10 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="javascript", grammar="javascript", extensions=(".js", ".jsx", ".mjs", ".cjs"),
         query_file="javascript.scm", adapter=_typescript, resolver="graphsvc.ingest.resolve.typescript",
         project_files=("tsconfig.json", "jsconfig.json", "package.json"),
+    ),
+    LanguageSpec(
+        name="go", grammar="go", extensions=(".go",), query_file="go.scm",
+        adapter=_go, resolver="graphsvc.ingest.resolve.go", project_files=("go.mod", "go.work"),
     ),
 )
 

@@ -7,7 +7,7 @@ resolve::
     order.submit()
 #         ^ calls: shop/orders.py#Order.submit exact
 
-Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` in TS/JS), where
+Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` in TS/JS and Go), where
 the caret's column is the column of the referenced name and ``<edge type>`` is
 ``calls``, ``imports``, ``extends``, ``implements`` or ``uses``. ``<target>`` is one of
 
@@ -36,7 +36,8 @@ _LINE_RE = re.compile(
     r"^(\s*(?:#|//)\s*)\^ (calls|imports|extends|implements|uses): (\S+) (exact|heuristic|unresolved)\s*$"
 )
 # Which files hold assertions, and the language of their unresolved placeholders.
-_LANGS = {".py": "python", ".ts": "typescript", ".tsx": "typescript", ".js": "javascript", ".jsx": "javascript"}
+_LANGS = {".py": "python", ".ts": "typescript", ".tsx": "typescript", ".js": "javascript", ".jsx": "javascript",
+          ".go": "go"}
 
 
 @dataclass(frozen=True)
