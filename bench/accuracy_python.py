@@ -17,7 +17,9 @@ stand in for the tree. Where jedi answers
 with several definitions, each counts: our edge is correct when it names one of them, and
 the site is a reference cross-file edge when one of them lies in another file of the tree.
 Names jedi resolves to a definition outside the tree (standard library, installed packages)
-and names bound by an assignment inside a function count as not in the repo.
+and names bound by an assignment inside a function count as not in the repo. Sites where
+jedi finds nothing at all cannot judge an edge: precision leaves our edges there out
+(reported as ``unjudged``), ``strict_precision`` counts them as wrong.
 
 Ours: a full ingest of a temporary copy (Python files only, one process, embedded store).
 Shares, precision and recall are defined in ``bench/accuracy.py``. Speed: tree-sitter
@@ -45,8 +47,9 @@ DEFAULT_CORPORA = ("requests==2.32.3", "flask==3.0.3")
 Site = tuple[str, int, int]
 
 
-def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], int, float]:
-    """jedi's definitions in the tree for each of our call sites; also the sites jedi failed on and its time."""
+def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], set[Site], int, float]:
+    """jedi's definitions in the tree for each of our call sites, the sites jedi answered at all
+    (in the tree or outside it), the sites jedi raised on, and its time."""
     try:
         import jedi
     except ImportError:
@@ -62,6 +65,7 @@ def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], int, f
     for site in ours.calls:
         by_file.setdefault(site[0], []).append(site)
     out: dict[Site, set[Def]] = {}
+    answered: set[Site] = set()
     failures = 0
     started = time.perf_counter()
     for path, sites in sorted(by_file.items()):
@@ -81,6 +85,8 @@ def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], int, f
                 failures += 1
                 continue
             defs: set[Def] = set()
+            if names:
+                answered.add(site)
             for name in names:
                 module = name.module_path
                 if module is None or name.line is None or name.column is None:
@@ -91,7 +97,7 @@ def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], int, f
                     continue
                 defs.add((rel, name.line, _byte_column(root / rel, name.line, name.column)))
             out[site] = defs
-    return out, failures, time.perf_counter() - started
+    return out, answered, failures, time.perf_counter() - started
 
 
 _LINES: dict[Path, list[str]] = {}
@@ -104,15 +110,22 @@ def _byte_column(path: Path, line: int, column: int) -> int:
     return len(lines[line - 1][:column].encode("utf-8")) if line <= len(lines) else column
 
 
-def score_sets(ours: Ours, reference: dict[Site, set[Def]]) -> dict[str, Any]:
-    """Precision and recall of cross-file call edges where the reference may give several definitions."""
+def score_sets(ours: Ours, reference: dict[Site, set[Def]], answered: set[Site]) -> dict[str, Any]:
+    """Precision and recall of cross-file call edges where the reference may give several definitions.
+
+    Precision is over our edges at sites jedi answered (``unjudged``: our edges where jedi found
+    nothing at all, in the tree or outside); ``strict_precision`` counts those as wrong too.
+    """
     ref_cross = {s for s, defs in reference.items() if any(d[0] != s[0] for d in defs)}
-    mine = {s: c for s, c in ours.calls.items() if c.defined_at is not None
-            and c.resolution in ("exact", "heuristic") and c.defined_at[0] != s[0]}
+    all_mine = {s: c for s, c in ours.calls.items() if c.defined_at is not None
+                and c.resolution in ("exact", "heuristic") and c.defined_at[0] != s[0]}
+    mine = {s: c for s, c in all_mine.items() if s in answered}
     correct = {s for s, c in mine.items() if c.defined_at in reference.get(s, set())}
     result: dict[str, Any] = {
         "reference_edges": len(ref_cross), "our_edges": len(mine), "correct": len(correct),
+        "unjudged": len(all_mine) - len(mine),
         "precision": round(len(correct) / len(mine), 4) if mine else None,
+        "strict_precision": round(len(correct) / len(all_mine), 4) if all_mine else None,
         "recall": round(len(correct & ref_cross) / len(ref_cross), 4) if ref_cross else None,
     }
     for resolution in ("exact", "heuristic"):
@@ -139,11 +152,11 @@ def run(spec: str, runs: int) -> dict[str, Any]:
     corpus = fetch_corpus(spec)
     with copy_tree(corpus.source, corpus.label) as root:
         ours = ingest_calls(root, "python")
-        reference, failures, seconds = jedi_reference(root, ours)
+        reference, answered, failures, seconds = jedi_reference(root, ours)
         timing = speed(root, "python", runs)
     return {
         "corpus": spec, "shares": shares(ours), "jedi_failures": failures, "jedi_seconds": round(seconds, 1),
-        "cross_file_calls": score_sets(ours, reference), "speed": timing,
+        "cross_file_calls": score_sets(ours, reference, answered), "speed": timing,
     }
 
 
@@ -152,7 +165,8 @@ def _print(r: dict[str, Any]) -> None:
     print(f"\n== {r['corpus']}: {sh['sites']} call sites (jedi failed on {r['jedi_failures']}, {r['jedi_seconds']} s)")
     print("   shares: " + ", ".join(f"{k} {sh[k]['share']:.1%}" for k in ("exact", "heuristic", "External", "unresolved")))
     print(f"   cross-file call edges: precision {cf['precision']} recall {cf['recall']} "
-          f"(ours {cf['our_edges']}, jedi {cf['reference_edges']}, correct {cf['correct']})")
+          f"(ours {cf['our_edges']}, jedi {cf['reference_edges']}, correct {cf['correct']}; "
+          f"{cf['unjudged']} more of ours where jedi found nothing, strict precision {cf['strict_precision']})")
     print(f"   exact: {cf['exact']}   heuristic: {cf['heuristic']}")
     for band, b in cf["heuristic_bands"].items():
         print(f"   heuristic confidence {band}: {b}")

@@ -56,6 +56,8 @@ _MAX_DOC = 2000
 _WS_RE = re.compile(r"\s+")
 _TEST_RE = re.compile(r"^(Test|Benchmark|Example|Fuzz)([^a-z]|$)")
 _SKIP_TYPE_PARENTS = frozenset({"qualified_type"})
+# Symbols whose bodies bind locals: functions, and package-level variables initialised with a function literal.
+_LOCAL_SCOPES = frozenset({"Function", "Method", "Test", "Variable", "Constant"})
 
 
 def _text(node: TSNode | None) -> str:
@@ -419,7 +421,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             type_params.setdefault(scope, set()).add(_text(caps["name"][0]))
             bind(scope, _text(caps["name"][0]), None)
             continue
-        if b.kinds.get(scope) not in ("Function", "Method", "Test") or not _in_body_or_signature(entity):
+        if b.kinds.get(scope) not in _LOCAL_SCOPES or not _in_body_or_signature(entity):
             continue
         typ = entity.child_by_field_name("type")
         bind(scope, _text(caps["name"][0]), _type_chain(typ) if entity.type == "parameter_declaration" else None,
@@ -428,14 +430,15 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         for caps in groups.get(role, []):
             entity = caps[role][0]
             scope = scopes.innermost(entity.start_byte)
-            if b.kinds.get(scope) not in ("Function", "Method", "Test"):
+            if b.kinds.get(scope) not in _LOCAL_SCOPES or (b.kinds[scope] in ("Variable", "Constant")
+                                                          and not _in_body_or_signature(entity)):
                 continue
             name_node = caps["name"][0]
             bind(scope, _text(name_node), _local_ref(entity, name_node), _span(entity, entity))
     for spec in local_types:
         name_node = spec.child_by_field_name("name")
         scope = scopes.innermost(spec.start_byte)
-        if name_node is not None and b.kinds.get(scope) in ("Function", "Method", "Test"):
+        if name_node is not None and b.kinds.get(scope) in _LOCAL_SCOPES:
             bind(scope, _text(name_node), None, _span(spec, spec))
     locals_.extend(LocalFact(scope=s, name=n, type_ref=r) for (s, n), r in sorted(bound.items()))
     if type_params:

@@ -51,6 +51,7 @@ CONFIG_FILES: tuple[str, ...] = ("go.mod", "go.work")
 _TYPE_KINDS = frozenset({"Struct", "Interface", "TypeAlias"})
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
 _VALUE_KINDS = frozenset({"Field", "Variable", "Constant"})
+_LOCAL_KINDS = _FUNC_KINDS | {"Variable", "Constant"}  # a package-level var's function literal binds locals
 _MAX_DEPTH = 8
 _MODULE_RE = re.compile(r"^\s*module\s+\"?([^\s\"/]+[^\s\"]*)\"?", re.MULTILINE)
 _PREDECLARED_VALUES = frozenset({"true", "false", "nil", "iota"})
@@ -457,7 +458,7 @@ class Resolver:
         # scope -> name -> [(visible from, visible to, type_ref)]; None bounds: the whole function.
         locals_: dict[str, dict[str, list[tuple[Pos | None, Pos | None, tuple[str, ...] | None]]]] = {}
         for loc in facts.locals:
-            if kinds.get(loc.scope) in _FUNC_KINDS and not loc.name.startswith("return#"):
+            if kinds.get(loc.scope) in _LOCAL_KINDS and not loc.name.startswith("return#"):
                 name, _, span = loc.name.partition("@")
                 start, end = _parse_span(span)
                 locals_.setdefault(loc.scope, {}).setdefault(name, []).append((start, end, loc.type_ref))
