@@ -104,6 +104,7 @@ EDGE_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "IMPORTS": (("File", "File"), ("File", "Symbol"), ("File", "External")),
     "CALLS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "EXTENDS": (("Symbol", "Symbol"), ("Symbol", "External")),
+    "IMPLEMENTS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "USES": (("Symbol", "Symbol"), ("Symbol", "External")),
 }
 
