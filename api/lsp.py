@@ -303,14 +303,13 @@ class _Navigator:
         if found is None:
             return []
         out: list[lsp.Location] = []
-        if include_declaration:
-            loc = self.name_location(store, found.target)
-            out += [loc] if loc else []
         for ref in self.all_references(store, graph.references, found.target.id):
             loc = self.ref_location(store, ref)
             if loc is not None:
                 out.append(loc)
-        return out
+        out.sort(key=lambda x: (x.uri, x.range.start.line, x.range.start.character))
+        declared = self.name_location(store, found.target) if include_declaration else None
+        return [declared, *out] if declared else out
 
     def all_references(self, store: Store, fn: Callable[[Store, str, graph.Window], graph.Page[graph.Reference]],
                        node_id: str) -> list[graph.Reference]:

@@ -1,7 +1,8 @@
 """Fixtures of the language-server tests: ``graph lsp`` over stdio, driven by pytest-lsp's client.
 
 The fixture repos are copied to a temporary directory (tests edit, save and delete files there),
-with one more file in the shop copy whose lines hold non-ASCII text (``shop/greeting.py``), and
+with two more files in the shop copy: one whose lines hold non-ASCII text (``shop/greeting.py``),
+one with a heuristic edge (``shop/views.py``); they are
 ingested into a store of each backend. The server is the real command, ``python -m ingest_cli lsp``,
 started in a subprocess with the copies as workspace folders.
 """
@@ -38,6 +39,16 @@ def greet(name):
 '''
 
 
+# `dispatch` is not defined on Page; it may come from the external base: a guess between two candidates.
+VIEWS = """from django.views import View
+
+
+class Page(View):
+    def get(self):
+        return self.dispatch()
+"""
+
+
 @dataclass
 class Workspace:
     """The copies of the fixture repos and the settings of their store."""
@@ -53,10 +64,11 @@ class Workspace:
 
 
 def copy_fixtures(base: Path) -> Path:
-    """The fixture repos copied under ``base`` (plus ``shop/greeting.py``)."""
+    """The fixture repos copied under ``base``, plus ``shop/greeting.py`` and ``shop/views.py``."""
     for name in ("shop", "toolkit"):
         shutil.copytree(FIXTURES / name, base / name)
     (base / "shop" / "shop" / "greeting.py").write_text(GREETING, encoding="utf-8")
+    (base / "shop" / "shop" / "views.py").write_text(VIEWS, encoding="utf-8")
     return base
 
 
