@@ -13,12 +13,14 @@ positions are mapped through the symbols both versions define (the buffer re-par
 language's adapter, the graph's symbols by qualified name): a line inside a function keeps
 its offset from that function's name line, so a function moved down by ten lines still
 resolves. Lines outside every symbol follow the nearest matched symbol before them (or
-after them, at the top of a file).
+after them, at the top of a file). When the file on disk is still the indexed version, runs of
+unchanged lines (difflib) map exactly first, module-level lines included.
 """
 
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,14 +146,27 @@ class Anchor:
 
 
 class LineMap:
-    """Maps lines between the graph's version of a file and an edited buffer."""
+    """Maps lines between the graph's version of a file and an edited buffer.
 
-    def __init__(self, anchors: Sequence[Anchor]) -> None:
+    ``blocks`` are runs of identical lines, ``(graph line, buffer line, count)`` (1-based), known
+    when the indexed text is at hand (the file on disk still has the indexed hash): a line in a
+    run maps exactly. Other lines follow the symbol anchors.
+    """
+
+    def __init__(self, anchors: Sequence[Anchor], blocks: Sequence[tuple[int, int, int]] = ()) -> None:
         self._anchors = sorted(anchors, key=lambda a: (a.start, -a.end))
         self._starts = [a.start for a in self._anchors]
+        self._blocks = [b for b in blocks if b[2] > 0]
+
+    @staticmethod
+    def blocks(graph_lines: Sequence[str], buffer_lines: Sequence[str]) -> list[tuple[int, int, int]]:
+        """The runs of identical lines of two versions of a file (1-based starts)."""
+        matcher = difflib.SequenceMatcher(None, list(graph_lines), list(buffer_lines), autojunk=False)
+        return [(a + 1, b + 1, n) for a, b, n in matcher.get_matching_blocks() if n]
 
     @classmethod
-    def between(cls, graph_symbols: Sequence[tuple[str, int, int, int]], buffer: FileFacts) -> LineMap:
+    def between(cls, graph_symbols: Sequence[tuple[str, int, int, int]], buffer: FileFacts,
+                blocks: Sequence[tuple[int, int, int]] = ()) -> LineMap:
         """Anchors from ``(qualified name, name line, start line, end line)`` of the graph and a buffer's facts."""
         graph = {q: line for q, line, _, _ in graph_symbols}
         anchors = []
@@ -160,7 +175,7 @@ class LineMap:
                 continue
             anchors.append(Anchor(start=s.start[0], end=s.end[0], shift=s.line - graph[s.qname],
                                   depth=s.qname.count(".")))
-        return cls(anchors)
+        return cls(anchors, blocks)
 
     def shift_at(self, buffer_line: int) -> int:
         """The shift of a buffer line: its innermost enclosing anchor's, else the nearest one's before it."""
@@ -176,10 +191,16 @@ class LineMap:
 
     def to_graph(self, buffer_line: int) -> int:
         """The graph line of a buffer line (1-based both)."""
+        for g, b, n in self._blocks:
+            if b <= buffer_line < b + n:
+                return g + buffer_line - b
         return buffer_line - self.shift_at(buffer_line)
 
     def to_buffer(self, graph_line: int) -> int:
         """The buffer line of a graph line (1-based both): the anchor whose graph extent holds it."""
+        for g, b, n in self._blocks:
+            if g <= graph_line < g + n:
+                return b + graph_line - g
         inside = [a for a in self._anchors if a.start - a.shift <= graph_line <= a.end - a.shift]
         if inside:
             return graph_line + max(inside, key=lambda a: (a.depth, a.start)).shift

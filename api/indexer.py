@@ -17,6 +17,7 @@ the first time is not waited for: it answers from what the store holds meanwhile
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -35,6 +36,7 @@ from parsers import registry
 
 __all__ = ["Indexer", "Progress"]
 
+log = logging.getLogger("api.indexer")
 _EXTENSIONS = frozenset(ext for spec in registry.LANGUAGES for ext in spec.extensions)
 _PROJECT_FILES = frozenset({".gitignore", *(n for spec in registry.LANGUAGES for n in spec.project_files)})
 _DEBOUNCE = 0.02  # seconds of quiet before a run: an editor's save is one write, a checkout many
@@ -188,6 +190,12 @@ class Indexer:
                 state.error = exc.line()
                 if self._failed is not None:
                     self._failed(state.root, exc.line())
+                break
+            except Exception as exc:  # a bug must not stop the worker: say it, and serve what the store holds
+                log.exception("ingest of %s failed", state.root)
+                state.error = f"{exc.__class__.__name__}: {exc}"
+                if self._failed is not None:
+                    self._failed(state.root, state.error)
                 break
         with state.cond:
             if full:

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import os
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -190,10 +192,20 @@ class _Navigator:
                 buf.facts = parse_buffer(place.path, "\n".join(buf.text.lines))
             if buf.facts is None:
                 return None
-            syms = graph.file_symbols(store, graph.file(store, place.repo, place.path))
+            indexed = graph.file(store, place.repo, place.path)
+            syms = graph.file_symbols(store, indexed)
+            blocks: list[tuple[int, int, int]] = []
+            disk = place.root / place.path
+            try:
+                data = disk.read_bytes()
+            except OSError:
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == indexed.hash:
+                old = FileText.of(data.decode("utf-8", errors="replace"), self.encoding)
+                blocks = LineMap.blocks(old.lines, buf.text.lines)
             buf.line_map = LineMap.between(
                 [((split_symbol_id(s.id) or ("", ""))[1], s.line, graph._pos(s.range_start)[0],
-                  graph._pos(s.range_end)[0]) for s in syms], buf.facts)
+                  graph._pos(s.range_end)[0]) for s in syms], buf.facts, blocks)
         return buf.line_map
 
     def text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
@@ -226,7 +238,6 @@ class _Navigator:
         place = self.place(store, uri)
         if place is None:
             return None
-        self.server.indexer.wait_fresh(place.root, _WAIT_FRESH)
         buf = self.buffer(uri)
         if buf is None:
             return None
@@ -432,7 +443,6 @@ class _Navigator:
         place = self.place(store, uri)
         if place is None:
             return None
-        self.server.indexer.wait_fresh(place.root, _WAIT_FRESH)
         buf = self.buffer(uri)
         if buf is None:
             return None
@@ -607,6 +617,9 @@ class GraphServer(LanguageServer):
             return default
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        # Saved changes first, with no store open: a reader would hold off the writer it waits for.
+        for root in self.indexer.tracked():
+            self.indexer.wait_fresh(root, _WAIT_FRESH)
         session = self.access.session()
         try:
             return session.call(fn, *args)
@@ -812,6 +825,7 @@ def create_server(settings: Settings) -> GraphServer:
 
 def serve(settings: Settings) -> None:
     """Serve LSP over stdin/stdout until the client says exit."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="graph lsp: %(levelname)s %(name)s: %(message)s")
     server = create_server(settings)
     try:
         server.start_io()
