@@ -6,7 +6,7 @@ definition, declaration, references, implementation, call hierarchy, type hierar
 and workspace symbols, hover and code lenses.
 
 - **Stores.** The embedded store is opened read-only for each request and closed after it
-  (``api/context.py``): the server never holds the store between requests, so writers are not
+  (as ``api/context.py`` does for the web API): the server never holds the store between requests, so writers are not
   blocked, and each request sees every write committed before it.
 - **Workspace.** Each workspace folder is a repo: one the store already holds (matched by the
   path it was indexed from), else a new one indexed in the background (project: the folder
@@ -45,13 +45,12 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from api.context import StoreAccess
 from api.documents import FileText, LineMap, language_of, parse_buffer
 from api.indexer import Indexer
 from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
 from graphsvc.model import FileFacts, repo_id, split_symbol_id
 from graphsvc.settings import Settings
-from graphsvc.store import Store
+from graphsvc.store import Store, open_store
 from queries import graph
 from queries import search as search_
 
@@ -78,6 +77,35 @@ _TYPE_KINDS = frozenset({"Class", "Interface", "Struct", "Trait", "Enum", "TypeA
 
 def _kind(kind: str | None) -> lsp.SymbolKind:
     return _KINDS.get(kind or "", lsp.SymbolKind.Variable)
+
+
+class _Stores:
+    """Stores for requests, as in ``api/context.py`` (not imported: it pulls in the web stack, seconds of
+    start-up): the embedded store opened read-only per request and closed after it, one shared for Neo4j."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.shared = not settings.store.startswith("ladybug:")
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Store:
+        if not self.shared:
+            return open_store(self.settings, read_only=True)
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings, read_only=True)
+            return self._store
+
+    def release(self, store: Store) -> None:
+        if not self.shared:
+            store.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
 
 
 @dataclass(frozen=True)
@@ -584,7 +612,7 @@ class GraphServer(LanguageServer):
     def __init__(self, settings: Settings) -> None:
         super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.settings = settings
-        self.access = StoreAccess(settings)
+        self.access = _Stores(settings)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
         self.nav = _Navigator(self)
         self.ready = asyncio.Event()
@@ -620,11 +648,11 @@ class GraphServer(LanguageServer):
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
         for root in self.indexer.tracked():
             self.indexer.wait_fresh(root, _WAIT_FRESH)
-        session = self.access.session()
+        store = self.access.acquire()
         try:
-            return session.call(fn, *args)
+            return fn(store, *args)
         finally:
-            session.close()
+            self.access.release(store)
 
     def say(self, kind: lsp.MessageType, message: str) -> None:
         """``window/showMessage``, once per distinct message until the next success."""

@@ -80,12 +80,12 @@ def settings_for(backend: str, request: pytest.FixtureRequest, base: Path) -> Se
     return Settings(store=f"ladybug://{base / 'store' / 'graph.lbug'}", workers=1)
 
 
-def make_workspace(backend: str, request: pytest.FixtureRequest, base: Path, index: bool = True) -> Workspace:
+def make_workspace(backend: str, request: pytest.FixtureRequest, base: Path,
+                   index: tuple[str, ...] = ("shop", "toolkit")) -> Workspace:
     root = copy_fixtures(base / "repos")
     settings = settings_for(backend, request, base)
-    if index:
-        for name in ("shop", "toolkit"):
-            ingest(root / name, settings)
+    for name in index:
+        ingest(root / name, settings)
     return Workspace(root=root, settings=settings)
 
 

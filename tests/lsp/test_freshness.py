@@ -32,12 +32,12 @@ def rng(line: int, start: int, end: int) -> lsp.Range:
 
 @pytest.fixture
 def ws(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
-    return make_workspace(backend, request, tmp_path)
+    return make_workspace(backend, request, tmp_path, index=("shop",))
 
 
 @pytest_asyncio.fixture
 async def client(ws: Workspace) -> AsyncIterator[LanguageClient]:
-    c = await start_client(ws)
+    c = await start_client(ws, folders=("shop",))
     yield c
     await stop_client(c)
 
@@ -146,7 +146,7 @@ async def test_a_file_deleted_on_disk_leaves_the_answers(client: LanguageClient,
 
 async def test_an_unindexed_workspace_is_indexed_in_the_background_with_progress(
         backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    ws = make_workspace(backend, request, tmp_path, index=False)
+    ws = make_workspace(backend, request, tmp_path, index=())
     client = await start_client(ws, folders=("shop",), options={"projects": {str(ws.root / "shop"): "market"}})
     try:
         def ended(_: Any) -> bool:
@@ -180,7 +180,7 @@ async def test_a_store_that_goes_away_answers_nothing_and_says_so(backend: str, 
         # A server nobody listens on: the store is unreachable from the start.
         ws = Workspace(root=ws.root, settings=Settings(store="bolt://127.0.0.1:9", neo4j_user="neo4j",
                                                        neo4j_password="x", workers=1))
-    client = await start_client(ws)
+    client = await start_client(ws, folders=("shop",))
     try:
         if backend == "ladybug":
             assert await definition(client, ws, ORDERS, 23, 16) == [("shop/shop/models.py", rng(32, 8, 18))]
