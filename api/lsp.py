@@ -36,7 +36,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,7 +48,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from api.documents import FileText, LineMap, language_of, parse_buffer
 from api.indexer import Indexer
 from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
-from graphsvc.model import FileFacts, repo_id, split_symbol_id
+from graphsvc.model import FileFacts, repo_id, split_symbol_id, symbol_id
 from graphsvc.settings import Settings
 from graphsvc.store import Store, open_store
 from queries import graph
@@ -90,6 +90,7 @@ class _Stores:
         self._lock = threading.Lock()
 
     def acquire(self) -> Store:
+        """A store for one request; give it back with ``release``."""
         if not self.shared:
             return open_store(self.settings, read_only=True)
         with self._lock:
@@ -98,10 +99,12 @@ class _Stores:
             return self._store
 
     def release(self, store: Store) -> None:
+        """Give back a store from ``acquire``."""
         if not self.shared:
             store.close()
 
     def close(self) -> None:
+        """Close the shared store, if one was opened."""
         with self._lock:
             if self._store is not None:
                 self._store.close()
@@ -494,7 +497,7 @@ class _Navigator:
         if found is None:
             return []
         _, text, syms = found
-        nodes: dict[str, lsp.DocumentSymbol] = {}
+        kids: dict[str, list[lsp.DocumentSymbol]] = {}
         roots: list[lsp.DocumentSymbol] = []
         for s in syms:
             if not s.qname:
@@ -505,11 +508,12 @@ class _Navigator:
             full = lsp.Range(start=lsp.Position(*text.to_lsp(*s.start)), end=lsp.Position(*text.to_lsp(*s.end)))
             if not (_contains(full, sel.start) and _contains(full, sel.end)):
                 full = sel
+            children: list[lsp.DocumentSymbol] = []
+            kids[s.qname] = children
             node = lsp.DocumentSymbol(name=s.name, kind=_kind(s.kind), range=full, selection_range=sel,
-                                      detail=s.signature or None, children=[])
-            nodes[s.qname] = node
-            parent = nodes.get(s.qname.rpartition(".")[0]) if "." in s.qname else None
-            (parent.children if parent is not None and parent.children is not None else roots).append(node)
+                                      detail=s.signature or None, children=children)
+            parent = kids.get(s.qname.rpartition(".")[0]) if "." in s.qname else None
+            (parent if parent is not None else roots).append(node)
         return roots
 
     def code_lenses(self, store: Store, uri: str) -> list[lsp.CodeLens]:
@@ -517,8 +521,6 @@ class _Navigator:
         if found is None:
             return []
         place, text, syms = found
-        from graphsvc.model import symbol_id
-
         ids = {s.qname: symbol_id(place.repo, place.path, s.qname) for s in syms if s.qname}
         callers = graph.caller_counts(store, ids.values())
         refs = graph.reference_counts(store, ids.values())
@@ -747,7 +749,7 @@ def _register(server: GraphServer) -> None:
     """Bind the LSP methods to the navigator."""
     nav = server.nav
 
-    def feature(method: str, options: Any = None) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
+    def feature(method: str, options: Any = None) -> Callable[[Callable[..., Any]], Any]:
         return server.feature(method, options) if options is not None else server.feature(method)
 
     @feature(lsp.INITIALIZED)
