@@ -21,6 +21,10 @@ folder and driven by pygls's client over stdin/stdout, as an editor would:
   server waits for the incremental ingest the save started before answering);
 * the server's resident memory (``VmRSS`` and its peak ``VmHWM`` from ``/proc``) at the end.
 
+``--jedi requests==2.32.3`` (optional, needs ``jedi``): ``definition`` at every call site the graph
+recorded in that corpus, compared with jedi's ``goto(follow_imports=True)``; a site agrees when
+both name the same file and line, or neither finds a definition inside the repo.
+
 Latencies are round trips seen by the client: JSON-RPC over pipes, the per-request read-only
 open of the embedded store, the queries and the position conversions. Reported as p50/p95 (and
 max) in milliseconds. The first request of each kind is a warm-up and is not counted.
@@ -207,6 +211,89 @@ def run_store(store: str, corpus: Any, sites_n: int, saves: int) -> dict[str, An
         target.cleanup()
 
 
+def jedi_sites(settings: Settings, root: Path) -> list[dict[str, Any]]:
+    """Every call site the graph recorded in the corpus: the caller's file and the LSP position."""
+    sites = []
+    with open_store(settings, read_only=True) as store:
+        for row in store.read("search_symbols"):
+            for ref in graph.callees(store, row["id"], graph.window(graph.MAX_PAGE)).items:
+                if ref.file is None or ref.line is None or ref.column is None:
+                    continue
+                text = FileText.read(root / ref.file.path)
+                if text is None:
+                    continue
+                line, ch = text.to_lsp(ref.line, ref.column)
+                sites.append({"path": ref.file.path, "uri": (root / ref.file.path).as_uri(), "line": line,
+                              "character": ch, "resolution": ref.resolution})
+    return sites
+
+
+async def graph_definitions(settings: Settings, root: Path, sites: list[dict[str, Any]]) -> list[Any]:
+    client = BaseLanguageClient("graphsvc-bench", "1")
+    await client.start_io(sys.executable, "-m", "ingest_cli", "lsp", "--store", settings.store,
+                          env={**os.environ, "PYTHONPATH": str(REPO_DIR)}, cwd=str(REPO_DIR))
+    await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri(),
+                                                       workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(),
+                                                                                              name=root.name)]))
+    client.initialized(lsp.InitializedParams())
+    out = []
+    for s in sites:
+        got = await client.text_document_definition_async(lsp.DefinitionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=s["uri"]), position=lsp.Position(s["line"], s["character"])))
+        out.append(got[0] if got else None)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return out
+
+
+def compare_with_jedi(spec: str) -> dict[str, Any]:
+    """``definition`` at every call site of a small corpus, against jedi's ``goto`` (follow imports)."""
+    import jedi
+
+    corpus = bench_ingest.fetch_corpus(spec)
+    target = bench_ingest.ladybug_target(1)
+    try:
+        with bench_ingest.working_copy(corpus) as root:
+            settings = Settings(**target.settings_for_run(0))
+            ingest(root, settings)
+            sites = jedi_sites(settings, root)
+            answers = asyncio.run(graph_definitions(settings, root, sites))
+            project = jedi.Project(str(root))
+            tally: dict[str, int] = {}
+            differ: list[str] = []
+            for s, ans in zip(sites, answers, strict=True):
+                text = FileText.read(root / s["path"], "utf-32")
+                assert text is not None
+                _, col = text.to_lsp(*text.to_graph(s["line"], s["character"]))
+                script = jedi.Script(path=str(root / s["path"]), project=project)
+                names = script.goto(s["line"] + 1, col, follow_imports=True)
+                inside = [n for n in names if n.module_path and Path(n.module_path).is_relative_to(root)
+                          and n.line is not None]
+                ref = {(Path(n.module_path).relative_to(root).as_posix(), n.line - 1) for n in inside}
+                ours = None
+                if ans is not None:
+                    ours = (Path(ans.uri.removeprefix("file://")).relative_to(root).as_posix(), ans.range.start.line)
+                if ours is None and not ref:
+                    key = "agree: both outside the repo or unknown"
+                elif ours is not None and ours in ref:
+                    key = "agree: same definition"
+                elif ours is None:
+                    key = "differ: only jedi found one in the repo"
+                elif not ref:
+                    key = "differ: only graphsvc found one in the repo"
+                else:
+                    key = "differ: different definitions"
+                tally[key] = tally.get(key, 0) + 1
+                if key.startswith("differ") and len(differ) < 25:
+                    differ.append(f"{s['path']}:{s['line'] + 1}:{col} ({s['resolution']}): graphsvc {ours}, "
+                                  f"jedi {sorted(ref) or [n.full_name for n in names]}")
+            return {"corpus": corpus.label, "call_sites": len(sites), "tally": tally, "examples": differ,
+                    "jedi": jedi.__version__}
+    finally:
+        target.cleanup()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--stores", default="ladybug,neo4j")
@@ -214,11 +301,18 @@ def main() -> None:
     ap.add_argument("--saves", type=int, default=5)
     ap.add_argument("--corpus", default=bench_ingest.DEFAULT_CORPUS)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--jedi", default=None, metavar="NAME==VERSION",
+                    help="Also compare definitions at every call site of this corpus with jedi (e.g. requests==2.32.3).")
     args = ap.parse_args()
+    if args.jedi:
+        found = compare_with_jedi(args.jedi)
+        print(json.dumps({"jedi": found}, indent=1), flush=True)
+        if not args.stores:
+            return
     corpus = bench_ingest.fetch_corpus(args.corpus)
     results: dict[str, Any] = {"corpus": corpus.label, "sites": args.sites, "saves": args.saves,
                                "command": " ".join(["python", "bench/editor.py", *sys.argv[1:]]), "stores": {}}
-    for store in args.stores.split(","):
+    for store in filter(None, args.stores.split(",")):
         results["stores"][store] = run_store(store, corpus, args.sites, args.saves)
         print(json.dumps({store: results["stores"][store]}, indent=1), flush=True)
     if args.json:
