@@ -245,6 +245,18 @@ def serve(host: str, port: int, log_level: str, store: str | None, neo4j_user: s
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default and only transport).")
+@_store_options
+def lsp(stdio: bool, store: str | None, neo4j_user: str | None, neo4j_password: str | None) -> None:
+    """Serve the Language Server Protocol over stdio: definitions, references, calls, types, symbols, hover."""
+    from api.lsp import serve as serve_lsp
+
+    with _errors():
+        settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
+        serve_lsp(settings)
+
 @main.group()
 def query() -> None:
     """Ask the graph: callers, callees, refs, search, deps, symbol-at."""

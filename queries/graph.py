@@ -55,6 +55,7 @@ __all__ = [
     "Window",
     "as_data",
     "callees",
+    "caller_counts",
     "callers",
     "definition",
     "dependencies",
@@ -63,11 +64,18 @@ __all__ = [
     "file",
     "file_symbols",
     "impact",
+    "implementations",
+    "members",
+    "overridden",
     "normalize_repo",
     "project",
     "project_graph",
     "projects",
+    "reference_counts",
     "references",
+    "repo_roots",
+    "subtypes",
+    "supertypes",
     "symbol",
     "symbol_at",
     "window",
@@ -597,6 +605,134 @@ def references(store: Store, node_id: str, win: Window) -> Page[Reference]:
         NotFound: no such node.
     """
     return _edge_page(store, "references", node_id, win)
+
+
+# ---------------------------------------------------------------------------
+# Counts, type hierarchies and members
+
+# A hierarchy walk stops after this many types (a Django base class has hundreds of subclasses).
+MAX_HIERARCHY = 1000
+
+
+def _counts(store: Store, query: str, ids: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(ids))
+    return {r["id"]: int(r["n"]) for r in store.read(query, ids=wanted)} if wanted else {}
+
+
+def caller_counts(store: Store, ids: Iterable[str]) -> dict[str, int]:
+    """How many calls reach each symbol or external; unknown ids are left out."""
+    return _counts(store, "caller_counts", ids)
+
+
+def reference_counts(store: Store, ids: Iterable[str]) -> dict[str, int]:
+    """How many calls, uses, bases, implementations and imports reach each node; unknown ids are left out."""
+    return _counts(store, "reference_counts", ids)
+
+
+def supertypes(store: Store, node_id: str) -> list[Reference]:
+    """The EXTENDS and IMPLEMENTS edges out of a type, in source order."""
+    rows = sorted(store.read("supertypes", ids=[node_id]), key=lambda r: (r["line"] or 0, r["column"] or 0, r["dst"]))
+    return _references(store, rows)
+
+
+def subtypes(store: Store, node_id: str) -> list[Reference]:
+    """The EXTENDS and IMPLEMENTS edges into a type (symbol or external), by subtype."""
+    rows = sorted(store.read("subtypes", ids=[node_id]), key=lambda r: (r["src"], r["line"] or 0))
+    return _references(store, rows)
+
+
+def _closure(store: Store, root: str, query: str, end: str) -> list[str]:
+    """Type ids reachable from ``root`` through ``query`` hops, nearest first (``root`` excluded)."""
+    seen = {root}
+    order: list[str] = []
+    frontier = [root]
+    while frontier and len(order) < MAX_HIERARCHY:
+        rows = store.read(query, ids=frontier)
+        nxt = sorted({r[end] for r in rows} - seen)
+        seen.update(nxt)
+        order += nxt
+        frontier = [i for i in nxt if _kind_of(i) == "Symbol"]
+    return order[:MAX_HIERARCHY]
+
+
+def members(store: Store, owner: SymbolInfo, name: str | None = None) -> tuple[SymbolInfo, ...]:
+    """The symbols an entity defines directly (a class's methods and fields), optionally of one name."""
+    if owner.repo is None or owner.path is None:
+        return ()
+    split = split_symbol_id(owner.id)
+    fragment = split[1] if split else owner.qualified_name
+    f = FileInfo(id=owner.file_id, repo=owner.repo, path=owner.path)
+    prefix = symbol_id(owner.repo, owner.path, fragment + ".") if fragment else symbol_id(owner.repo, owner.path, "")
+    rows = store.read("file_symbols", prefix=prefix)
+    out = []
+    for r in rows:
+        s = _symbol_info(r, {f.id: f})
+        rest = (split_symbol_id(s.id) or ("", ""))[1][len(fragment) + 1 if fragment else 0:]
+        if s.file_id == f.id and rest and "." not in rest and (name is None or s.name == name):
+            out.append(s)
+    return tuple(sorted(out, key=lambda s: (_pos(s.range_start), s.id)))
+
+
+def _owner(store: Store, sym: SymbolInfo) -> SymbolInfo | None:
+    split = split_symbol_id(sym.id)
+    if split is None or sym.repo is None or sym.path is None:
+        return None
+    parent = _parent_fragment(split[1])
+    if not parent:
+        return None
+    found = entities(store, [symbol_id(sym.repo, sym.path, parent)])
+    owner = next(iter(found.values()), None)
+    return owner if isinstance(owner, SymbolInfo) else None
+
+
+def _related_members(store: Store, sym: SymbolInfo, query: str, end: str) -> list[SymbolInfo]:
+    owner = _owner(store, sym)
+    if owner is None:
+        return []
+    ids = _closure(store, owner.id, query, end)
+    types = entities(store, ids)
+    out: list[SymbolInfo] = []
+    for i in ids:
+        t = types.get(i)
+        if isinstance(t, SymbolInfo):
+            out += members(store, t, sym.name)
+    return out
+
+
+def implementations(store: Store, node_id: str) -> list[SymbolInfo]:
+    """What implements a type or member: every subtype of a type (transitively, nearest first); for a
+    member of a type, the same-named members of its subtypes (overriding methods).
+
+    Raises:
+        NotFound: no such node.
+    """
+    found = entity(store, node_id)
+    if isinstance(found, SymbolInfo) and _owner(store, found) is not None and found.kind not in _TYPE_KINDS:
+        return _related_members(store, found, "subtypes", "src")
+    ids = _closure(store, found.id, "subtypes", "src")
+    subs = entities(store, ids)
+    return [s for s in (subs.get(i) for i in ids) if isinstance(s, SymbolInfo)]
+
+
+def overridden(store: Store, node_id: str) -> list[SymbolInfo]:
+    """The members a member overrides: same-named members of its owner's supertypes, nearest first.
+
+    Raises:
+        NotFound: no such node.
+    """
+    found = entity(store, node_id)
+    if not isinstance(found, SymbolInfo) or found.kind in _TYPE_KINDS:
+        return []
+    return _related_members(store, found, "supertypes", "dst")
+
+
+# Kinds that are types: their members are not "overriding" anything, their subtypes implement them.
+_TYPE_KINDS = frozenset({"Class", "Interface", "Struct", "Trait", "Enum", "TypeAlias", "Type"})
+
+
+def repo_roots(store: Store) -> dict[str, str]:
+    """Every repo id with the absolute path it was indexed from."""
+    return {r["repo"]: r["root"] or "" for r in store.read("status_repos")}
 
 
 # ---------------------------------------------------------------------------

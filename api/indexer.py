@@ -1,0 +1,207 @@
+"""Keeps the graph of an editor's workspace current, in the background.
+
+One worker thread per repo root runs the same ``ingest`` as ``graph ingest``: a full run when
+the root was never indexed, then an incremental run after each burst of changes (a saved
+buffer, or a file changed on disk, seen by watchdog). Writes take the store's write lock for
+one write only (docs/decisions/0002), so the editor's readers and other writers go on.
+
+A request that arrives after a save waits (bounded) for the run that takes the save in, so
+an answer never predates an edit the editor already saved; a workspace being indexed for
+the first time is not waited for: it answers from what the store holds meanwhile::
+
+    indexer = Indexer(settings, report=print)
+    indexer.track(Path("/src/shop"), project="shop", indexed=False)   # full run in the background
+    indexer.touch(Path("/src/shop"))                                  # a save: incremental run
+    indexer.wait_fresh(Path("/src/shop"), timeout=5.0)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from graphsvc.errors import GraphError, StoreError
+from graphsvc.ingest.run import ingest
+from graphsvc.ingest.scan import SKIP_DIRS
+from graphsvc.settings import Settings
+from parsers import registry
+
+__all__ = ["Indexer", "Progress"]
+
+log = logging.getLogger("api.indexer")
+_EXTENSIONS = frozenset(ext for spec in registry.LANGUAGES for ext in spec.extensions)
+_PROJECT_FILES = frozenset({".gitignore", *(n for spec in registry.LANGUAGES for n in spec.project_files)})
+_DEBOUNCE = 0.02  # seconds of quiet before a run: an editor's save is one write, a checkout many
+
+# (root, stage, done, total, finished): stage "index" while a full run parses, "done" at its end.
+Progress = Callable[[Path, str, int, int], None]
+
+
+@dataclass
+class _Root:
+    """The state of one tracked root."""
+
+    root: Path
+    project: str
+    requested: int = 0  # changes asked for
+    done: int = 0  # changes taken in by a finished run
+    indexing: bool = False  # the first, full run is under way
+    error: str | None = None
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+
+class _Events(FileSystemEventHandler):
+    """Turns file-system events under a root into ``touch`` calls."""
+
+    def __init__(self, indexer: Indexer, root: Path) -> None:
+        self.indexer = indexer
+        self.root = str(root)
+
+    def _relevant(self, path: str) -> bool:
+        rel = os.path.relpath(path, self.root)
+        parts = rel.replace(os.sep, "/").split("/")
+        if rel.startswith("..") or any(p in SKIP_DIRS or p.startswith(".") for p in parts[:-1]):
+            return False
+        name = parts[-1]
+        return os.path.splitext(name)[1] in _EXTENSIONS or name in _PROJECT_FILES
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write", "closed"):
+            return
+        paths = [os.fsdecode(event.src_path)]
+        if getattr(event, "dest_path", ""):
+            paths.append(os.fsdecode(event.dest_path))
+        if any(self._relevant(p) for p in paths):
+            self.indexer.touch(Path(self.root))
+
+
+class Indexer:
+    """Background ingest runs for the roots of a workspace."""
+
+    def __init__(self, settings: Settings, progress: Progress | None = None,
+                 failed: Callable[[Path, str], None] | None = None) -> None:
+        self.settings = settings
+        self._progress = progress
+        self._failed = failed
+        self._roots: dict[Path, _Root] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._observer.start()
+
+    def track(self, root: Path, project: str, indexed: bool) -> None:
+        """Keep ``root`` current; index it first when ``indexed`` is false."""
+        root = root.resolve()
+        with self._lock:
+            if root in self._roots:
+                return
+            state = _Root(root=root, project=project, indexing=not indexed)
+            self._roots[root] = state
+        try:
+            self._observer.schedule(_Events(self, root), str(root), recursive=True)
+        except OSError as exc:  # no inotify watch left: saves still arrive through touch()
+            if self._failed is not None:
+                self._failed(root, f"cannot watch {root} for changes on disk ({exc}); saves are still indexed")
+        threading.Thread(target=self._work, args=(state,), name=f"index {root.name}", daemon=True).start()
+
+    def tracked(self) -> dict[Path, str]:
+        """Tracked roots and their projects."""
+        with self._lock:
+            return {r: s.project for r, s in self._roots.items()}
+
+    def touch(self, root: Path) -> None:
+        """Something under ``root`` changed: run an incremental ingest soon."""
+        state = self._roots.get(root.resolve())
+        if state is None:
+            return
+        with state.cond:
+            state.requested += 1
+            state.cond.notify_all()
+
+    def indexing(self, root: Path) -> bool:
+        """Whether the first, full run of ``root`` is still under way."""
+        state = self._roots.get(root.resolve())
+        return bool(state and state.indexing)
+
+    def wait_fresh(self, root: Path, timeout: float) -> bool:
+        """Wait until the changes asked for so far are in the graph; False on timeout or during a first index."""
+        state = self._roots.get(root.resolve())
+        if state is None:
+            return True
+        deadline = time.monotonic() + timeout
+        with state.cond:
+            target = state.requested
+            while state.done < target and not state.indexing:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                state.cond.wait(left)
+            return not state.indexing
+
+    def stop(self) -> None:
+        """Stop watching and let the workers end."""
+        self._stop.set()
+        for state in list(self._roots.values()):
+            with state.cond:
+                state.cond.notify_all()
+        self._observer.stop()
+
+    def _work(self, state: _Root) -> None:
+        if state.indexing:
+            self._run(state, full=True)
+        while not self._stop.is_set():
+            with state.cond:
+                while state.requested == state.done and not self._stop.is_set():
+                    state.cond.wait(1.0)
+                target = state.requested
+            if self._stop.is_set():
+                return
+            time.sleep(_DEBOUNCE)
+            with state.cond:
+                target = state.requested
+            self._run(state, full=False, target=target)
+
+    def _run(self, state: _Root, full: bool, target: int | None = None) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            if self._progress is not None and full:
+                self._progress(state.root, stage, done, total)
+
+        delay = 0.25
+        while not self._stop.is_set():
+            try:
+                ingest(state.root, self.settings, project=state.project, incremental=not full, progress=progress)
+                state.error = None
+                break
+            except StoreError as exc:
+                # Away or locked: retry, folding newer changes into the next run.
+                state.error = exc.line()
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            except GraphError as exc:
+                state.error = exc.line()
+                if self._failed is not None:
+                    self._failed(state.root, exc.line())
+                break
+            except Exception as exc:  # a bug must not stop the worker: say it, and serve what the store holds
+                log.exception("ingest of %s failed", state.root)
+                state.error = f"{exc.__class__.__name__}: {exc}"
+                if self._failed is not None:
+                    self._failed(state.root, state.error)
+                break
+        with state.cond:
+            if full:
+                state.indexing = False
+            if target is not None:
+                state.done = max(state.done, target)
+            state.cond.notify_all()
+        if full and self._progress is not None:
+            self._progress(state.root, "done", 1, 1)

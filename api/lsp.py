@@ -1,0 +1,864 @@
+"""``graph lsp``: a language server over the graph (pygls, stdio).
+
+Every answer comes from the shared read layer (``queries/graph.py``, ``queries/search.py``), so
+an editor sees what the API and the CLI see, and a guess stays labelled as one. Methods:
+definition, declaration, references, implementation, call hierarchy, type hierarchy, document
+and workspace symbols, hover and code lenses.
+
+- **Stores.** The embedded store is opened read-only for each request and closed after it
+  (as ``api/context.py`` does for the web API): the server never holds the store between requests, so writers are not
+  blocked, and each request sees every write committed before it.
+- **Workspace.** Each workspace folder is a repo: one the store already holds (matched by the
+  path it was indexed from), else a new one indexed in the background (project: the folder
+  name, or ``initializationOptions.projects[<folder path>]``) with ``$/progress`` reports;
+  requests answer from what the store holds meanwhile.
+- **Positions.** LSP positions are UTF-16 code units; the graph's columns are UTF-8 bytes.
+  Both ways go through the text of the line (``api/documents.py``).
+- **Freshness.** Unsaved buffers are kept in memory (``didOpen``/``didChange``); a request on an
+  edited buffer maps its positions to the indexed version through the symbols of the re-parsed
+  buffer. A save or a change on disk runs an incremental ingest in the background
+  (``api/indexer.py``); a request waits for the run that takes a save in.
+- **Errors.** An unknown file or a position on whitespace answers nothing; a store that cannot
+  be reached answers nothing and says so once with ``window/showMessage``. No request crashes
+  the server.
+
+Example (any editor; see the README's "Editors")::
+
+    graph lsp --store ladybug:///home/me/.local/share/graphsvc/graph.lbug
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from api.documents import FileText, LineMap, language_of, parse_buffer
+from api.indexer import Indexer
+from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
+from graphsvc.model import FileFacts, repo_id, split_symbol_id, symbol_id
+from graphsvc.settings import Settings
+from graphsvc.store import Store, open_store
+from queries import graph
+from queries import search as search_
+
+__all__ = ["GraphServer", "create_server", "serve"]
+
+log = logging.getLogger("api.lsp")
+T = TypeVar("T")
+
+_WAIT_FRESH = 10.0  # seconds a request waits for the ingest run that takes a save in
+_MAX_LOCATIONS = 5000  # references and implementations listed at most
+_WORKSPACE_SYMBOLS = 100
+
+_KINDS = {
+    "Module": lsp.SymbolKind.Module, "Package": lsp.SymbolKind.Package, "Class": lsp.SymbolKind.Class,
+    "Interface": lsp.SymbolKind.Interface, "Struct": lsp.SymbolKind.Struct, "Trait": lsp.SymbolKind.Interface,
+    "Enum": lsp.SymbolKind.Enum, "EnumMember": lsp.SymbolKind.EnumMember, "TypeAlias": lsp.SymbolKind.Class,
+    "Type": lsp.SymbolKind.Class, "Function": lsp.SymbolKind.Function, "Method": lsp.SymbolKind.Method,
+    "Constructor": lsp.SymbolKind.Constructor, "Field": lsp.SymbolKind.Field, "Property": lsp.SymbolKind.Property,
+    "Variable": lsp.SymbolKind.Variable, "Var": lsp.SymbolKind.Variable, "Constant": lsp.SymbolKind.Constant,
+    "Const": lsp.SymbolKind.Constant, "Test": lsp.SymbolKind.Function,
+}
+_TYPE_KINDS = frozenset({"Class", "Interface", "Struct", "Trait", "Enum", "TypeAlias", "Type"})
+
+
+def _kind(kind: str | None) -> lsp.SymbolKind:
+    return _KINDS.get(kind or "", lsp.SymbolKind.Variable)
+
+
+class _Stores:
+    """Stores for requests, as in ``api/context.py`` (not imported: it pulls in the web stack, seconds of
+    start-up): the embedded store opened read-only per request and closed after it, one shared for Neo4j."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.shared = not settings.store.startswith("ladybug:")
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def acquire(self) -> Store:
+        """A store for one request; give it back with ``release``."""
+        if not self.shared:
+            return open_store(self.settings, read_only=True)
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings, read_only=True)
+            return self._store
+
+    def release(self, store: Store) -> None:
+        """Give back a store from ``acquire``."""
+        if not self.shared:
+            store.close()
+
+    def close(self) -> None:
+        """Close the shared store, if one was opened."""
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a document sits in the graph."""
+
+    repo: str
+    root: Path
+    path: str  # POSIX, relative to the root
+
+
+@dataclass
+class _Buffer:
+    """What is known of an open document at one version."""
+
+    version: int | None
+    disk_key: tuple[int, int] | None
+    text: FileText
+    dirty: bool
+    facts: FileFacts | None = None
+    line_map: LineMap | None = None
+
+
+class _Navigator:
+    """Answers LSP questions from the graph; runs in worker threads, one store handle per request."""
+
+    def __init__(self, server: GraphServer) -> None:
+        self.server = server
+        self.roots: dict[Path, str] = {}  # repo root -> repo id
+        self.disk: dict[Path, tuple[tuple[int, int], FileText]] = {}
+        self.buffers: dict[str, _Buffer] = {}
+        self.lock = threading.Lock()
+
+    # -- places and texts -------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        """The position encoding agreed with the client (UTF-16 unless it offered another first)."""
+        return str(self.server.workspace.position_encoding or "utf-16")
+
+    def refresh_roots(self, store: Store) -> None:
+        found = {Path(root): rid for rid, root in graph.repo_roots(store).items() if root}
+        with self.lock:
+            for root, project in self.server.indexer.tracked().items():
+                found.setdefault(root, repo_id(project, root.name))
+            self.roots = found
+
+    def place(self, store: Store | None, uri: str) -> _Place | None:
+        path = Path(to_fs_path(uri) or "").resolve() if uri.startswith("file:") else None
+        if path is None:
+            return None
+        found = self._place(path)
+        if found is None and store is not None:
+            self.refresh_roots(store)
+            found = self._place(path)
+        return found
+
+    def _place(self, path: Path) -> _Place | None:
+        with self.lock:
+            roots = sorted(self.roots.items(), key=lambda kv: -len(str(kv[0])))
+        for root, rid in roots:
+            if path.is_relative_to(root):
+                return _Place(repo=rid, root=root, path=path.relative_to(root).as_posix())
+        return None
+
+    def disk_text(self, path: Path) -> FileText | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        key = (st.st_mtime_ns, st.st_size)
+        hit = self.disk.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        text = FileText.read(path, self.encoding)
+        if text is not None:
+            if len(self.disk) > 512:
+                self.disk.clear()
+            self.disk[path] = (key, text)
+        return text
+
+    def buffer(self, uri: str) -> _Buffer | None:
+        """The open document's text, with whether it differs from the file on disk."""
+        doc = self.server.workspace.text_documents.get(uri) or self.server.workspace.text_documents.get(
+            _unquoted(uri))
+        path = Path(to_fs_path(uri) or "")
+        if doc is None:
+            text = self.disk_text(path)
+            return _Buffer(version=None, disk_key=None, text=text, dirty=False) if text is not None else None
+        try:
+            st = path.stat()
+            disk_key: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            disk_key = None
+        hit = self.buffers.get(uri)
+        if hit is not None and hit.version == doc.version and hit.disk_key == disk_key:
+            return hit
+        source = doc.source
+        on_disk = self.disk_text(path)
+        text = FileText.of(source, self.encoding)
+        buf = _Buffer(version=doc.version, disk_key=disk_key, text=text,
+                      dirty=on_disk is None or on_disk.lines != text.lines)
+        self.buffers[uri] = buf
+        return buf
+
+    def line_map(self, store: Store, place: _Place, uri: str, buf: _Buffer) -> LineMap | None:
+        """The line map of an edited buffer against the indexed file (None when it is not edited)."""
+        if not buf.dirty:
+            return None
+        if buf.line_map is None:
+            if buf.facts is None:
+                buf.facts = parse_buffer(place.path, "\n".join(buf.text.lines))
+            if buf.facts is None:
+                return None
+            indexed = graph.file(store, place.repo, place.path)
+            syms = graph.file_symbols(store, indexed)
+            blocks: list[tuple[int, int, int]] = []
+            disk = place.root / place.path
+            try:
+                data = disk.read_bytes()
+            except OSError:
+                data = None
+            if data is not None and hashlib.sha256(data).hexdigest() == indexed.hash:
+                old = FileText.of(data.decode("utf-8", errors="replace"), self.encoding)
+                blocks = LineMap.blocks(old.lines, buf.text.lines)
+            buf.line_map = LineMap.between(
+                [((split_symbol_id(s.id) or ("", ""))[1], s.line, graph._pos(s.range_start)[0],
+                  graph._pos(s.range_end)[0]) for s in syms], buf.facts, blocks)
+        return buf.line_map
+
+    def text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
+        """The uri, the current text and (for an edited buffer) the line map of an indexed file."""
+        root = self.root_of(store, repo)
+        full = (root / path) if root else Path(path)
+        uri = from_fs_path(str(full)) or ""
+        buf = self.buffer(uri) if uri else None
+        if buf is None:
+            return uri, None, None
+        place = _Place(repo=repo, root=root or Path("/"), path=path)
+        try:
+            lm = self.line_map(store, place, uri, buf)
+        except GraphError:
+            lm = None
+        return uri, buf.text, lm
+
+    def root_of(self, store: Store, repo: str) -> Path | None:
+        with self.lock:
+            for root, rid in self.roots.items():
+                if rid == repo:
+                    return root
+        self.refresh_roots(store)
+        with self.lock:
+            return next((root for root, rid in self.roots.items() if rid == repo), None)
+
+    # -- positions --------------------------------------------------------
+
+    def graph_position(self, store: Store, uri: str, pos: lsp.Position) -> tuple[_Place, int, int] | None:
+        place = self.place(store, uri)
+        if place is None:
+            return None
+        buf = self.buffer(uri)
+        if buf is None:
+            return None
+        line, col = buf.text.to_graph(pos.line, pos.character)
+        lm = self.line_map(store, place, uri, buf)
+        if lm is not None:
+            line = lm.to_graph(line)
+        return place, line, col
+
+    def lsp_range(self, store: Store, repo: str | None, path: str | None, line: int, column: int,
+                  length: int | None = None, end: tuple[int, int] | None = None) -> tuple[str, lsp.Range] | None:
+        """The uri and range of a graph span: ``length`` bytes from ``line``/``column`` (the identifier
+        there when None), or up to ``end``."""
+        if repo is None or path is None:
+            return None
+        uri, text, lm = self.text_for(store, repo, path)
+        if not uri:
+            return None
+        if text is None:
+            text = FileText((), self.encoding)
+        shift = (lm.to_buffer(line) - line) if lm is not None else 0
+        start = text.to_lsp(line + shift, column)
+        if end is not None:
+            end_shift = (lm.to_buffer(end[0]) - end[0]) if lm is not None else 0
+            stop = text.to_lsp(end[0] + end_shift, end[1])
+        else:
+            n = length if length is not None else _identifier_bytes(text.line(line + shift - 1), column)
+            stop = text.to_lsp(line + shift, column + n)
+        return uri, lsp.Range(start=lsp.Position(*start), end=lsp.Position(*stop))
+
+    def name_location(self, store: Store, target: graph.Entity) -> lsp.Location | None:
+        if isinstance(target, graph.SymbolInfo):
+            found = self.lsp_range(store, target.repo, target.path, target.line, target.column,
+                                   len(target.name.encode("utf-8")))
+        elif isinstance(target, graph.FileInfo):
+            found = self.lsp_range(store, target.repo, target.path, 1, 0, 0)
+        else:
+            return None
+        return lsp.Location(uri=found[0], range=found[1]) if found else None
+
+    def ref_location(self, store: Store, ref: graph.Reference) -> lsp.Location | None:
+        if ref.file is None or ref.line is None or ref.column is None:
+            return None
+        found = self.lsp_range(store, ref.file.repo, ref.file.path, ref.line, ref.column)
+        return lsp.Location(uri=found[0], range=found[1]) if found else None
+
+    # -- lookups ----------------------------------------------------------
+
+    def at(self, store: Store, uri: str, pos: lsp.Position) -> graph.Definition | None:
+        where = self.graph_position(store, uri, pos)
+        if where is None:
+            return None
+        place, line, col = where
+        try:
+            return graph.definition(store, place.repo, place.path, line, col)
+        except QueryError:  # NotFound: whitespace, a keyword, an unknown file
+            return None
+
+    def definition(self, store: Store, uri: str, pos: lsp.Position) -> list[lsp.Location]:
+        found = self.at(store, uri, pos)
+        loc = self.name_location(store, found.target) if found else None
+        return [loc] if loc else []
+
+    def declaration(self, store: Store, uri: str, pos: lsp.Position) -> list[lsp.Location]:
+        found = self.at(store, uri, pos)
+        if found is None:
+            return []
+        chain = graph.overridden(store, found.target.id) if isinstance(found.target, graph.SymbolInfo) else []
+        loc = self.name_location(store, chain[-1] if chain else found.target)
+        return [loc] if loc else []
+
+    def references(self, store: Store, uri: str, pos: lsp.Position, include_declaration: bool) -> list[lsp.Location]:
+        found = self.at(store, uri, pos)
+        if found is None:
+            return []
+        out: list[lsp.Location] = []
+        for ref in self.all_references(store, graph.references, found.target.id):
+            loc = self.ref_location(store, ref)
+            if loc is not None:
+                out.append(loc)
+        out.sort(key=lambda x: (x.uri, x.range.start.line, x.range.start.character))
+        declared = self.name_location(store, found.target) if include_declaration else None
+        return [declared, *out] if declared else out
+
+    def all_references(self, store: Store, fn: Callable[[Store, str, graph.Window], graph.Page[graph.Reference]],
+                       node_id: str) -> list[graph.Reference]:
+        out: list[graph.Reference] = []
+        offset = 0
+        while len(out) < _MAX_LOCATIONS:
+            page = fn(store, node_id, graph.window(graph.MAX_PAGE, offset))
+            out += page.items
+            if not page.has_more:
+                break
+            offset += page.limit
+        return out
+
+    def implementation(self, store: Store, uri: str, pos: lsp.Position) -> list[lsp.Location]:
+        found = self.at(store, uri, pos)
+        if found is None:
+            return []
+        locs = [self.name_location(store, s) for s in graph.implementations(store, found.target.id)[:_MAX_LOCATIONS]]
+        return [loc for loc in locs if loc]
+
+    def hover(self, store: Store, uri: str, pos: lsp.Position) -> lsp.Hover | None:
+        found = self.at(store, uri, pos)
+        if found is None:
+            return None
+        target, ref = found.target, found.reference
+        lines = [_headline(target)]
+        if isinstance(target, graph.SymbolInfo) and target.signature:
+            lines.append(f"```{target.lang or ''}\n{target.signature}\n```")
+        if isinstance(target, graph.SymbolInfo) and target.doc:
+            lines.append(target.doc)
+        callers = graph.caller_counts(store, [target.id]).get(target.id, 0)
+        refs = graph.reference_counts(store, [target.id]).get(target.id, 0)
+        where = f"{target.path}:{target.line}" if isinstance(target, graph.SymbolInfo) else (
+            target.path if isinstance(target, graph.FileInfo) else target.id)
+        lines.append(f"`{where}` · {_plural(callers, 'caller')} · {_plural(refs, 'reference')}")
+        if ref is not None and ref.resolution == "heuristic":
+            conf = f", confidence {ref.confidence:g}" if ref.confidence is not None else ""
+            lines.append(f"**heuristic**: a guess among {ref.candidates or '?'} candidates{conf}; "
+                         f"this one: `{target.id}`")
+        elif ref is not None and ref.resolution == "unresolved":
+            lines.append("**unresolved**: no definition found for this name")
+        buf = self.buffer(uri)
+        here = _word_range(buf.text, pos) if buf is not None else None
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n".join(lines)),
+                         range=here)
+
+    # -- hierarchies ------------------------------------------------------
+
+    def item_fields(self, store: Store, sym: graph.SymbolInfo) -> dict[str, Any] | None:
+        name_loc = self.name_location(store, sym)
+        if name_loc is None:
+            return None
+        start, end = graph._pos(sym.range_start), graph._pos(sym.range_end)
+        full = self.lsp_range(store, sym.repo, sym.path, start[0], start[1], end=end)
+        rng = full[1] if full else name_loc.range
+        if not (_contains(rng, name_loc.range.start) and _contains(rng, name_loc.range.end)):
+            rng = name_loc.range
+        return {"name": sym.name or sym.path or sym.id, "kind": _kind(sym.kind), "uri": name_loc.uri, "range": rng,
+                "selection_range": name_loc.range, "detail": f"{sym.qualified_name} · {sym.path}",
+                "data": {"id": sym.id}}
+
+    def call_item(self, store: Store, sym: graph.Entity) -> lsp.CallHierarchyItem | None:
+        fields = self.item_fields(store, sym) if isinstance(sym, graph.SymbolInfo) else None
+        return lsp.CallHierarchyItem(**fields) if fields else None
+
+    def type_item(self, store: Store, sym: graph.Entity) -> lsp.TypeHierarchyItem | None:
+        fields = self.item_fields(store, sym) if isinstance(sym, graph.SymbolInfo) else None
+        return lsp.TypeHierarchyItem(**fields) if fields else None
+
+    def prepare_calls(self, store: Store, uri: str, pos: lsp.Position) -> list[lsp.CallHierarchyItem]:
+        found = self.at(store, uri, pos)
+        item = self.call_item(store, found.target) if found else None
+        return [item] if item else []
+
+    def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall]:
+        groups: dict[str, tuple[graph.Entity, list[lsp.Range]]] = {}
+        for ref in self.all_references(store, graph.callers, item_id):
+            loc = self.ref_location(store, ref)
+            if loc is not None:
+                groups.setdefault(ref.source.id, (ref.source, []))[1].append(loc.range)
+        out = []
+        for source, ranges in groups.values():
+            item = self.call_item(store, source)
+            if item is not None:
+                out.append(lsp.CallHierarchyIncomingCall(from_=item, from_ranges=ranges))
+        return out
+
+    def outgoing(self, store: Store, item_id: str) -> list[lsp.CallHierarchyOutgoingCall]:
+        groups: dict[str, tuple[graph.Entity, list[lsp.Range]]] = {}
+        for ref in self.all_references(store, graph.callees, item_id):
+            loc = self.ref_location(store, ref)
+            if loc is not None:
+                groups.setdefault(ref.target.id, (ref.target, []))[1].append(loc.range)
+        out = []
+        for target, ranges in groups.values():
+            item = self.call_item(store, target)
+            if item is not None:
+                out.append(lsp.CallHierarchyOutgoingCall(to=item, from_ranges=ranges))
+        return out
+
+    def prepare_types(self, store: Store, uri: str, pos: lsp.Position) -> list[lsp.TypeHierarchyItem]:
+        found = self.at(store, uri, pos)
+        if found is None or not isinstance(found.target, graph.SymbolInfo) or found.target.kind not in _TYPE_KINDS:
+            return []
+        item = self.type_item(store, found.target)
+        return [item] if item else []
+
+    def supertypes(self, store: Store, item_id: str) -> list[lsp.TypeHierarchyItem]:
+        items = [self.type_item(store, r.target) for r in graph.supertypes(store, item_id)]
+        return [i for i in items if i]
+
+    def subtypes(self, store: Store, item_id: str) -> list[lsp.TypeHierarchyItem]:
+        items = [self.type_item(store, r.source) for r in graph.subtypes(store, item_id)]
+        return [i for i in items if i]
+
+    # -- symbols ----------------------------------------------------------
+
+    def file_symbols(self, store: Store, uri: str) -> tuple[_Place, FileText, list[_Sym]] | None:
+        """The symbols of a document: re-parsed from an edited buffer, else the graph's."""
+        place = self.place(store, uri)
+        if place is None:
+            return None
+        buf = self.buffer(uri)
+        if buf is None:
+            return None
+        if buf.dirty and language_of(place.path):
+            if buf.facts is None:
+                buf.facts = parse_buffer(place.path, "\n".join(buf.text.lines))
+            facts = buf.facts
+            assert facts is not None
+            return place, buf.text, [_Sym(s.qname, s.name, s.kind, s.line, s.column, s.start, s.end,
+                                          s.signature or None) for s in facts.symbols]
+        try:
+            syms = graph.file_symbols(store, graph.file(store, place.repo, place.path))
+        except QueryError:
+            return None
+        return place, buf.text, [_Sym((split_symbol_id(s.id) or ("", ""))[1], s.name, s.kind, s.line, s.column,
+                                      graph._pos(s.range_start), graph._pos(s.range_end), s.signature)
+                                 for s in syms]
+
+    def document_symbols(self, store: Store, uri: str) -> list[lsp.DocumentSymbol]:
+        found = self.file_symbols(store, uri)
+        if found is None:
+            return []
+        _, text, syms = found
+        kids: dict[str, list[lsp.DocumentSymbol]] = {}
+        roots: list[lsp.DocumentSymbol] = []
+        for s in syms:
+            if not s.qname:
+                continue  # the module: the document itself
+            name_start = text.to_lsp(s.line, s.column)
+            name_end = text.to_lsp(s.line, s.column + len(s.name.encode("utf-8")))
+            sel = lsp.Range(start=lsp.Position(*name_start), end=lsp.Position(*name_end))
+            full = lsp.Range(start=lsp.Position(*text.to_lsp(*s.start)), end=lsp.Position(*text.to_lsp(*s.end)))
+            if not (_contains(full, sel.start) and _contains(full, sel.end)):
+                full = sel
+            children: list[lsp.DocumentSymbol] = []
+            kids[s.qname] = children
+            node = lsp.DocumentSymbol(name=s.name, kind=_kind(s.kind), range=full, selection_range=sel,
+                                      detail=s.signature or None, children=children)
+            parent = kids.get(s.qname.rpartition(".")[0]) if "." in s.qname else None
+            (parent if parent is not None else roots).append(node)
+        return roots
+
+    def code_lenses(self, store: Store, uri: str) -> list[lsp.CodeLens]:
+        found = self.file_symbols(store, uri)
+        if found is None:
+            return []
+        place, text, syms = found
+        ids = {s.qname: symbol_id(place.repo, place.path, s.qname) for s in syms if s.qname}
+        callers = graph.caller_counts(store, ids.values())
+        refs = graph.reference_counts(store, ids.values())
+        out = []
+        for s in syms:
+            if not s.qname:
+                continue
+            sid = ids[s.qname]
+            start = text.to_lsp(s.line, s.column)
+            end = text.to_lsp(s.line, s.column + len(s.name.encode("utf-8")))
+            title = f"{_plural(callers.get(sid, 0), 'caller')} · {_plural(refs.get(sid, 0), 'reference')}"
+            out.append(lsp.CodeLens(range=lsp.Range(start=lsp.Position(*start), end=lsp.Position(*end)),
+                                    command=lsp.Command(title=title, command=""), data={"id": sid}))
+        return out
+
+    def workspace_symbols(self, store: Store, query: str) -> list[lsp.SymbolInformation]:
+        if not query.strip():
+            return []
+        out = []
+        for hit in search_.search(store, query, ["SYMBOLS"], _WORKSPACE_SYMBOLS):
+            e = hit.entity
+            if not isinstance(e, graph.SymbolInfo):
+                continue
+            loc = self.name_location(store, e)
+            if loc is None:
+                continue
+            container = e.qualified_name.rpartition(".")[0] or None
+            out.append(lsp.SymbolInformation(name=e.name or e.path or e.id, kind=_kind(e.kind), location=loc,
+                                             container_name=container or e.path))
+        return out
+
+
+@dataclass(frozen=True)
+class _Sym:
+    """A symbol of a document, from the graph or from a re-parsed buffer."""
+
+    qname: str
+    name: str
+    kind: str
+    line: int
+    column: int
+    start: tuple[int, int]
+    end: tuple[int, int]
+    signature: str | None
+
+
+def _unquoted(uri: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(uri)
+
+
+def _identifier_bytes(line: str, column: int) -> int:
+    data = line.encode("utf-8", errors="replace")
+    end = column
+    while end < len(data):
+        ch = data[end:end + 1]
+        if ch.isalnum() or ch == b"_" or data[end] >= 0x80:
+            end += 1
+        else:
+            break
+    return end - column
+
+
+def _word_range(text: FileText, pos: lsp.Position) -> lsp.Range | None:
+    span = text.word_at(pos.line, pos.character)
+    if span is None:
+        return None
+    return lsp.Range(start=lsp.Position(pos.line, span[0]), end=lsp.Position(pos.line, span[1]))
+
+
+def _contains(rng: lsp.Range, pos: lsp.Position) -> bool:
+    return (rng.start.line, rng.start.character) <= (pos.line, pos.character) <= (rng.end.line, rng.end.character)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _headline(target: graph.Entity) -> str:
+    if isinstance(target, graph.SymbolInfo):
+        return f"**{target.kind}** `{target.qualified_name or target.name}`"
+    if isinstance(target, graph.FileInfo):
+        return f"**File** `{target.path}`"
+    return f"**External** `{(target.module + '.' if target.module else '') + target.name}`"
+
+
+class GraphServer(LanguageServer):
+    """The language server: pygls wiring around ``_Navigator``."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.settings = settings
+        self.access = _Stores(settings)
+        self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
+        self.nav = _Navigator(self)
+        self.ready = asyncio.Event()
+        self._shown: set[str] = set()
+        self._tokens: dict[Path, str] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- running answers --------------------------------------------------
+
+    async def answer(self, default: T, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(store, *args)`` in a worker thread with a fresh read-only store; failures answer ``default``."""
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout=30)
+        except TimeoutError:
+            pass
+        try:
+            return await asyncio.to_thread(self._call, fn, *args)
+        except StoreMissing as exc:
+            if not any(self.indexer.indexing(r) for r in self.indexer.tracked()):
+                self.say(lsp.MessageType.Warning, f"graphsvc: {exc.line()}")
+            return default
+        except StoreError as exc:
+            self.say(lsp.MessageType.Warning, f"graphsvc: {exc.line()}")
+            return default
+        except QueryError:
+            return default
+        except Exception as exc:  # the boundary: an answer fails, the server goes on
+            log.exception("request failed")
+            self.say(lsp.MessageType.Error, f"graphsvc: {exc.__class__.__name__}: {exc}")
+            return default
+
+    def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        # Saved changes first, with no store open: a reader would hold off the writer it waits for.
+        for root in self.indexer.tracked():
+            self.indexer.wait_fresh(root, _WAIT_FRESH)
+        store = self.access.acquire()
+        try:
+            return fn(store, *args)
+        finally:
+            self.access.release(store)
+
+    def say(self, kind: lsp.MessageType, message: str) -> None:
+        """``window/showMessage``, once per distinct message until the next success."""
+        if message in self._shown:
+            return
+        self._shown.add(message)
+        self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+
+    def _threadsafe(self, fn: Callable[..., Any], *args: Any) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(functools.partial(fn, *args))
+
+    # -- the workspace ----------------------------------------------------
+
+    async def open_workspace(self, options: Any) -> None:
+        """Map the workspace folders to repos and start keeping them current."""
+        self._loop = asyncio.get_running_loop()
+        folders = [Path(to_fs_path(f.uri) or "").resolve() for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_uri:
+            folders = [Path(to_fs_path(self.workspace.root_uri) or "").resolve()]
+        projects = (options or {}).get("projects", {}) if isinstance(options, dict) else {}
+        try:
+            roots = await asyncio.to_thread(self._call, lambda store: graph.repo_roots(store))
+        except StoreMissing:
+            roots = {}
+        except GraphError as exc:
+            self.say(lsp.MessageType.Warning, f"graphsvc: {exc.line()}")
+            roots = {}
+        known = {Path(root): rid for rid, root in roots.items() if root}
+        for folder in folders:
+            inside = [r for r in known if r == folder or r.is_relative_to(folder) or folder.is_relative_to(r)]
+            if inside:
+                for root in inside:
+                    rid = known[root]
+                    self.indexer.track(root, rid.removeprefix("repo:").partition("/")[0], indexed=True)
+                continue
+            if not folder.is_dir():
+                continue
+            project = projects.get(str(folder)) or projects.get(folder.name) or folder.name
+            await self._begin_progress(folder)
+            self.indexer.track(folder, project, indexed=False)
+        with self.nav.lock:
+            self.nav.roots = {**known, **{r: repo_id(p, r.name) for r, p in self.indexer.tracked().items()}}
+        self.ready.set()
+
+    async def _begin_progress(self, folder: Path) -> None:
+        caps = self.client_capabilities.window
+        if caps is None or not caps.work_done_progress:
+            return
+        token = f"graphsvc-index-{os.getpid()}-{len(self._tokens)}"
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception:  # the client refused a token: index without reports
+            return
+        self._tokens[folder] = token
+        self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(
+            title=f"graphsvc: indexing {folder.name}", cancellable=False, percentage=0))
+
+    def _progress(self, root: Path, stage: str, done: int, total: int) -> None:
+        token = self._tokens.get(root)
+        if token is None:
+            return
+        if stage == "done":
+            self._tokens.pop(root, None)
+            self._threadsafe(self.work_done_progress.end, token,
+                             lsp.WorkDoneProgressEnd(message=f"{root.name} indexed"))
+            return
+        pct = int(100 * done / total) if total else 0
+        self._threadsafe(self.work_done_progress.report, token,
+                         lsp.WorkDoneProgressReport(message=f"{stage} {done}/{total}", percentage=min(pct, 99)))
+
+    def _failed(self, root: Path, message: str) -> None:
+        self._threadsafe(self.say, lsp.MessageType.Warning, f"graphsvc: {root.name}: {message}")
+
+    def saved(self, uri: str) -> None:
+        path = Path(to_fs_path(uri) or "").resolve()
+        for root in self.indexer.tracked():
+            if path.is_relative_to(root):
+                self.indexer.touch(root)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("graphsvc")
+    except Exception:  # not installed: running from a checkout
+        return "0"
+
+
+def _register(server: GraphServer) -> None:
+    """Bind the LSP methods to the navigator."""
+    nav = server.nav
+
+    def feature(method: str, options: Any = None) -> Callable[[Callable[..., Any]], Any]:
+        return server.feature(method, options) if options is not None else server.feature(method)
+
+    @feature(lsp.INITIALIZED)
+    async def initialized(ls: GraphServer, params: lsp.InitializedParams) -> None:
+        await ls.open_workspace(getattr(ls, "_init_options", None))
+
+    @feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: GraphServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        ls.nav.buffers.pop(params.text_document.uri, None)
+        ls.saved(params.text_document.uri)
+
+    @feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: GraphServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.nav.buffers.pop(params.text_document.uri, None)
+
+    @feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched(ls: GraphServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            ls.saved(change.uri)
+
+    @feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    async def definition(ls: GraphServer, p: lsp.DefinitionParams) -> list[lsp.Location]:
+        return await ls.answer([], nav.definition, p.text_document.uri, p.position)
+
+    @feature(lsp.TEXT_DOCUMENT_DECLARATION)
+    async def declaration(ls: GraphServer, p: lsp.DeclarationParams) -> list[lsp.Location]:
+        return await ls.answer([], nav.declaration, p.text_document.uri, p.position)
+
+    @feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    async def references(ls: GraphServer, p: lsp.ReferenceParams) -> list[lsp.Location]:
+        return await ls.answer([], nav.references, p.text_document.uri, p.position, p.context.include_declaration)
+
+    @feature(lsp.TEXT_DOCUMENT_IMPLEMENTATION)
+    async def implementation(ls: GraphServer, p: lsp.ImplementationParams) -> list[lsp.Location]:
+        return await ls.answer([], nav.implementation, p.text_document.uri, p.position)
+
+    @feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: GraphServer, p: lsp.HoverParams) -> lsp.Hover | None:
+        return await ls.answer(None, nav.hover, p.text_document.uri, p.position)
+
+    @feature(lsp.TEXT_DOCUMENT_PREPARE_CALL_HIERARCHY)
+    async def prepare_calls(ls: GraphServer, p: lsp.CallHierarchyPrepareParams) -> list[lsp.CallHierarchyItem]:
+        return await ls.answer([], nav.prepare_calls, p.text_document.uri, p.position)
+
+    @feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
+    async def incoming(ls: GraphServer, p: lsp.CallHierarchyIncomingCallsParams
+                       ) -> list[lsp.CallHierarchyIncomingCall]:
+        return await ls.answer([], nav.incoming, _item_id(p.item))
+
+    @feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)
+    async def outgoing(ls: GraphServer, p: lsp.CallHierarchyOutgoingCallsParams
+                       ) -> list[lsp.CallHierarchyOutgoingCall]:
+        return await ls.answer([], nav.outgoing, _item_id(p.item))
+
+    @feature(lsp.TEXT_DOCUMENT_PREPARE_TYPE_HIERARCHY)
+    async def prepare_types(ls: GraphServer, p: lsp.TypeHierarchyPrepareParams) -> list[lsp.TypeHierarchyItem]:
+        return await ls.answer([], nav.prepare_types, p.text_document.uri, p.position)
+
+    @feature(lsp.TYPE_HIERARCHY_SUPERTYPES)
+    async def supertypes(ls: GraphServer, p: lsp.TypeHierarchySupertypesParams) -> list[lsp.TypeHierarchyItem]:
+        return await ls.answer([], nav.supertypes, _item_id(p.item))
+
+    @feature(lsp.TYPE_HIERARCHY_SUBTYPES)
+    async def subtypes(ls: GraphServer, p: lsp.TypeHierarchySubtypesParams) -> list[lsp.TypeHierarchyItem]:
+        return await ls.answer([], nav.subtypes, _item_id(p.item))
+
+    @feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def document_symbols(ls: GraphServer, p: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+        return await ls.answer([], nav.document_symbols, p.text_document.uri)
+
+    @feature(lsp.WORKSPACE_SYMBOL)
+    async def workspace_symbols(ls: GraphServer, p: lsp.WorkspaceSymbolParams) -> list[lsp.SymbolInformation]:
+        return await ls.answer([], nav.workspace_symbols, p.query)
+
+    @feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    async def code_lens(ls: GraphServer, p: lsp.CodeLensParams) -> list[lsp.CodeLens]:
+        return await ls.answer([], nav.code_lenses, p.text_document.uri)
+
+
+def _item_id(item: lsp.CallHierarchyItem | lsp.TypeHierarchyItem) -> str:
+    data = item.data
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        return str(data["id"])
+    raise QueryError("the hierarchy item carries no graph id", suggestion="prepare the hierarchy again")
+
+
+def create_server(settings: Settings) -> GraphServer:
+    """A language server over the store the settings name."""
+    server = GraphServer(settings)
+    _register(server)
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: GraphServer, params: lsp.InitializeParams) -> None:
+        ls._init_options = params.initialization_options  # type: ignore[attr-defined]
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: GraphServer, params: None) -> None:
+        ls.indexer.stop()
+        ls.access.close()
+
+    return server
+
+
+def serve(settings: Settings) -> None:
+    """Serve LSP over stdin/stdout until the client says exit."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="graph lsp: %(levelname)s %(name)s: %(message)s")
+    server = create_server(settings)
+    try:
+        server.start_io()
+    finally:
+        server.indexer.stop()
+        server.access.close()
