@@ -21,10 +21,10 @@ from typing import Any, TextIO
 import ladybug
 import pyarrow as pa
 
-from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
+from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
 __all__ = ["LadybugStore"]
@@ -32,6 +32,21 @@ __all__ = ["LadybugStore"]
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
+
+# What a caller's Cypher may be planned into. A read-only database refuses writes, but it still
+# lets `LOAD FROM '<file>'` read files, `COPY … TO` write them and `INSTALL` fetch extensions; so
+# the planner's physical plan (EXPLAIN) must use only these operators and table functions.
+_READ_OPERATORS = frozenset({
+    "RESULT_COLLECTOR", "PROJECTION", "SCAN_NODE_TABLE", "SCAN_REL_TABLE", "PRIMARY_KEY_SCAN_NODE_TABLE",
+    "INDEX_LOOKUP", "FILTER", "FLATTEN", "HASH_JOIN_BUILD", "HASH_JOIN_PROBE", "INTERSECT_BUILD", "INTERSECT",
+    "CROSS_PRODUCT", "AGGREGATE", "AGGREGATE_SCAN", "AGGREGATE_FINALIZE", "ORDER_BY", "ORDER_BY_MERGE",
+    "ORDER_BY_SCAN", "TOP_K", "TOP_K_SCAN", "LIMIT", "SKIP", "MULTIPLICITY_REDUCER", "UNION_ALL_SCAN", "UNWIND",
+    "RECURSIVE_EXTEND", "PATH_PROPERTY_PROBE", "SEMI_MASKER", "DUMMY_SCAN", "DUMMY_SINK", "EMPTY_RESULT",
+    "TABLE_FUNCTION_CALL",
+})
+_READ_TABLE_FUNCTIONS = frozenset({"READ_FTABLE", "SHOW_TABLES", "TABLE_INFO", "SHOW_CONNECTION"})
+_PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
+_PLAN_FUNCTION = re.compile(r"Function: ([A-Z_]+)")
 
 
 def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
@@ -307,6 +322,43 @@ class LadybugStore(Store):
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "ladybug"), params)
 
+    def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
+                         timeout: float) -> CypherAnswer:
+        if not self._db.read_only:
+            raise QueryError("caller's Cypher runs only on a store opened read-only",
+                             suggestion="open the store with read_only=True")
+        self._check_plan(statement, params)
+        self._conn.set_query_timeout(max(1, int(timeout * 1000)))
+        try:
+            result = self._conn.execute(statement, params)
+            columns = tuple(result.get_column_names())
+            rows: list[tuple[Any, ...]] = []
+            while result.has_next() and len(rows) <= max_rows:
+                rows.append(tuple(_plain(v) for v in result.get_next()))
+        except RuntimeError as exc:
+            _raise_if_interrupted(exc)
+            raise _cypher_error(exc, timeout) from exc
+        finally:
+            self._conn.set_query_timeout(0)
+        return CypherAnswer(columns=columns, rows=tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+
+    def _check_plan(self, statement: str, params: dict[str, Any]) -> None:
+        try:
+            explained = self._conn.execute("EXPLAIN " + statement, params)
+        except RuntimeError as exc:
+            _raise_if_interrupted(exc)
+            raise _cypher_error(exc, 0) from exc
+        if isinstance(explained, list):
+            raise QueryError("send one Cypher statement at a time", suggestion="drop the ';' and what follows")
+        plan = "\n".join(str(r[0]) for r in explained.get_all())
+        ops = set(_PLAN_OPERATOR.findall(plan))
+        funcs = set(_PLAN_FUNCTION.findall(plan))
+        refused = sorted(ops - _READ_OPERATORS) + sorted(funcs - _READ_TABLE_FUNCTIONS)
+        if refused:
+            raise QueryError(f"the statement is not a read of the graph (it plans to {refused[0]})",
+                             suggestion="MATCH … RETURN over the graph's nodes and edges only; no LOAD FROM, "
+                             "COPY, INSTALL, CALL of settings or transactions")
+
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []
         for label in NODE_SCHEMA:
@@ -333,6 +385,33 @@ class LadybugStore(Store):
         if lock is not None:
             _release(lock)
             self._lock = None
+
+
+def _plain(value: Any) -> Any:
+    """A result value as JSON-ready data: a node or edge becomes its properties and ``label``."""
+    if isinstance(value, dict):
+        out = {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
+        if "_label" in value:
+            out["label"] = value["_label"]
+        if "_nodes" in value and "_rels" in value:  # a path
+            return {"nodes": _plain(value["_nodes"]), "edges": _plain(value["_rels"])}
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _cypher_error(exc: RuntimeError, timeout: float) -> QueryError:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    if "interrupt" in msg.lower() or "timeout" in msg.lower():
+        return QueryError(f"the Cypher statement ran past its {timeout:g}s timeout",
+                          suggestion="narrow the MATCH, anchor it on an id, or add a LIMIT")
+    if "read-only" in msg.lower():
+        return QueryError(f"the store refused a write: {msg}", suggestion="the graph is read-only here; ask with MATCH … RETURN")
+    return QueryError(f"LadybugDB refused the Cypher statement: {msg}",
+                      suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
 
 
 def _raise_if_interrupted(exc: RuntimeError) -> None:
