@@ -33,17 +33,14 @@ _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBL
 _WAL_CHECKPOINT_BYTES = 1 << 20
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
 
-# What a caller's Cypher may be planned into. A read-only database refuses writes, but it still
-# lets `LOAD FROM '<file>'` read files, `COPY … TO` write them and `INSTALL` fetch extensions; so
-# the planner's physical plan (EXPLAIN) must use only these operators and table functions.
-_READ_OPERATORS = frozenset({
-    "RESULT_COLLECTOR", "PROJECTION", "SCAN_NODE_TABLE", "SCAN_REL_TABLE", "PRIMARY_KEY_SCAN_NODE_TABLE",
-    "INDEX_LOOKUP", "FILTER", "FLATTEN", "HASH_JOIN_BUILD", "HASH_JOIN_PROBE", "INTERSECT_BUILD", "INTERSECT",
-    "CROSS_PRODUCT", "AGGREGATE", "AGGREGATE_SCAN", "AGGREGATE_FINALIZE", "ORDER_BY", "ORDER_BY_MERGE",
-    "ORDER_BY_SCAN", "TOP_K", "TOP_K_SCAN", "LIMIT", "SKIP", "MULTIPLICITY_REDUCER", "UNION_ALL_SCAN", "UNWIND",
-    "RECURSIVE_EXTEND", "PATH_PROPERTY_PROBE", "SEMI_MASKER", "DUMMY_SCAN", "DUMMY_SINK", "EMPTY_RESULT",
-    "TABLE_FUNCTION_CALL",
-})
+# What a caller's Cypher may not be planned into. A read-only database refuses writes, but it
+# still lets `LOAD FROM '<file>'` read files, `COPY … TO` and `EXPORT DATABASE` write them,
+# `INSTALL`/`LOAD` fetch and run extensions, `ATTACH` open other databases and `CALL x=…` change
+# settings. The planner's physical plan (EXPLAIN) names each operator; every source of rows
+# that is not the graph is a table function, so those are allowed by name.
+_REFUSED_OPERATOR = re.compile(
+    r"(COPY|EXPORT|IMPORT|INSTALL|UNINSTALL|LOAD|ATTACH|DETACH|USE_DATABASE|STANDALONE_CALL|TRANSACTION|CREATE"
+    r"|DROP|ALTER|INSERT|SET|DELETE|MERGE|BATCH|PARTITIONER|MACRO|SEQUENCE|PROFILE)|.*EXTENSION")
 _READ_TABLE_FUNCTIONS = frozenset({"READ_FTABLE", "SHOW_TABLES", "TABLE_INFO", "SHOW_CONNECTION"})
 _PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
 _PLAN_FUNCTION = re.compile(r"Function: ([A-Z_]+)")
@@ -353,7 +350,7 @@ class LadybugStore(Store):
         plan = "\n".join(str(r[0]) for r in explained.get_all())
         ops = set(_PLAN_OPERATOR.findall(plan))
         funcs = set(_PLAN_FUNCTION.findall(plan))
-        refused = sorted(ops - _READ_OPERATORS) + sorted(funcs - _READ_TABLE_FUNCTIONS)
+        refused = sorted(op for op in ops if _REFUSED_OPERATOR.match(op)) + sorted(funcs - _READ_TABLE_FUNCTIONS)
         if refused:
             raise QueryError(f"the statement is not a read of the graph (it plans to {refused[0]})",
                              suggestion="MATCH … RETURN over the graph's nodes and edges only; no LOAD FROM, "
@@ -388,13 +385,15 @@ class LadybugStore(Store):
 
 
 def _plain(value: Any) -> Any:
-    """A result value as JSON-ready data: a node or edge becomes its properties and ``label``."""
+    """A result value as JSON-ready data: a node or edge becomes its properties and ``label``, a path
+    its ``nodes`` and ``edges`` (inside a path a node carries every label's properties: unset ones go)."""
     if isinstance(value, dict):
-        out = {k: _plain(v) for k, v in value.items() if not k.startswith("_")}
-        if "_label" in value:
-            out["label"] = value["_label"]
-        if "_nodes" in value and "_rels" in value:  # a path
-            return {"nodes": _plain(value["_nodes"]), "edges": _plain(value["_rels"])}
+        keys = {k.lower(): k for k in value if k.startswith("_")}
+        if "_nodes" in keys and "_rels" in keys:
+            return {"nodes": _plain(value[keys["_nodes"]]), "edges": _plain(value[keys["_rels"]])}
+        out = {k: _plain(v) for k, v in value.items() if not k.startswith("_") and (v is not None or not keys)}
+        if "_label" in keys:
+            out["label"] = value[keys["_label"]]
         return out
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
