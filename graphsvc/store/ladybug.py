@@ -46,6 +46,20 @@ _PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
 _PLAN_FUNCTION = re.compile(r"Function: ([A-Z_]+)")
 
 
+def _flock(lock: TextIO, mode: int, deadline: float) -> bool:
+    """Take ``mode`` on ``lock``, retrying with backoff until ``deadline``; False when it passed."""
+    pause = 0.002
+    while True:
+        try:
+            fcntl.flock(lock.fileno(), mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+
 def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
     """Take the store's readers-writer lock: shared for a reader, exclusive for a writer.
 
@@ -54,26 +68,29 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     at that moment (a torn WAL fails its checksum). Readers therefore hold a shared ``flock``
     on ``<store>.lock`` for as long as their handle lives (a request, a command) and a writer
     holds it exclusively for one write; each waits, bounded, for the other.
+
+    ``flock`` does not queue, so a stream of overlapping readers (servers under load) could keep
+    a writer out forever. A turnstile makes the lock writer-preferring: a writer takes
+    ``<store>.wlock`` exclusively while it waits for the readers in flight, and a reader passes
+    through ``<store>.wlock`` (shared, released at once) before it takes its shared lock. So a
+    waiting writer waits only for the requests already running, and new readers wait for it.
     """
+    turnstile = open(path.with_name(path.name + ".wlock"), "a+", encoding="utf-8")  # noqa: SIM115
     lock = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 — held until close
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    pause = 0.01
-    while True:
-        try:
-            fcntl.flock(lock.fileno(), mode | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                lock.seek(0)
-                holder = lock.read().strip()
-                lock.close()
-                who = f"process {holder}" if holder.isdigit() else "another process"
-                raise StoreUnavailable(
-                    f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
-                    f" (waited {timeout:g}s)",
-                    suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT") from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+    try:
+        got = _flock(turnstile, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline)
+        got = got and _flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline)
+    finally:
+        turnstile.close()  # releases the turnstile: the next writer may queue, readers pass
+    if not got:
+        lock.seek(0)
+        holder = lock.read().strip()
+        lock.close()
+        who = f"process {holder}" if holder.isdigit() else "another process"
+        raise StoreUnavailable(
+            f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
+            f" (waited {timeout:g}s)",
+            suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT")
     if exclusive:
         lock.seek(0)
         lock.truncate()
@@ -96,8 +113,10 @@ class LadybugStore(Store):
         if read_only and not path.exists():
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + lock_timeout
+        started = time.monotonic()
+        deadline = started + lock_timeout
         self._lock: TextIO | None = _acquire(path, exclusive=not read_only, deadline=deadline, timeout=lock_timeout)
+        self.lock_wait = time.monotonic() - started  # seconds spent waiting for the lock
         try:
             self._open(read_only, deadline, lock_timeout, recover=read_only)
             if not read_only:
