@@ -11,9 +11,9 @@ name (``shop.models.Base.save``), ``path:line`` and ``id``; an edge by its ends,
 and ``resolution`` (``exact``, ``heuristic`` with candidates and confidence, ``unresolved``);
 a long list is one page and says how to ask for the next (``next``).
 
-The embedded store is opened read-only for each call and closed after it, so every call sees
-the writes committed before it and never holds up a writer for longer than the call
-(docs/decisions/0002 and 0010). A bad argument is a tool error (``isError``) whose text says
+The embedded store's read-only handle is kept between calls without its lock and checked for
+writes before each call (reopened when one happened), so every call sees the writes committed
+before it and never holds up a writer for longer than the call (docs/decisions/0002 and 0010). A bad argument is a tool error (``isError``) whose text says
 what to send instead; an unexpected failure is logged on stderr and reported as a tool error,
 never a crash of the server. Nothing here writes: ``query`` runs the caller's Cypher through
 ``Store.read_only_cypher``, which the store itself refuses to let write.
@@ -37,9 +37,10 @@ from graphsvc.errors import GraphError, NotFound, QueryError, StoreMissing
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, project_id
 from graphsvc.settings import Settings
 from graphsvc.store import Store, open_store
+from graphsvc.store.readers import KeptReader
 from queries import changes, graph, navigation
 from queries import search as search_
-from queries.graph import Entity, ExternalInfo, FileInfo, ImpactEntry, ImpactGroup, Reference, SymbolInfo
+from queries.graph import Entity, FileInfo, ImpactEntry, ImpactGroup, Reference, SymbolInfo
 
 __all__ = ["SCHEMA_TEXT", "create_server"]
 
@@ -235,19 +236,15 @@ def _error(message: str) -> CallToolResult:
 
 
 class _Access:
-    """A store per call: opened read-only, closed after (the embedded store); one shared for Neo4j."""
+    """The store of the tools' calls: a read-only handle kept between calls and checked for writes
+    before each one (graphsvc/store/readers.py), so answers are current without an open per call."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.shared = not settings.store.startswith("ladybug:")
-        self._store: Store | None = None
+        self._reader = KeptReader(settings)
 
     def _call(self, fn: Callable[[Store], R]) -> R:
-        if self.shared:
-            if self._store is None:
-                self._store = open_store(self.settings, read_only=True)
-            return fn(self._store)
-        with open_store(self.settings, read_only=True) as store:
+        with self._reader.use() as store:
             return fn(store)
 
     async def answer(self, fn: Callable[[Store], dict[str, Any]]) -> CallToolResult:
@@ -261,9 +258,7 @@ class _Access:
                           "other tools still work")
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self._reader.close()
 
 
 def create_server(settings: Settings, *, port: int = 8000) -> FastMCP:

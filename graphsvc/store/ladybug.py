@@ -27,7 +27,7 @@ from graphsvc.store import cypher
 from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
-__all__ = ["LadybugStore"]
+__all__ = ["LadybugStore", "files_state"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
@@ -99,6 +99,20 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     return lock
 
 
+def files_state(path: Path) -> tuple[Any, ...]:
+    """What changes on disk with every write to the store at ``path``: inode, size and mtime of the
+    database file, of its WAL (a commit appends to it, a checkpoint empties it) and of the lock
+    file (every writer writes its PID into it)."""
+    out: list[Any] = []
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
+        try:
+            st = p.stat()
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
+
+
 def _release(lock: TextIO) -> None:
     fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
     lock.close()
@@ -127,9 +141,32 @@ class LadybugStore(Store):
                 self._run("CALL force_checkpoint_on_close=false")
                 self._ensure_schema()
             self._check_version()
+            self._state = files_state(path) if read_only else None
         except BaseException:
             self.close()
             raise
+
+    # -- a read-only handle kept between requests --------------------------------------------
+
+    def suspend(self) -> None:
+        """Release the readers' lock between two requests, keeping the read-only handle open.
+
+        While suspended the handle must not be used: a writer may write and checkpoint.
+        """
+        if self._db is None or not self._db.read_only:
+            raise StoreError("only a read-only store can be suspended", where=str(self.path))
+        if self._lock is not None:
+            _release(self._lock)
+            self._lock = None
+
+    def resume(self, lock_timeout: float = 60.0) -> bool:
+        """Take the readers' lock again; True when nothing was written since the handle opened, so
+        its snapshot is the store's current state and it may answer. On False, close it and open a
+        new one."""
+        if self._lock is None:
+            deadline = time.monotonic() + lock_timeout
+            self._lock = _acquire(self.path, exclusive=False, deadline=deadline, timeout=lock_timeout)
+        return files_state(self.path) == self._state
 
     def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
         pause = 0.02
