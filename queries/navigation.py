@@ -32,6 +32,7 @@ from queries.graph import (
     dependencies,
     entities,
     entity,
+    hop_rows,
     project,
 )
 
@@ -137,14 +138,12 @@ class PathStep:
 def _out(store: Store, frontier: list[str]) -> list[dict[str, Any]]:
     syms = [i for i in frontier if i.startswith("sym:")]
     files = [i for i in frontier if i.startswith("file:")]
-    rows = store.read("deps_out", ids=syms) if syms else []
-    if files:
-        rows += store.read("imports_out", ids=files)
+    rows = hop_rows(store, "deps_out", syms) + hop_rows(store, "imports_out", files)
     # A module is where its file's imports start from.
     modules = [i for i in syms if i.endswith("#")]
     if modules:
         owners = {split_symbol_id(m)[0]: m for m in modules if split_symbol_id(m)}  # type: ignore[index]
-        for r in store.read("imports_out", ids=sorted(owners)):
+        for r in hop_rows(store, "imports_out", sorted(owners)):
             rows.append({**r, "src": owners[r["src"]]})
     return rows
 

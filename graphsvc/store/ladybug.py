@@ -124,6 +124,7 @@ class LadybugStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
         self.path = path
+        self.snapshot = read_only  # a read-only handle sees the store as it was when opened
         if read_only and not path.exists():
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
