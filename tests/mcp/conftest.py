@@ -86,6 +86,14 @@ def env_of(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module", params=["stdio", "http"])
 def client(request: pytest.FixtureRequest, mcp_settings: Settings) -> Iterator[McpClient]:
+    """A client over each transport: for what the transport could change (schemas, errors, paging)."""
     make = McpClient.stdio if request.param == "stdio" else McpClient.http
     with make(env_of(mcp_settings)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def stdio(mcp_settings: Settings) -> Iterator[McpClient]:
+    """A client over stdio: for the answers of the tools, which do not depend on the transport."""
+    with McpClient.stdio(env_of(mcp_settings)) as c:
         yield c

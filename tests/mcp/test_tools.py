@@ -1,5 +1,8 @@
 """``graph mcp`` through the SDK's client over stdio and over HTTP, on both stores: every tool with
-its exact answer on the fixture repos, bad arguments, refused writes, a huge result paged."""
+its exact answer on the fixture repos, bad arguments, refused writes, a huge result paged.
+
+Tests of what a transport could change (tool schemas, answers, errors, paging, refused writes)
+take ``client`` and run over both; the other tools' answers take ``stdio``."""
 
 from __future__ import annotations
 
@@ -37,25 +40,25 @@ def test_lists_the_tools_with_precise_input_schemas(client: McpClient) -> None:
     assert all(t.description for t in tools.values())
 
 
-def test_search_finds_symbols_and_files(client: McpClient) -> None:
-    found = client.ok("search", {"query": "prodct", "limit": 3})
+def test_search_finds_symbols_and_files(stdio: McpClient) -> None:
+    found = stdio.ok("search", {"query": "prodct", "limit": 3})
     assert found == {"items": [
         sym("gitshop.models.Product", "Class", "gitshop/models.py:15", "gitshop/shop",
             "sym:repo:gitshop/shop:gitshop/models.py#Product", score=73.85, match="fuzzy"),
         sym("shop.models.Product", "Class", "shop/models.py:15", "shop/shop", SHOP + "models.py#Product",
             score=73.85, match="fuzzy")]}
-    files = client.ok("search", {"query": "engine", "scope": ["files"]})
+    files = stdio.ok("search", {"query": "engine", "scope": ["files"]})
     assert files["items"] == [sym("src/toolkit/core/engine.py", "File", "src/toolkit/core/engine.py:1",
                                   "toolkit/toolkit", "file:repo:toolkit/toolkit:src/toolkit/core/engine.py",
                                   score=100.0, match="exact")]
 
 
-def test_symbol_with_its_source_lines(client: McpClient) -> None:
-    assert client.ok("symbol", {"target": "shop.models.Base.save"}) == {
+def test_symbol_with_its_source_lines(stdio: McpClient) -> None:
+    assert stdio.ok("symbol", {"target": "shop.models.Base.save"}) == {
         **sym("shop.models.Base.save", "Method", "shop/models.py:7", "shop/shop", SHOP + "models.py#Base.save"),
         "signature": "def save(self)", "doc": None, "lines": "7-8", "exported": True, "lang": "python",
         "source": "7|     def save(self):\n8|         return self._write()"}
-    cut = client.ok("symbol", {"target": TOOLKIT + "core/engine.py#Engine.prepare", "max_lines": 3})
+    cut = stdio.ok("symbol", {"target": TOOLKIT + "core/engine.py#Engine.prepare", "max_lines": 3})
     assert cut["source"] == "25|     def prepare(self):\n26|         def inner():\n27|             return 1"
     assert cut["sourceNote"] == "showing lines 25-27 of 25-29; raise max_lines (at most 400)"
 
@@ -82,16 +85,16 @@ def test_callers_callees_and_references(client: McpClient) -> None:
         ("CALLS", "toolkit.plugins.csv_export.export", "src/toolkit/plugins/csv_export.py:10:17")]
 
 
-def test_implementations_of_a_class_and_of_a_method(client: McpClient) -> None:
-    assert client.ok("implementations", {"target": "shop.models.Base"})["items"] == [
+def test_implementations_of_a_class_and_of_a_method(stdio: McpClient) -> None:
+    assert stdio.ok("implementations", {"target": "shop.models.Base"})["items"] == [
         sym("shop.models.Customer", "Class", "shop/models.py:40", "shop/shop", SHOP + "models.py#Customer"),
         sym("shop.models.Product", "Class", "shop/models.py:15", "shop/shop", SHOP + "models.py#Product")]
-    assert client.ok("implementations", {"target": "shop.models.Base.save"})["items"] == [
+    assert stdio.ok("implementations", {"target": "shop.models.Base.save"})["items"] == [
         sym("shop.models.Customer.save", "Method", "shop/models.py:41", "shop/shop", SHOP + "models.py#Customer.save")]
 
 
-def test_impact_by_project_and_file_with_the_tests_that_reach_it(client: McpClient) -> None:
-    found = client.ok("impact", {"target": "shop.models.Base.save", "depth": 3, "limit": 2})
+def test_impact_by_project_and_file_with_the_tests_that_reach_it(stdio: McpClient) -> None:
+    found = stdio.ok("impact", {"target": "shop.models.Base.save", "depth": 3, "limit": 2})
     assert (found["files"], found["dependents"], found["hasMore"]) == (4, 6, True)
     assert found["next"] == "call impact again with offset=2 for the next files (same other arguments)"
     [project] = found["byProject"]
@@ -103,26 +106,26 @@ def test_impact_by_project_and_file_with_the_tests_that_reach_it(client: McpClie
     assert [(t["name"], t["kind"], t["depth"]) for t in found["tests"]] == [
         ("tests.test_orders.TestOrder.test_client_is_customer", "Test", 2),
         ("tests.test_orders.test_checkout_returns_nothing_for_unknown_helper", "Test", 3)]
-    rest = client.ok("impact", {"target": "shop.models.Base.save", "depth": 3, "limit": 2, "offset": 2})
+    rest = stdio.ok("impact", {"target": "shop.models.Base.save", "depth": 3, "limit": 2, "offset": 2})
     assert [f["file"] for p in rest["byProject"] for f in p["files"]] == ["tests/test_orders.py", "shop/__init__.py"]
     assert not rest["hasMore"]
 
 
-def test_changes_impact_of_the_uncommitted_edit(client: McpClient) -> None:
-    found = client.ok("changes_impact", {"repo": "gitshop/shop"})
+def test_changes_impact_of_the_uncommitted_edit(stdio: McpClient) -> None:
+    found = stdio.ok("changes_impact", {"repo": "gitshop/shop"})
     assert found["ref"] == "HEAD"
     assert found["touched"] == [sym("gitshop.models.Base._write", "Method", "gitshop/models.py:11", "gitshop/shop",
                                     "sym:repo:gitshop/shop:gitshop/models.py#Base._write", lines="12")]
     assert [(d["name"], d["depth"]) for p in found["byProject"] for f in p["files"] for d in f["dependents"]] == [
         ("gitshop.models.Base.save", 1), ("gitshop.models.Customer.save", 2)]
-    deeper = client.ok("changes_impact", {"repo": "gitshop/shop", "depth": 4})
+    deeper = stdio.ok("changes_impact", {"repo": "gitshop/shop", "depth": 4})
     assert [(t["name"], t["depth"]) for t in deeper["tests"]] == [
         ("tests.test_orders.TestOrder.test_client_is_customer", 3),
         ("tests.test_orders.test_checkout_returns_nothing_for_unknown_helper", 4)]
 
 
-def test_dependency_path(client: McpClient) -> None:
-    found = client.ok("dependency_path", {"source": "scripts.run", "target": "toolkit.core.base.Runner.step"})
+def test_dependency_path(stdio: McpClient) -> None:
+    found = stdio.ok("dependency_path", {"source": "scripts.run", "target": "toolkit.core.base.Runner.step"})
     assert (found["hops"], found["resolution"]) == (4, "exact")
     assert [(s["type"], s["from"], s["to"], s["at"]) for s in found["path"]] == [
         ("CALLS", "scripts.run", "scripts.run.main", "scripts/run.py:17:4"),
@@ -131,8 +134,8 @@ def test_dependency_path(client: McpClient) -> None:
         ("CALLS", "toolkit.core.base.Runner.execute", "toolkit.core.base.Runner.step", "src/toolkit/core/base.py:9:20")]
 
 
-def test_file_outline(client: McpClient) -> None:
-    found = client.ok("file_outline", {"repo": "toolkit/toolkit", "path": "src/toolkit/core/engine.py"})
+def test_file_outline(stdio: McpClient) -> None:
+    found = stdio.ok("file_outline", {"repo": "toolkit/toolkit", "path": "src/toolkit/core/engine.py"})
     assert (found["module"], found["loc"], found["lang"]) == ("toolkit.core.engine", 39, "python")
     assert [(s["name"], s["kind"], s["line"], s["depth"]) for s in found["symbols"]] == [
         ("toolkit.core.engine", "Module", 1, 0), ("log", "Var", 6, 1), ("Engine", "Class", 10, 1),
@@ -141,10 +144,10 @@ def test_file_outline(client: McpClient) -> None:
         ("Engine.version", "Method", 38, 2)]
 
 
-def test_project_overview_and_resources(client: McpClient) -> None:
-    assert client.ok("project_overview") == {"projects": ["big", "gitshop", "shop", "toolkit"],
+def test_project_overview_and_resources(stdio: McpClient) -> None:
+    assert stdio.ok("project_overview") == {"projects": ["big", "gitshop", "shop", "toolkit"],
                                               "next": "call project_overview with one of these names"}
-    found = client.ok("project_overview", {"project": "toolkit"})
+    found = stdio.ok("project_overview", {"project": "toolkit"})
     assert [(r["repo"], r["files"], r["symbols"]) for r in found["repos"]] == [("toolkit/toolkit", 6, 21)]
     assert found["languages"] == {"python": {"files": 6, "loc": 99}}
     assert found["edges"] == {"CALLS": {"exact": 16, "unresolved": 3}, "EXTENDS": {"exact": 2},
@@ -152,17 +155,17 @@ def test_project_overview_and_resources(client: McpClient) -> None:
     assert [e["name"] for e in found["entryPoints"]] == ["scripts.run.main"]
     assert [(s["name"], s["dependents"]) for s in found["mostDependedOn"][:3]] == [
         ("toolkit.core.engine.Engine", 5), ("toolkit.core.base.Runner", 2), ("toolkit.core.engine.Engine.prepare", 2)]
-    resources, templates = client.resources()
+    resources, templates = stdio.resources()
     assert {str(r.uri) for r in resources} == {"graph://schema", "graph://projects"}
     assert [t.uriTemplate for t in templates] == ["graph://projects/{name}"]
-    schema = json.loads(client.read("graph://schema"))
+    schema = json.loads(stdio.read("graph://schema"))
     assert "qualifiedName" in schema["nodes"]["Symbol"] and "(Symbol)->(External)" in schema["edges"]["CALLS"]
-    assert json.loads(client.read("graph://projects")) == ["big", "gitshop", "shop", "toolkit"]
-    assert json.loads(client.read("graph://projects/toolkit")) == found
+    assert json.loads(stdio.read("graph://projects")) == ["big", "gitshop", "shop", "toolkit"]
+    assert json.loads(stdio.read("graph://projects/toolkit")) == found
 
 
-def test_query_reads_with_parameters(client: McpClient) -> None:
-    found = client.ok("query", {"cypher": "MATCH (s:Symbol)-[:CALLS]->(t:Symbol {id: $id}) RETURN s.name AS caller "
+def test_query_reads_with_parameters(stdio: McpClient) -> None:
+    found = stdio.ok("query", {"cypher": "MATCH (s:Symbol)-[:CALLS]->(t:Symbol {id: $id}) RETURN s.name AS caller "
                                           "ORDER BY caller LIMIT 2", "params": {"id": SHOP + "models.py#Base._write"}})
     assert found == {"columns": ["caller"], "rows": [["save"]]}
 
@@ -202,7 +205,7 @@ def test_a_writing_query_is_refused_by_the_store(client: McpClient, cypher: str)
     assert client.ok("query", {"cypher": "MATCH (s:Symbol {name: 'save'}) RETURN count(s) AS n"})["rows"] == [[4]]
 
 
-def test_reading_outside_the_graph_is_refused(client: McpClient, mcp_settings: Settings) -> None:
+def test_reading_outside_the_graph_is_refused(stdio: McpClient, mcp_settings: Settings) -> None:
     if mcp_settings.store.startswith("ladybug:"):
         escapes = ["LOAD FROM '/etc/passwd' (file_format='csv', header=false, delim=':') RETURN *",
                    "COPY (MATCH (s:Symbol) RETURN s.id) TO '/tmp/graphsvc-escape.csv'",
@@ -211,12 +214,12 @@ def test_reading_outside_the_graph_is_refused(client: McpClient, mcp_settings: S
         escapes = ["LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
                    "CALL dbms.listConfig() YIELD name RETURN name"]
     for cypher in escapes:
-        message = client.error("query", {"cypher": cypher})
+        message = stdio.error("query", {"cypher": cypher})
         assert message.startswith("error: the statement is not a read of the graph"), (cypher, message)
 
 
-def test_a_slow_query_stops_at_its_timeout(client: McpClient) -> None:
-    message = client.error("query", {"cypher": "MATCH (a:Symbol), (b:Symbol), (c:Symbol) "
+def test_a_slow_query_stops_at_its_timeout(stdio: McpClient) -> None:
+    message = stdio.error("query", {"cypher": "MATCH (a:Symbol), (b:Symbol), (c:Symbol) "
                                                "WHERE a.name + b.name + c.name = 'none' RETURN count(*)",
                                      "timeout_seconds": 0.5})
     assert message.startswith("error: the Cypher statement ran past its 0.5s timeout"), message
