@@ -257,6 +257,27 @@ def lsp(stdio: bool, store: str | None, neo4j_user: str | None, neo4j_password: 
         settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
         serve_lsp(settings)
 
+
+@main.command("mcp")
+@click.option("--http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 (at /mcp) instead of stdio.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port for --http.")
+@_store_options
+def mcp_command(http: bool, port: int, store: str | None, neo4j_user: str | None,
+                neo4j_password: str | None) -> None:
+    """Serve the graph to AI agents over the Model Context Protocol (stdio, or HTTP with --http)."""
+    import logging
+
+    from api.mcp import run as run_mcp
+
+    with _errors():
+        settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
+        # stdout carries the protocol on stdio: logs go to stderr.
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+        if http:
+            click.echo(f"serving {settings.store} over MCP at http://127.0.0.1:{port}/mcp", err=True)
+        run_mcp(settings, http=http, port=port)
+
+
 @main.group()
 def query() -> None:
     """Ask the graph: callers, callees, refs, search, deps, symbol-at."""

@@ -63,6 +63,7 @@ __all__ = [
     "entity",
     "file",
     "file_symbols",
+    "hop_rows",
     "impact",
     "implementations",
     "members",
@@ -752,22 +753,26 @@ class _Walk:
 _STRENGTH = {"exact": 0, "heuristic": 1, "unresolved": 2}
 
 
+# Up to this many ids a hop asks the `<query>_few` variant, which looks each id up by key;
+# beyond it, the UNWIND form's scan is cheaper (measured on Django: 1 id 11 ms against 300 ms,
+# 50 ids 45 against 170, 2,000 ids 2.2 s against 0.6 s).
+FEW = 200
+
+
+def hop_rows(store: Store, query: str, ids: list[str]) -> list[dict[str, Any]]:
+    """The rows of a one-hop query (``deps_in``, ``deps_out``, ``deps_in_other``, ``imports_out``)."""
+    if not ids:
+        return []
+    return store.read(f"{query}_few" if len(ids) <= FEW else query, ids=ids)
+
+
 def _hop(store: Store, frontier: list[str], outgoing: bool) -> list[dict[str, Any]]:
     syms = [i for i in frontier if _kind_of(i) == "Symbol"]
     others = [i for i in frontier if _kind_of(i) in ("File", "External")]
-    rows: list[dict[str, Any]] = []
     if outgoing:
         files = [i for i in others if _kind_of(i) == "File"]
-        if syms:
-            rows += store.read("deps_out", ids=syms)
-        if files:
-            rows += store.read("imports_out", ids=files)
-    else:
-        if syms:
-            rows += store.read("deps_in", ids=syms)
-        if others:
-            rows += store.read("deps_in_other", ids=others)
-    return rows
+        return hop_rows(store, "deps_out", syms) + hop_rows(store, "imports_out", files)
+    return hop_rows(store, "deps_in", syms) + hop_rows(store, "deps_in_other", others)
 
 
 def _walk(store: Store, root: str, direction: Direction, depth: int, types: tuple[str, ...],
@@ -971,9 +976,9 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     kept_symbols = [i for i, n in kept.items() if n.label == "Symbol"]
     kept_files = [i for i, n in kept.items() if n.label == "File"]
     if kept_symbols and any(t in types for t in ("CALLS", "USES", "EXTENDS")):
-        dep_rows += store.read("deps_out", ids=kept_symbols)
+        dep_rows += hop_rows(store, "deps_out", kept_symbols)
     if kept_files and "IMPORTS" in types:
-        dep_rows += store.read("imports_out", ids=kept_files)
+        dep_rows += hop_rows(store, "imports_out", kept_files)
     externals: dict[str, GraphNode] = {}
     for r in dep_rows:
         if r["type"] not in types or r["src"] not in kept:

@@ -20,7 +20,9 @@ Ties go to the shorter name, then to the id, so an answer is stable.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import weakref
 import re
 import threading
 from collections.abc import Iterable
@@ -113,10 +115,37 @@ def _words_match(query: tuple[str, ...], name: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Index:
-    """The candidates of one scope, with what fuzzy matching compares precomputed."""
+    """The candidates of one scope, with lookup tables so that a query does not loop over them all
+    in Python: exact texts, every dotted or slashed suffix, sorted prefixes, lower-cased names."""
 
     cands: tuple[_Candidate, ...]
     squashed: tuple[str, ...]
+    exact: dict[str, list[int]]
+    exact_lower: dict[str, list[int]]
+    suffixes: dict[str, list[int]]  # ".<tail>" / "/<tail>" of a qualified name or path -> candidates
+    prefixes: tuple[tuple[str, int], ...]  # sorted (lower-cased text, candidate)
+    dotted_lower: tuple[str, ...]
+    words: dict[int, tuple[str, ...]]  # filled as queries need them
+
+
+def _build(cands: tuple[_Candidate, ...]) -> _Index:
+    exact: dict[str, list[int]] = {}
+    exact_lower: dict[str, list[int]] = {}
+    suffixes: dict[str, list[int]] = {}
+    prefixes: list[tuple[str, int]] = []
+    for i, c in enumerate(cands):
+        for t in dict.fromkeys(c.exact):
+            exact.setdefault(t, []).append(i)
+        for t in dict.fromkeys(c.exact_lower):
+            exact_lower.setdefault(t, []).append(i)
+        for at, ch in enumerate(c.suffix_of):
+            if ch in "./":
+                suffixes.setdefault(c.suffix_of[at:], []).append(i)
+        prefixes += [(t, i) for t in dict.fromkeys(c.prefixes)]
+    prefixes.sort()
+    return _Index(cands=cands, squashed=tuple(c.name.lower().translate(_SQUASH) for c in cands), exact=exact,
+                  exact_lower=exact_lower, suffixes=suffixes, prefixes=tuple(prefixes),
+                  dotted_lower=tuple(c.dotted.lower() for c in cands), words={})
 
 
 _CACHE_SIZE = 8  # (store, scope) indexes kept; a server has one store, tests have many
@@ -124,7 +153,24 @@ _cache: dict[tuple[str, str], tuple[str, _Index]] = {}
 _cache_lock = threading.Lock()
 
 
+_signatures: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
+
+
 def _signature(store: Store) -> str:
+    # A handle that is a snapshot (an embedded store opened read-only) cannot see a change, so
+    # its signature is computed once per handle.
+    if getattr(store, "snapshot", False):
+        with _cache_lock:
+            known = _signatures.get(store)
+        if known is None:
+            known = _digest(store)
+            with _cache_lock:
+                _signatures[store] = known
+        return known
+    return _digest(store)
+
+
+def _digest(store: Store) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for r in sorted(store.read("search_signature"), key=lambda r: r["id"]):
         digest.update(f"{r['id']}\0{r['hash']}\n".encode())
@@ -139,8 +185,7 @@ def _index(store: Store, scope: str, signature: str) -> _Index:
         hit = _cache.get(key)
     if hit is not None and hit[0] == signature:
         return hit[1]
-    cands = tuple(_symbol_candidates(store) if scope == "SYMBOLS" else _file_candidates(store))
-    index = _Index(cands=cands, squashed=tuple(c.name.lower().translate(_SQUASH) for c in cands))
+    index = _build(tuple(_symbol_candidates(store) if scope == "SYMBOLS" else _file_candidates(store)))
     with _cache_lock:
         _cache.pop(key, None)
         _cache[key] = (signature, index)
@@ -154,22 +199,30 @@ def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
     q_words = words(query)
     # A single short word would word-match nearly everything; it has prefix and fuzzy matching.
     by_words = bool(q_words) and (len(q_words) > 1 or len(q_lower) >= 3)
-    suffixes = ("." + q_lower, "/" + q_lower)
-    ranked: dict[str, tuple[float, Match, int]] = {}
-    for c in index.cands:
-        score: float
-        how: Match
-        if query in c.exact:
-            score, how = 100.0, "exact"
-        elif q_lower in c.exact_lower or c.suffix_of.endswith(suffixes):
-            score, how = 95.0, "exact"
-        elif c.prefixes[0].startswith(q_lower) or c.prefixes[1].startswith(q_lower):
-            score, how = 90.0, "prefix"
+    found: dict[int, tuple[float, Match]] = {}
+    for i in index.exact.get(query, ()):
+        found[i] = (100.0, "exact")
+    for i in (*index.exact_lower.get(q_lower, ()), *index.suffixes.get("." + q_lower, ()),
+              *index.suffixes.get("/" + q_lower, ())):
+        found.setdefault(i, (95.0, "exact"))
+    at = bisect.bisect_left(index.prefixes, (q_lower, -1))
+    while at < len(index.prefixes) and index.prefixes[at][0].startswith(q_lower):
+        found.setdefault(index.prefixes[at][1], (90.0, "prefix"))
+        at += 1
+    if by_words:
         # Splitting a name into words is the costly step: only for names that hold the first query word.
-        elif by_words and q_words[0] in c.dotted.lower() and _words_match(q_words, words(c.dotted)):
-            score, how = 85.0, "words"
-        else:
-            continue
+        first = q_words[0]
+        for i in [i for i, d in enumerate(index.dotted_lower) if first in d]:
+            if i in found:
+                continue
+            name_words = index.words.get(i)
+            if name_words is None:
+                name_words = index.words[i] = words(index.cands[i].dotted)
+            if _words_match(q_words, name_words):
+                found[i] = (85.0, "words")
+    ranked: dict[str, tuple[float, Match, int]] = {}
+    for i, (score, how) in found.items():
+        c = index.cands[i]
         ranked[c.id] = (score, how, len(c.name))
     # Fuzzy: the rest, compared without case and separators; rapidfuzz does the scan in C++.
     squashed = q_lower.translate(_SQUASH)

@@ -146,12 +146,14 @@ def _read(store: Store | None, settings: Settings, rid: str,
         return repo_props, reader.stored_files(rid) if incremental and repo_props else {}
 
 
-def _write(store: Store | None, settings: Settings, change: RepoChange) -> None:
+def _write(store: Store | None, settings: Settings, change: RepoChange) -> float:
+    """Apply the change; the seconds spent waiting for the embedded store's write lock."""
     if store is not None:
         store.apply(change)
-        return
+        return 0.0
     with open_store(settings) as writer:
         writer.apply(change)
+        return float(getattr(writer, "lock_wait", 0.0))
 
 
 def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name: str, report: IngestReport,
@@ -317,7 +319,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
-    _write(store, settings, change)
+    timings["lock_wait"] = _write(store, settings, change)
     timings["write"] = time.perf_counter() - t
 
 

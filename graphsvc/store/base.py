@@ -24,7 +24,7 @@ from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
-__all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
+__all__ = ["SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 5
@@ -169,6 +169,15 @@ def _flatten_relinked(rows: Rows, change: RepoChange, fg: FileGraph) -> None:
             rows.edges.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
 
 
+@dataclass(frozen=True, slots=True)
+class CypherAnswer:
+    """The rows of a read-only Cypher statement; ``truncated`` when more rows than ``max_rows`` followed."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    truncated: bool
+
+
 class Store(ABC):
     """A graph store. One public call is one transaction."""
 
@@ -201,6 +210,18 @@ class Store(ABC):
     @abstractmethod
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         """All nodes ``(label, props)`` and edges ``(type, from, to, props)``, unsorted."""
+
+    @abstractmethod
+    def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
+                         timeout: float) -> CypherAnswer:
+        """Run a caller's Cypher statement so that the store itself refuses any write.
+
+        At most ``max_rows`` rows come back; the statement is stopped after ``timeout`` seconds.
+
+        Raises:
+            QueryError: the store refused the statement (a write, a file or network access, a
+                syntax error) or it ran out of time.
+        """
 
     @abstractmethod
     def close(self) -> None:

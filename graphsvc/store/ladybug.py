@@ -21,17 +21,43 @@ from typing import Any, TextIO
 import ladybug
 import pyarrow as pa
 
-from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
+from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
-__all__ = ["LadybugStore"]
+__all__ = ["LadybugStore", "files_state"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
+
+# What a caller's Cypher may not be planned into. A read-only database refuses writes, but it
+# still lets `LOAD FROM '<file>'` read files, `COPY … TO` and `EXPORT DATABASE` write them,
+# `INSTALL`/`LOAD` fetch and run extensions, `ATTACH` open other databases and `CALL x=…` change
+# settings. The planner's physical plan (EXPLAIN) names each operator; every source of rows
+# that is not the graph is a table function, so those are allowed by name.
+_REFUSED_OPERATOR = re.compile(
+    r"(COPY|EXPORT|IMPORT|INSTALL|UNINSTALL|LOAD|ATTACH|DETACH|USE_DATABASE|STANDALONE_CALL|TRANSACTION|CREATE"
+    r"|DROP|ALTER|INSERT|SET|DELETE|MERGE|BATCH|PARTITIONER|MACRO|SEQUENCE|PROFILE)|.*EXTENSION")
+_READ_TABLE_FUNCTIONS = frozenset({"READ_FTABLE", "SHOW_TABLES", "TABLE_INFO", "SHOW_CONNECTION"})
+_PLAN_OPERATOR = re.compile(r"([A-Z][A-Z_]+)\[\d+\]")
+_PLAN_FUNCTION = re.compile(r"Function: ([A-Z_]+)")
+
+
+def _flock(lock: TextIO, mode: int, deadline: float) -> bool:
+    """Take ``mode`` on ``lock``, retrying with backoff until ``deadline``; False when it passed."""
+    pause = 0.002
+    while True:
+        try:
+            fcntl.flock(lock.fileno(), mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
 
 def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
@@ -42,32 +68,49 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     at that moment (a torn WAL fails its checksum). Readers therefore hold a shared ``flock``
     on ``<store>.lock`` for as long as their handle lives (a request, a command) and a writer
     holds it exclusively for one write; each waits, bounded, for the other.
+
+    ``flock`` does not queue, so a stream of overlapping readers (servers under load) could keep
+    a writer out forever. A turnstile makes the lock writer-preferring: a writer takes
+    ``<store>.wlock`` exclusively while it waits for the readers in flight, and a reader passes
+    through ``<store>.wlock`` (shared, released at once) before it takes its shared lock. So a
+    waiting writer waits only for the requests already running, and new readers wait for it.
     """
+    turnstile = open(path.with_name(path.name + ".wlock"), "a+", encoding="utf-8")  # noqa: SIM115
     lock = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 — held until close
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    pause = 0.01
-    while True:
-        try:
-            fcntl.flock(lock.fileno(), mode | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                lock.seek(0)
-                holder = lock.read().strip()
-                lock.close()
-                who = f"process {holder}" if holder.isdigit() else "another process"
-                raise StoreUnavailable(
-                    f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
-                    f" (waited {timeout:g}s)",
-                    suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT") from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
+    try:
+        got = _flock(turnstile, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline)
+        got = got and _flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, deadline)
+    finally:
+        turnstile.close()  # releases the turnstile: the next writer may queue, readers pass
+    if not got:
+        lock.seek(0)
+        holder = lock.read().strip()
+        lock.close()
+        who = f"process {holder}" if holder.isdigit() else "another process"
+        raise StoreUnavailable(
+            f"the graph store {path} is {'in use' if exclusive else 'being written'} by {who}"
+            f" (waited {timeout:g}s)",
+            suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT")
     if exclusive:
         lock.seek(0)
         lock.truncate()
         lock.write(str(os.getpid()))
         lock.flush()
     return lock
+
+
+def files_state(path: Path) -> tuple[Any, ...]:
+    """What changes on disk with every write to the store at ``path``: inode, size and mtime of the
+    database file, of its WAL (a commit appends to it, a checkpoint empties it) and of the lock
+    file (every writer writes its PID into it)."""
+    out: list[Any] = []
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ".lock")):
+        try:
+            st = p.stat()
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            out.append(None)
+    return tuple(out)
 
 
 def _release(lock: TextIO) -> None:
@@ -81,11 +124,14 @@ class LadybugStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
         self.path = path
+        self.snapshot = read_only  # a read-only handle sees the store as it was when opened
         if read_only and not path.exists():
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + lock_timeout
+        started = time.monotonic()
+        deadline = started + lock_timeout
         self._lock: TextIO | None = _acquire(path, exclusive=not read_only, deadline=deadline, timeout=lock_timeout)
+        self.lock_wait = time.monotonic() - started  # seconds spent waiting for the lock
         try:
             self._open(read_only, deadline, lock_timeout, recover=read_only)
             if not read_only:
@@ -96,9 +142,32 @@ class LadybugStore(Store):
                 self._run("CALL force_checkpoint_on_close=false")
                 self._ensure_schema()
             self._check_version()
+            self._state = files_state(path) if read_only else None
         except BaseException:
             self.close()
             raise
+
+    # -- a read-only handle kept between requests --------------------------------------------
+
+    def suspend(self) -> None:
+        """Release the readers' lock between two requests, keeping the read-only handle open.
+
+        While suspended the handle must not be used: a writer may write and checkpoint.
+        """
+        if self._db is None or not self._db.read_only:
+            raise StoreError("only a read-only store can be suspended", where=str(self.path))
+        if self._lock is not None:
+            _release(self._lock)
+            self._lock = None
+
+    def resume(self, lock_timeout: float = 60.0) -> bool:
+        """Take the readers' lock again; True when nothing was written since the handle opened, so
+        its snapshot is the store's current state and it may answer. On False, close it and open a
+        new one."""
+        if self._lock is None:
+            deadline = time.monotonic() + lock_timeout
+            self._lock = _acquire(self.path, exclusive=False, deadline=deadline, timeout=lock_timeout)
+        return files_state(self.path) == self._state
 
     def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
         pause = 0.02
@@ -307,6 +376,43 @@ class LadybugStore(Store):
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "ladybug"), params)
 
+    def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
+                         timeout: float) -> CypherAnswer:
+        if not self._db.read_only:
+            raise QueryError("caller's Cypher runs only on a store opened read-only",
+                             suggestion="open the store with read_only=True")
+        self._check_plan(statement, params)
+        self._conn.set_query_timeout(max(1, int(timeout * 1000)))
+        try:
+            result = self._conn.execute(statement, params)
+            columns = tuple(result.get_column_names())
+            rows: list[tuple[Any, ...]] = []
+            while result.has_next() and len(rows) <= max_rows:
+                rows.append(tuple(_plain(v) for v in result.get_next()))
+        except RuntimeError as exc:
+            _raise_if_interrupted(exc)
+            raise _cypher_error(exc, timeout) from exc
+        finally:
+            self._conn.set_query_timeout(0)
+        return CypherAnswer(columns=columns, rows=tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+
+    def _check_plan(self, statement: str, params: dict[str, Any]) -> None:
+        try:
+            explained = self._conn.execute("EXPLAIN " + statement, params)
+        except RuntimeError as exc:
+            _raise_if_interrupted(exc)
+            raise _cypher_error(exc, 0) from exc
+        if isinstance(explained, list):
+            raise QueryError("send one Cypher statement at a time", suggestion="drop the ';' and what follows")
+        plan = "\n".join(str(r[0]) for r in explained.get_all())
+        ops = set(_PLAN_OPERATOR.findall(plan))
+        funcs = set(_PLAN_FUNCTION.findall(plan))
+        refused = sorted(op for op in ops if _REFUSED_OPERATOR.match(op)) + sorted(funcs - _READ_TABLE_FUNCTIONS)
+        if refused:
+            raise QueryError(f"the statement is not a read of the graph (it plans to {refused[0]})",
+                             suggestion="MATCH … RETURN over the graph's nodes and edges only; no LOAD FROM, "
+                             "COPY, INSTALL, CALL of settings or transactions")
+
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []
         for label in NODE_SCHEMA:
@@ -333,6 +439,35 @@ class LadybugStore(Store):
         if lock is not None:
             _release(lock)
             self._lock = None
+
+
+def _plain(value: Any) -> Any:
+    """A result value as JSON-ready data: a node or edge becomes its properties and ``label``, a path
+    its ``nodes`` and ``edges`` (inside a path a node carries every label's properties: unset ones go)."""
+    if isinstance(value, dict):
+        keys = {k.lower(): k for k in value if k.startswith("_")}
+        if "_nodes" in keys and "_rels" in keys:
+            return {"nodes": _plain(value[keys["_nodes"]]), "edges": _plain(value[keys["_rels"]])}
+        out = {k: _plain(v) for k, v in value.items() if not k.startswith("_") and (v is not None or not keys)}
+        if "_label" in keys:
+            out["label"] = value[keys["_label"]]
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _cypher_error(exc: RuntimeError, timeout: float) -> QueryError:
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    if "interrupt" in msg.lower() or "timeout" in msg.lower():
+        return QueryError(f"the Cypher statement ran past its {timeout:g}s timeout",
+                          suggestion="narrow the MATCH, anchor it on an id, or add a LIMIT")
+    if "read-only" in msg.lower():
+        return QueryError(f"the store refused a write: {msg}", suggestion="the graph is read-only here; ask with MATCH … RETURN")
+    return QueryError(f"LadybugDB refused the Cypher statement: {msg}",
+                      suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
 
 
 def _raise_if_interrupted(exc: RuntimeError) -> None:

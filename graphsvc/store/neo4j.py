@@ -14,15 +14,18 @@ from typing import Any
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
+from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUnavailable
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
 __all__ = ["Neo4jStore"]
 
 _BATCH = 5000
+# Operators a caller's Cypher may not be planned into, even in a READ transaction: LOAD CSV
+# reads files and URLs, procedures reach the server's configuration and other databases.
+_REFUSED_OPERATORS = ("LoadCSV", "ProcedureCall")
 
 
 def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
@@ -181,6 +184,33 @@ class Neo4jStore(Store):
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "neo4j"), params)
 
+    def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
+                         timeout: float) -> CypherAnswer:
+        # The server refuses any write in a READ access-mode transaction; the plan check keeps
+        # LOAD CSV and procedure calls out, which READ mode alone would allow.
+        try:
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                with session.begin_transaction(timeout=timeout) as tx:
+                    plan = tx.run("EXPLAIN " + statement, params).consume().plan or {}
+                    refused = _refused_operator(plan)
+                    if refused:
+                        raise QueryError(f"the statement is not a read of the graph (it plans to {refused})",
+                                         suggestion="MATCH … RETURN over the graph's nodes and edges only; "
+                                         "no LOAD CSV, no CALL of procedures")
+                    result = tx.run(statement, params)
+                    columns = tuple(result.keys())
+                    rows: list[tuple[Any, ...]] = []
+                    for record in result:
+                        rows.append(tuple(_plain(v) for v in record.values()))
+                        if len(rows) > max_rows:
+                            break
+                    tx.rollback()
+        except neo4j_errors.Neo4jError as exc:
+            raise _cypher_error(exc, timeout) from exc
+        except neo4j_errors.DriverError as exc:
+            raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}") from exc
+        return CypherAnswer(columns=columns, rows=tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []
         for label in NODE_SCHEMA:
@@ -194,3 +224,46 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         self._close_quietly()
+
+
+def _refused_operator(plan: dict[str, Any]) -> str | None:
+    op = str(plan.get("operatorType", "")).split("@")[0]
+    if any(op.startswith(r) for r in _REFUSED_OPERATORS):
+        return op
+    for child in plan.get("children", []):
+        found = _refused_operator(child)
+        if found:
+            return found
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """A result value as JSON-ready data: a node or edge becomes its properties and ``label``/``type``."""
+    from neo4j import graph as neo4j_graph
+
+    if isinstance(value, neo4j_graph.Node):
+        return {**{k: _plain(v) for k, v in value.items()}, "label": next(iter(value.labels), None)}
+    if isinstance(value, neo4j_graph.Relationship):
+        return {**{k: _plain(v) for k, v in value.items()}, "label": value.type}
+    if isinstance(value, neo4j_graph.Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "edges": [_plain(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _cypher_error(exc: neo4j_errors.Neo4jError, timeout: float) -> QueryError:
+    code = exc.code or ""
+    msg = (exc.message or code).strip().splitlines()[0]
+    if "TransactionTimedOut" in code or "Terminated" in code:
+        return QueryError(f"the Cypher statement ran past its {timeout:g}s timeout",
+                          suggestion="narrow the MATCH, anchor it on an id, or add a LIMIT")
+    if "AccessMode" in code or "Forbidden" in code:
+        return QueryError(f"the store refused a write: {msg}",
+                          suggestion="the graph is read-only here; ask with MATCH … RETURN")
+    return QueryError(f"Neo4j refused the Cypher statement: {msg}",
+                      suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
