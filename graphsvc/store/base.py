@@ -27,7 +27,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 __all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,10 @@ class Store(ABC):
     @abstractmethod
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the named read query of ``queries/`` and return its rows as dicts."""
+
+    @abstractmethod
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        """Run write statements (Cypher text built from model constants, values as parameters) in one transaction."""
 
     @abstractmethod
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:

@@ -22,7 +22,7 @@ import ladybug
 import pyarrow as pa
 
 from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
-from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
 from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
@@ -156,7 +156,7 @@ class LadybugStore(Store):
         for etype, pairs in EDGE_SCHEMA.items():
             ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
             props = "" if etype in STRUCTURAL_EDGES else ", " + ", ".join(
-                f"`{p}` {_DDL_TYPES[t]}" for p, t in EDGE_PROPS.items())
+                f"`{p}` {_DDL_TYPES[t]}" for p, t in ECOSYSTEM_EDGE_PROPS.get(etype, EDGE_PROPS).items())
             self._run(f"CREATE REL TABLE IF NOT EXISTS {etype}({ends}{props})")
         rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
         if not rows:
@@ -306,6 +306,16 @@ class LadybugStore(Store):
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "ladybug"), params)
+
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        self._run("BEGIN TRANSACTION")
+        try:
+            for statement, params in statements:
+                self._run(statement, params)
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
 
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []

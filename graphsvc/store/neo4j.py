@@ -181,6 +181,13 @@ class Neo4jStore(Store):
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "neo4j"), params)
 
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for statement, params in statements:
+                tx.run(statement, params).consume()
+
+        self._write(work)
+
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []
         for label in NODE_SCHEMA:
