@@ -100,8 +100,11 @@ class StoreSession:
 
 
 class GraphContext(BaseContext):
-    """The context of a GraphQL request: its store session."""
+    """The context of a GraphQL request: its store session and the app's services (settings, API keys,
+    the live event feed, background ingest runs) for the fields that need them."""
 
-    def __init__(self, session: StoreSession) -> None:
+    def __init__(self, session: StoreSession, services: Any = None) -> None:
         super().__init__()
         self.session = session
+        self.services = services
+        self.keys = getattr(services, "keys", None)
