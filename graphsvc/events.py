@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,6 +169,7 @@ class LogTail:
         if from_start:
             self._offset = 0
         self._partial = b""
+        self._started = time.time()
 
     def _stat(self) -> tuple[int | None, int]:
         try:
@@ -190,13 +192,17 @@ class LogTail:
         inode, size = self._stat()
         chunks = []
         if inode != self._inode:
-            if self._inode is not None:
-                rotated = self.log.path.with_name(self.log.path.name + ".1")
-                try:
-                    if rotated.stat().st_ino == self._inode:
-                        chunks.append(self._read(rotated, self._offset)[0])
-                except OSError:
-                    pass
+            # Rotated since the last poll: finish the old generation first. When there was no log
+            # at all, a generation rotated away since this tail started is read whole.
+            rotated = self.log.path.with_name(self.log.path.name + ".1")
+            try:
+                st = rotated.stat()
+                if st.st_ino == self._inode:
+                    chunks.append(self._read(rotated, self._offset)[0])
+                elif self._inode is None and st.st_mtime >= self._started:
+                    chunks.append(self._read(rotated, 0)[0])
+            except OSError:
+                pass
             self._inode, self._offset = inode, 0
         if inode is not None and size >= self._offset:
             data, self._offset = self._read(self.log.path, self._offset)
