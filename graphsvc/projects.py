@@ -61,6 +61,8 @@ def add_repo(store: Store, project: str, path: str, correlation_id: str | None =
     root = root.resolve()
     if not root.is_dir():
         raise PathError(f"{root} is not a directory", suggestion="give the path of a checked-out repository")
+    if not root.name or root == Path.home():
+        raise PathError(f"{root} cannot be a repo", suggestion="give the directory of one repository")
     rid = repo_id(name, root.name)
     existing = store.repo(rid)
     if existing is not None:
