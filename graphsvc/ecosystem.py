@@ -380,7 +380,7 @@ def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Rep
         grouped.setdefault((r["type"], src_label, label), []).append(row)
     for (etype, src, dst), edge_rows in sorted(grouped.items()):
         report.cross_edges += len(edge_rows)
-        statements.append((cypher.create_edges(etype, src, dst, typed=True), {"rows": edge_rows}))
+        statements.append((cypher.create_edges(etype, src, dst, typed=store.dialect == "ladybug"), {"rows": edge_rows}))
     return statements
 
 

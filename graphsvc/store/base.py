@@ -173,6 +173,7 @@ class Store(ABC):
     """A graph store. One public call is one transaction."""
 
     url: str
+    dialect: str = ""  # "ladybug" or "neo4j": picks the query variants and how write values are typed
 
     @abstractmethod
     def apply(self, change: RepoChange) -> None:

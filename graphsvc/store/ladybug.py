@@ -78,6 +78,8 @@ def _release(lock: TextIO) -> None:
 class LadybugStore(Store):
     """A LadybugDB database file."""
 
+    dialect = "ladybug"
+
     def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
         self.path = path

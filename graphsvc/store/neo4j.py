@@ -33,6 +33,8 @@ def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list
 class Neo4jStore(Store):
     """A Neo4j 5 database."""
 
+    dialect = "neo4j"
+
     def __init__(self, url: str, user: str, password: str, database: str = "neo4j") -> None:
         self.url = url
         self.database = database
