@@ -55,7 +55,7 @@ DEPS = """query($id: ID!) { symbolDependencies(symbolId: $id, direction: OUTGOIN
 CALLERS = "query($id: ID!) { callers(symbolId: $id) { items { from { id } line column resolution } hasMore } }"
 SYMBOL_AT = """query($repo: String!, $path: String!, $line: Int!, $col: Int!)
   { symbolAt(repo: $repo, path: $path, line: $line, column: $col) { id kind line } }"""
-SEARCH = "query($q: String!) { search(query: $q, limit: 20) { items { score } } }"
+SEARCH = "query($q: String!) { search(query: $q, limit: 20) { score match node { id } } }"
 GRAPH = """query($p: ID!) { projectGraph(projectId: $p, depth: 4, maxNodes: 1000)
   { nodes { id label } edges { type } truncated } }"""
 
@@ -81,8 +81,8 @@ def _subjects(settings: Settings, project: str, n: int) -> dict[str, list[dict[s
     for r in rows:
         out["deps"].append({"id": r["id"]})
         out["callers"].append({"id": r["id"]})
-        file_part = r["id"].removeprefix("sym:").split("#", 1)[0]
-        repo, path = file_part.split(":", 1)
+        file_part = r["id"].removeprefix("sym:").split("#", 1)[0]  # repo:<project>/<name>:<path>
+        repo, path = file_part.removeprefix("repo:").split(":", 1)
         out["at"].append({"repo": repo, "path": path, "line": r["line"], "col": r["col"]})
         name = r["name"]
         cut = rng.randrange(len(name)) if len(name) > 3 else len(name)
