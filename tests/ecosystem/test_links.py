@@ -47,25 +47,28 @@ def test_edits_on_either_side_leave_what_a_fresh_build_gives(tmp_path: Path, mak
         copy_repo(ECO / name, src / name)
     live = make_settings()
     _build(live, src, ("ledger", "billing"))
+    money, manifest, compose = src / "ledger/ledger/money.py", src / "billing/pyproject.toml", \
+        src / "billing/docker-compose.yml"
     steps = [
         # The provider renames a function the consumer calls: the crossing edges to it go.
-        (src / "ledger/ledger/money.py", "def round_cents(", "def round_to_cents(", "ledger"),
-        # The consumer stops declaring the dependency (only its manifest changes): link and edges go.
-        (src / "billing/pyproject.toml", '"ledger-core>=1.0", ', "", "billing"),
-        # ... and declares it again, under another spelling of the same name.
-        (src / "billing/pyproject.toml", "dependencies = [", 'dependencies = ["Ledger.Core", ', "billing"),
-        # The provider brings the function back.
-        (src / "ledger/ledger/money.py", "def round_to_cents(", "def round_cents(", "ledger"),
-        # The compose file loses a service another one depends on.
-        (src / "billing/docker-compose.yml", "  cache:\n    image: redis:7-alpine\n", "", "billing"),
+        ([(money, "def round_cents(", "def round_to_cents(")], ("ledger",)),
+        # The consumer stops declaring the dependency (only its manifest changes) and its compose
+        # file loses a service others depend on: the link, the crossing edges and integrations go.
+        ([(manifest, '"ledger-core>=1.0", ', ""), (compose, "  cache:\n    image: redis:7-alpine\n", "")],
+         ("billing",)),
+        # It declares it again under another spelling of the name, and the provider brings the function back.
+        ([(manifest, "dependencies = [", 'dependencies = ["Ledger.Core", '),
+          (money, "def round_to_cents(", "def round_cents(")], ("billing", "ledger")),
     ]
-    for path, old, new, repo in steps:
-        _edit(path, old, new)
-        ingest(src / repo, live, incremental=True)
+    for edits, repos in steps:
+        for path, old, new in edits:
+            _edit(path, old, new)
+        for repo in repos:
+            ingest(src / repo, live, incremental=True)
         actual = export_text(live)
         fresh = make_settings(fresh=True)
         expected = _build(fresh, src, ("billing", "ledger"))
-        assert actual == expected, diff(expected, actual, f"after editing {path.name}")
+        assert actual == expected, diff(expected, actual, f"after editing {repos}")
         live = make_settings()  # the same store again (LadybugDB: graph.lbug; Neo4j: rebuilt below)
         if fresh.store == live.store:  # one Neo4j server: rebuild the incremental state for the next step
             _build(live, src, ("ledger", "billing"))
