@@ -28,7 +28,7 @@ from graphsvc.store import cypher
 from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
-__all__ = ["LadybugStore"]
+__all__ = ["LadybugStore", "writer_waiting"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
@@ -44,6 +44,34 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     on ``<store>.lock`` for as long as their handle lives (a request, a command) and a writer
     holds it exclusively for one write; each waits, bounded, for the other.
     """
+    if exclusive:
+        # Say that a writer waits (``writer_waiting``), so a server holding a reader open between
+        # requests lets go of it.
+        intent = open(path.with_name(path.name + ".intent"), "a+", encoding="utf-8")  # noqa: SIM115
+        fcntl.flock(intent.fileno(), fcntl.LOCK_SH)
+        try:
+            return _acquire_lock(path, exclusive=True, deadline=deadline, timeout=timeout)
+        finally:
+            _release(intent)
+    return _acquire_lock(path, exclusive=False, deadline=deadline, timeout=timeout)
+
+
+def writer_waiting(path: Path) -> bool:
+    """True while a writer waits for (or is taking) the store's lock."""
+    try:
+        intent = open(path.with_name(path.name + ".intent"), "a+", encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return False
+    try:
+        fcntl.flock(intent.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        intent.close()
+        return True
+    _release(intent)
+    return False
+
+
+def _acquire_lock(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
     lock = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 — held until close
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
     pause = 0.01
@@ -341,7 +369,20 @@ class LadybugStore(Store):
                 edges.append((etype, row["src"], row["dst"], props))
         return nodes, edges
 
+    def view(self) -> LadybugStore:
+        """Another connection to this (read-only) handle, for one request; closing it leaves the handle open."""
+        other = object.__new__(LadybugStore)
+        other.url, other.path = self.url, self.path
+        other._db, other._conn, other._lock = self._db, ladybug.Connection(self._db), None
+        other._is_view = True
+        return other
+
     def close(self) -> None:
+        if getattr(self, "_is_view", False):
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = self._db = None  # type: ignore[assignment]
+            return
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
         wal = self.path.with_name(self.path.name + ".wal")
         if conn is not None and not db.read_only and wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
