@@ -60,7 +60,8 @@ class EventFeed:
         try:
             while True:
                 event = await queue.get()
-                if matches(subject, event.subject) and (correlation_id is None or event.correlation_id == correlation_id):
+                same_run = correlation_id is None or event.correlation_id == correlation_id
+                if same_run and matches(subject, event.subject):
                     yield event
         finally:
             self._queues.discard(queue)

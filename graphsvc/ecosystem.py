@@ -92,7 +92,8 @@ def read_manifest(root: Path) -> Manifest:
             elif name == "setup.cfg":
                 _setup_cfg(found, path.read_text(encoding="utf-8"))
             elif _REQUIREMENTS.match(name):
-                found.requires |= {("python", normalize(d)) for d in _requirement_lines(path.read_text(encoding="utf-8"))}
+                lines = _requirement_lines(path.read_text(encoding="utf-8"))
+                found.requires |= {("python", normalize(d)) for d in lines}
             elif name == "package.json":
                 _package_json(found, json.loads(path.read_text(encoding="utf-8")))
             elif name == "go.mod":

@@ -35,7 +35,8 @@ def check_project_name(name: str) -> str:
     """The name, if it can be a project name; else an InputError saying what is accepted."""
     if not _NAME.fullmatch(name):
         raise InputError(f"'{name[:100]}' cannot be a project name",
-                         suggestion="use letters, digits, '.', '_' and '-' (at most 100), starting with a letter or digit")
+                         suggestion="use letters, digits, '.', '_' and '-' (at most 100),"
+                                    " starting with a letter or digit")
     return name
 
 

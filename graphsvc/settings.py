@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     api_keys: list[SecretStr] = Field(
         default_factory=list, description="API keys the server accepts (`Authorization: Bearer KEY`); kept hashed.")
     api_key_hashes: list[str] = Field(
-        default_factory=list, description="sha256 hex digests of API keys (`graph api-key` prints one), instead of keys.")
+        default_factory=list,
+        description="sha256 hex digests of API keys (`graph api-key` prints one), instead of keys.")
     read_access: Literal["open", "key"] = Field(
         default="open", description="open: reads need no key; key: reads need one too (when keys are configured).")
     event_log: str | None = Field(
