@@ -23,13 +23,18 @@ __all__ = ["main"]
 
 
 def _settings(**flags: Any) -> Settings:
+    from graphsvc.events import attach_log
+
     try:
-        return Settings(**flags)
+        settings = Settings(**flags)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ()))
         raise SettingsError(f"invalid setting '{where}': {err.get('msg')}",
                             suggestion="see `graph --help` for the accepted values") from exc
+    # Events of this command reach `graph serve` through the store's event log (graphsvc/events.py).
+    attach_log(settings.event_log_path(), settings.event_log_bytes)
+    return settings
 
 
 @contextmanager
@@ -411,6 +416,50 @@ def symbol_at_command(repo: str, path: str, line: int, column: int, as_json: boo
             click.echo(json.dumps(graph.as_data(found), sort_keys=True))
             return
         click.echo(f"{found.id}  {found.kind}  {found.path}:{found.line}:{found.column}  {found.signature or ''}".rstrip())
+
+
+@main.group()
+def project() -> None:
+    """Projects: several repos under one name, linked to the projects they depend on."""
+
+
+@project.command("add")
+@click.argument("name")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary per repo.")
+@_store_options
+def project_add(name: str, paths: tuple[Path, ...], as_json: bool, store: str | None, neo4j_user: str | None,
+                neo4j_password: str | None) -> None:
+    """Register project NAME and index each PATH as one of its repos (incrementally when it is known)."""
+    from graphsvc.ingest.run import ingest as run_ingest
+    from graphsvc.ingest.scan import scan
+    from graphsvc.projects import add_repo, register_project
+    from graphsvc.store import open_store
+
+    with _errors():
+        settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
+        roots = [scan(p).root for p in paths]  # every path is checked before anything is written
+        with open_store(settings) as writer:
+            pid, _ = register_project(writer, name)
+            repos = [add_repo(writer, pid, str(root)) for root in roots]
+        for root, repo in zip(roots, repos, strict=True):
+            report = run_ingest(root, settings, project=name, incremental=True)
+            if as_json:
+                click.echo(report.to_json())
+            else:
+                click.echo(f"{repo.id}: {report.changed} parsed, {report.removed} removed in {report.seconds:.2f}s")
+
+
+@main.command("api-key")
+def api_key() -> None:
+    """Make a new API key: prints the key (give it to clients) and its sha256 (for GRAPH_API_KEY_HASHES)."""
+    import secrets
+
+    from api.auth import hash_key
+
+    key = secrets.token_urlsafe(32)
+    click.echo(f"key:    {key}")
+    click.echo(f"sha256: {hash_key(key)}")
 
 
 if __name__ == "__main__":

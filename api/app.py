@@ -26,6 +26,7 @@ from api.correlation import CorrelationIdMiddleware, install_log_records
 from api.editor import error_body
 from api.editor import router as editor_router
 from api.schema import build_schema
+from api.services import Services
 from graphsvc.settings import Settings
 from queries import graph
 
@@ -38,20 +39,23 @@ def create_app(settings: Settings) -> FastAPI:
     """The FastAPI app serving the store the settings name."""
     install_log_records()
     access = StoreAccess(settings)
+    services = Services(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await services.close()
         access.close()
 
     app = FastAPI(title="graphsvc", summary="A code knowledge graph.", version="0.1.0", lifespan=lifespan)
     app.state.store_access = access
+    app.state.services = services
     app.add_middleware(CorrelationIdMiddleware)
 
     async def context() -> AsyncIterator[GraphContext]:
         session = access.session()
         try:
-            yield GraphContext(session)
+            yield GraphContext(session, services)
         finally:
             await session.aclose()
 

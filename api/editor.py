@@ -50,6 +50,12 @@ def error_response(exc: BaseException) -> JSONResponse:
 
 async def _answer(request: Request, fn: Any, *args: Any) -> Any:
     access: StoreAccess = request.app.state.store_access
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        try:
+            services.keys.require(request.headers.get("authorization"), write=False)
+        except GraphError as exc:
+            return error_response(exc)
     session = access.session()
     try:
         return graph.as_data(await session.run(fn, *args))

@@ -6,6 +6,7 @@ code                       HTTP  when
 NOT_FOUND                  404   an unknown id, file or position (``NotFound``)
 LIMIT_EXCEEDED             400   a page size, depth or graph size over its bound
 BAD_USER_INPUT             400   any other bad input (``InputError``)
+UNAUTHENTICATED            401   no valid API key where one is needed (``api/auth.py``)
 QUERY_TOO_DEEP             400   a GraphQL document nested deeper than the depth limit
 GRAPHQL_PARSE_FAILED       400   a GraphQL document that does not parse
 GRAPHQL_VALIDATION_FAILED  400   a GraphQL document that does not validate
@@ -25,6 +26,7 @@ HTTP_STATUS = {
     "NOT_FOUND": 404,
     "LIMIT_EXCEEDED": 400,
     "BAD_USER_INPUT": 400,
+    "UNAUTHENTICATED": 401,
     "QUERY_TOO_DEEP": 400,
     "GRAPHQL_PARSE_FAILED": 400,
     "GRAPHQL_VALIDATION_FAILED": 400,

@@ -35,7 +35,7 @@ def export_lines(store: Store, project: str | None = None) -> Iterator[str]:
     nodes, edges = store.export()
     if project is not None:
         pid = project_id(project)
-        prefixes = (f"repo:{project}/", f"file:repo:{project}/", f"sym:repo:{project}/")
+        prefixes = (f"repo:{project}/", f"file:repo:{project}/", f"sym:repo:{project}/", f"svc:{project}/")
         keep = {props["id"] for _, props in nodes if props["id"] == pid or props["id"].startswith(prefixes)}
         edges = [e for e in edges if e[1] in keep]
         keep |= {e[2] for e in edges}
@@ -45,4 +45,6 @@ def export_lines(store: Store, project: str | None = None) -> Iterator[str]:
     def edge_key(e: tuple[str, str, str, dict[str, Any]]) -> tuple[Any, ...]:
         return (e[0], e[1], e[2], e[3].get("line") or 0, e[3].get("column") or 0)
     for etype, src, dst, props in sorted(edges, key=edge_key):
-        yield _dump({"edge": {"type": etype, "from": src, "to": dst, **_clean(props)}})
+        # An edge property named like a key of the line (PROJECT_LINK's `type`) is written as `prop.<name>`.
+        clean = {(f"prop.{k}" if k in ("type", "from", "to") else k): v for k, v in _clean(props).items()}
+        yield _dump({"edge": {"type": etype, "from": src, "to": dst, **clean}})

@@ -13,6 +13,7 @@ Id grammar::
     sym:<repo-id>:<path>#                            the Module symbol of a file (empty fragment)
     ext:<lang>:<module>[.<name>]                     External  (a module or name outside the indexed repos)
     ext:<lang>:?.<name>                              External placeholder for an unresolved reference
+    svc:<project>/<name>                             Service   (declared in a docker-compose file)
 
 Positions: ``line`` is 1-based, ``column`` 0-based (in bytes of the UTF-8 source, as
 tree-sitter reports them); ranges are ``"<line>:<column>"`` strings, end exclusive.
@@ -30,6 +31,7 @@ from typing import Literal
 
 __all__ = [
     "EDGE_PROPS",
+    "ECOSYSTEM_EDGE_PROPS",
     "EDGE_SCHEMA",
     "NODE_SCHEMA",
     "VOLATILE_PROPS",
@@ -44,6 +46,7 @@ __all__ = [
     "file_id",
     "project_id",
     "repo_id",
+    "service_id",
     "split_symbol_id",
     "symbol_id",
     "unresolved_id",
@@ -66,6 +69,9 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
         "id": "STRING", "name": "STRING", "project": "STRING", "root": "STRING", "url": "STRING",
         "provider": "STRING", "defaultBranch": "STRING", "headCommit": "STRING", "state": "STRING",
         "lastIndexedAt": "STRING", "lastRun": "STRING", "generation": "INT64", "configs": "STRING",
+        # JSON {provides, requires, services}: what its manifests and docker-compose files declare
+        # (graphsvc/ecosystem.py); the cross-project layer is derived from it.
+        "manifest": "STRING",
     },
     # One source file. `hash` is the sha256 of its bytes; `loc` its line count; `module`
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
@@ -87,13 +93,27 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     },
     # A module or name outside the indexed repos; `module` is empty for placeholders.
     "External": {"id": "STRING", "name": "STRING", "module": "STRING", "lang": "STRING"},
+    # A service declared in a docker-compose file of a repo of `project`; `ports` is JSON
+    # ["host:container", …]; `type` db|queue|cache|api|job, guessed from the image and ports.
+    "Service": {
+        "id": "STRING", "name": "STRING", "project": "STRING", "repo": "STRING", "path": "STRING",
+        "image": "STRING", "type": "STRING", "ports": "STRING", "endpoint": "STRING", "healthUrl": "STRING",
+    },
 }
 
 # Properties every dependency edge carries (structural edges carry none).
 # `candidates` and `confidence` are set on heuristic edges only.
 EDGE_PROPS: dict[str, str] = {
     "line": "INT64", "column": "INT64", "resolution": "STRING", "candidates": "INT64",
-    "confidence": "DOUBLE", "alias": "STRING",
+    "confidence": "DOUBLE", "alias": "STRING", "crossProject": "BOOL",
+}
+
+# Properties of the ecosystem edges (in place of EDGE_PROPS). PROJECT_LINK: `type` "dependency",
+# `package` the provided package; INTEGRATES: `protocol` (a URL scheme, or ""), `via`
+# ("depends_on", "environment" or both, comma-separated).
+ECOSYSTEM_EDGE_PROPS: dict[str, dict[str, str]] = {
+    "PROJECT_LINK": {"type": "STRING", "package": "STRING"},
+    "INTEGRATES": {"protocol": "STRING", "via": "STRING"},
 }
 
 # Edge type -> allowed (from label, to label) pairs.
@@ -106,6 +126,8 @@ EDGE_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "EXTENDS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "IMPLEMENTS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "USES": (("Symbol", "Symbol"), ("Symbol", "External")),
+    "PROJECT_LINK": (("Project", "Project"),),
+    "INTEGRATES": (("Service", "Service"),),
 }
 
 STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
@@ -114,7 +136,7 @@ STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
 # leaves them out, so the same tree gives the same export from any clone, path or time.
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
-    "mtimeNs", "inode", "generation", "configs",
+    "mtimeNs", "inode", "generation", "configs", "manifest",
 })
 
 
@@ -140,6 +162,11 @@ def file_id(repo: str, path: str) -> str:
 def symbol_id(repo: str, path: str, qualified_name: str) -> str:
     """Return the id of a symbol; ``qualified_name`` may carry a ``#n`` duplicate suffix."""
     return f"sym:{repo}:{path}#{qualified_name}"
+
+
+def service_id(project: str, name: str) -> str:
+    """Return the id of a docker-compose service of a project: ``svc:<project>/<name>``."""
+    return f"svc:{project}/{name}"
 
 
 def external_id(lang: str, dotted: str) -> str:

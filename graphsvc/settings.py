@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import Field
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 __all__ = ["Settings", "default_store_url"]
@@ -35,6 +37,22 @@ class Settings(BaseSettings):
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
     lock_timeout: float = Field(default=60.0, ge=0, description="Seconds a writer waits for the embedded store's lock.")
     languages: list[str] = Field(default_factory=list, description="Languages to index (empty: all registered).")
+    api_keys: list[SecretStr] = Field(
+        default_factory=list, description="API keys the server accepts (`Authorization: Bearer KEY`); kept hashed.")
+    api_key_hashes: list[str] = Field(
+        default_factory=list,
+        description="sha256 hex digests of API keys (`graph api-key` prints one), instead of keys.")
+    read_access: Literal["open", "key"] = Field(
+        default="open", description="open: reads need no key; key: reads need one too (when keys are configured).")
+    event_log: str | None = Field(
+        default=None, description="Event log shared by the processes of a store (default: beside the store).")
+    event_log_bytes: int = Field(default=1 << 20, ge=4096, description="Size at which the event log is rotated.")
+
+    def event_log_path(self) -> Path:
+        """Where this store's processes append their events."""
+        from graphsvc.events import event_log_path
+
+        return Path(self.event_log).expanduser() if self.event_log else event_log_path(self.store)
 
     @classmethod
     def settings_customise_sources(

@@ -575,6 +575,8 @@ def _references(store: Store, rows: list[dict[str, Any]]) -> list[Reference]:
 
 def _edge_page(store: Store, query: str, node_id: str, win: Window) -> Page[Reference]:
     entity(store, node_id)
+    if query in ("callers", "references") and _kind_of(node_id) == "Symbol":
+        query += "_symbol"  # anchored on one table (see callers_symbol.cypher)
     rows = store.read(query, id=node_id, offset=win.offset, limit=win.limit + 1)
     page = _page(rows, win)
     return Page(items=tuple(_references(store, list(page.items))), offset=page.offset, limit=page.limit,

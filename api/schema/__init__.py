@@ -22,15 +22,18 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.types import ExecutionContext
 
+from api.auth import RequireKeys
 from api.correlation import correlation_id
 from api.errors import code_of, message_of
+from api.schema.ecosystem import EcosystemMutations, EcosystemQueries
+from api.schema.events import EventSubscriptions
 from api.schema.projects import ProjectQueries
 from api.schema.search import SearchQueries
 from api.schema.symbols import SymbolQueries
 from api.schema.types import External, File, Symbol
 from graphsvc.errors import GraphError, InputError
 
-__all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "Query", "build_schema"]
+__all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "Mutation", "Query", "Subscription", "build_schema"]
 
 MAX_QUERY_DEPTH = 10
 MAX_TOKENS = 2000
@@ -41,13 +44,25 @@ _TOO_DEEP = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 @strawberry.type(description="Questions about the code graph.")
-class Query(ProjectQueries, SymbolQueries, SearchQueries):
+class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries):
+    pass
+
+
+@strawberry.type(description="Changes to the graph. Every mutation needs an API key when keys are configured.")
+class Mutation(EcosystemMutations):
+    pass
+
+
+@strawberry.type(description="Live updates over WebSocket (graphql-transport-ws).")
+class Subscription(EventSubscriptions):
     pass
 
 
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
-    if original is not None and not isinstance(original, GraphQLError):
+    if (error.extensions or {}).get("code"):
+        code, message = str(error.extensions["code"]), error.message  # already coded (api/auth.py)
+    elif original is not None and not isinstance(original, GraphQLError):
         code, message = code_of(original), message_of(original, correlation_id())
     elif (deep := _TOO_DEEP.search(error.message)) is not None:
         code = "QUERY_TOO_DEEP"
@@ -89,12 +104,15 @@ def build_schema() -> strawberry.Schema:
     """The schema with its limits."""
     return GraphSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=[Symbol, File, External],
         # Factories, not instances: each request gets fresh extension state.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            RequireKeys,
             ErrorCodes,
         ],
     )

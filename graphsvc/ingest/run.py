@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graphsvc import ecosystem
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
@@ -104,10 +105,12 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
 
     cid = correlation_id or new_correlation_id()
     emit("graph.ingest.started", {"repo": rid, "mode": report.mode}, cid)
+    manifest = ecosystem.read_manifest(root)
+    stored_manifest: str | None = None
     try:
         for attempt in range(_ATTEMPTS):
             try:
-                _run(store, scanned, rid, project, name, report, incremental, settings, progress)
+                stored_manifest = _run(store, scanned, rid, project, name, report, incremental, settings, progress)
                 break
             except WriteConflict:
                 # Another writer changed the repo since this run read it: read again and redo.
@@ -115,6 +118,9 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
                     raise
                 report.failed.clear()
                 report.symbols = report.edges = 0
+        report.failed.update(manifest.problems)
+        if not report.nothing_changed or stored_manifest != manifest.to_json():
+            _link(store, settings, rid, manifest, wrote=not report.nothing_changed, correlation_id=cid)
     except BaseException as exc:
         emit("graph.ingest.failed", {"repo": rid, "error": str(exc) or exc.__class__.__name__}, cid)
         raise
@@ -146,6 +152,20 @@ def _read(store: Store | None, settings: Settings, rid: str,
         return repo_props, reader.stored_files(rid) if incremental and repo_props else {}
 
 
+def _link(store: Store | None, settings: Settings, rid: str, manifest: ecosystem.Manifest, wrote: bool,
+          correlation_id: str) -> None:
+    """Re-derive the cross-project layer (docs/decisions/0007) after the repo's write."""
+    if store is not None:
+        done = ecosystem.link(store, rid, manifest, wrote)
+    else:
+        with open_store(settings) as writer:
+            done = ecosystem.link(writer, rid, manifest, wrote)
+    if done is not None:
+        emit("graph.ecosystem.linked", {"repo": rid, "projectLinks": done.project_links,
+                                        "crossEdges": done.cross_edges, "services": done.services,
+                                        "integrations": done.integrations}, correlation_id)
+
+
 def _write(store: Store | None, settings: Settings, change: RepoChange) -> float:
     """Apply the change; the seconds spent waiting for the embedded store's write lock."""
     if store is not None:
@@ -157,7 +177,8 @@ def _write(store: Store | None, settings: Settings, change: RepoChange) -> float
 
 
 def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name: str, report: IngestReport,
-         incremental: bool, settings: Settings, progress: Progress | None) -> None:
+         incremental: bool, settings: Settings, progress: Progress | None) -> str | None:
+    """Index the scanned tree; returns the manifest (JSON) the repo had before this run."""
     timings = report.timings
     t = time.perf_counter()
     repo_props, stored = _read(store, settings, rid, incremental)
@@ -233,7 +254,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             else:
                 with open_store(settings) as writer:
                     writer.refresh_stats(rid, rows)
-        return
+        return (repo_props or {}).get("manifest")
 
     # Parse what changed.
     t = time.perf_counter()
@@ -301,6 +322,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             "url": git.url if git else "", "provider": _provider(git.url if git else ""),
             "defaultBranch": git.branch if git else "", "headCommit": git.head_commit if git else "",
             "state": "ok", "lastIndexedAt": now, "configs": json.dumps(configs, sort_keys=True),
+            "manifest": (repo_props or {}).get("manifest"),
         }),
         writes=graphs,
         meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now, "mtime_ns": stats[p][0], "inode": stats[p][1]}
@@ -321,6 +343,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     }, sort_keys=True)
     timings["lock_wait"] = _write(store, settings, change)
     timings["write"] = time.perf_counter() - t
+    return (repo_props or {}).get("manifest")
 
 
 def _provider(url: str) -> str:

@@ -182,6 +182,7 @@ class Store(ABC):
     """A graph store. One public call is one transaction."""
 
     url: str
+    dialect: str = ""  # "ladybug" or "neo4j": picks the query variants and how write values are typed
 
     @abstractmethod
     def apply(self, change: RepoChange) -> None:
@@ -206,6 +207,10 @@ class Store(ABC):
     @abstractmethod
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the named read query of ``queries/`` and return its rows as dicts."""
+
+    @abstractmethod
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        """Run write statements (Cypher text built from model constants, values as parameters) in one transaction."""
 
     @abstractmethod
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,12 +23,12 @@ import ladybug
 import pyarrow as pa
 
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
-from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
 from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
-__all__ = ["LadybugStore", "files_state"]
+__all__ = ["LadybugStore", "files_state", "writer_waiting"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
@@ -75,6 +76,35 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     through ``<store>.wlock`` (shared, released at once) before it takes its shared lock. So a
     waiting writer waits only for the requests already running, and new readers wait for it.
     """
+    if exclusive:
+        # Say that a writer waits (``writer_waiting``), so a server holding a reader open between
+        # requests lets go of it.
+        intent = open(path.with_name(path.name + ".intent"), "a+", encoding="utf-8")  # noqa: SIM115
+        fcntl.flock(intent.fileno(), fcntl.LOCK_SH)
+        try:
+            return _acquire_lock(path, exclusive=True, deadline=deadline, timeout=timeout)
+        finally:
+            _release(intent)
+    return _acquire_lock(path, exclusive=False, deadline=deadline, timeout=timeout)
+
+
+def writer_waiting(path: Path) -> bool:
+    """True while a writer waits for (or is taking) the store's lock."""
+    try:
+        intent = open(path.with_name(path.name + ".intent"), "a+", encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return False
+    try:
+        fcntl.flock(intent.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        intent.close()
+        return True
+    _release(intent)
+    return False
+
+
+def _acquire_lock(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
+    """Pass the turnstile, then take the lock itself (see ``_acquire``)."""
     turnstile = open(path.with_name(path.name + ".wlock"), "a+", encoding="utf-8")  # noqa: SIM115
     lock = open(path.with_name(path.name + ".lock"), "a+", encoding="utf-8")  # noqa: SIM115 — held until close
     try:
@@ -120,6 +150,8 @@ def _release(lock: TextIO) -> None:
 
 class LadybugStore(Store):
     """A LadybugDB database file."""
+
+    dialect = "ladybug"
 
     def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
@@ -225,7 +257,7 @@ class LadybugStore(Store):
         for etype, pairs in EDGE_SCHEMA.items():
             ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
             props = "" if etype in STRUCTURAL_EDGES else ", " + ", ".join(
-                f"`{p}` {_DDL_TYPES[t]}" for p, t in EDGE_PROPS.items())
+                f"`{p}` {_DDL_TYPES[t]}" for p, t in ECOSYSTEM_EDGE_PROPS.get(etype, EDGE_PROPS).items())
             self._run(f"CREATE REL TABLE IF NOT EXISTS {etype}({ends}{props})")
         rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
         if not rows:
@@ -374,7 +406,26 @@ class LadybugStore(Store):
             raise StoreError(f"LadybugDB bulk load failed: {exc}", where=str(self.path)) from exc
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        return self._rows(load(name, "ladybug"), params)
+        text = load(name, "ladybug")
+        single = _per_id(text)
+        ids = params.get("ids")
+        if single is None or not isinstance(ids, list) or len(ids) > _PER_ID_MAX:
+            return self._rows(text, params)
+        rest = {k: v for k, v in params.items() if k != "ids"}
+        rows: list[dict[str, Any]] = []
+        for one in ids:
+            rows += self._rows(single, {**rest, "id": one})
+        return rows
+
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        self._run("BEGIN TRANSACTION")
+        try:
+            for statement, params in statements:
+                self._run(statement, params)
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
 
     def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
                          timeout: float) -> CypherAnswer:
@@ -425,7 +476,20 @@ class LadybugStore(Store):
                 edges.append((etype, row["src"], row["dst"], props))
         return nodes, edges
 
+    def view(self) -> LadybugStore:
+        """Another connection to this (read-only) handle, for one request; closing it leaves the handle open."""
+        other = object.__new__(LadybugStore)
+        other.url, other.path = self.url, self.path
+        other._db, other._conn, other._lock = self._db, ladybug.Connection(self._db), None
+        other._is_view = True
+        return other
+
     def close(self) -> None:
+        if getattr(self, "_is_view", False):
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = self._db = None  # type: ignore[assignment]
+            return
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
         wal = self.path.with_name(self.path.name + ".wal")
         if conn is not None and not db.read_only and wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
@@ -468,6 +532,22 @@ def _cypher_error(exc: RuntimeError, timeout: float) -> QueryError:
         return QueryError(f"the store refused a write: {msg}", suggestion="the graph is read-only here; ask with MATCH … RETURN")
     return QueryError(f"LadybugDB refused the Cypher statement: {msg}",
                       suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
+_PER_ID_MAX = 1000
+_UNWIND_IDS = "UNWIND $ids AS id\n"
+
+
+@cache
+def _per_id(text: str) -> str | None:
+    """The one-id form of a query that anchors a batch of ids by primary key, or None.
+
+    LadybugDB 0.22 plans ``UNWIND $ids AS id MATCH (a:Symbol {id: id})-[e]->(b)`` as a join over the
+    whole edge table: about 0.5 s on Django for one id or a hundred. The same pattern anchored on a
+    parameter (``{id: $id}``) is a primary-key lookup, about 0.4 ms a row, so up to ``_PER_ID_MAX``
+    ids are asked one by one (measured in bench/api.py).
+    """
+    if text.count(_UNWIND_IDS) != 1 or "{id: id}" not in text:
+        return None
+    return text.replace(_UNWIND_IDS, "").replace("{id: id}", "{id: $id}")
 
 
 def _raise_if_interrupted(exc: RuntimeError) -> None:

@@ -36,6 +36,8 @@ def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list
 class Neo4jStore(Store):
     """A Neo4j 5 database."""
 
+    dialect = "neo4j"
+
     def __init__(self, url: str, user: str, password: str, database: str = "neo4j") -> None:
         self.url = url
         self.database = database
@@ -210,6 +212,12 @@ class Neo4jStore(Store):
         except neo4j_errors.DriverError as exc:
             raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}") from exc
         return CypherAnswer(columns=columns, rows=tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+    def execute_writes(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for statement, params in statements:
+                tx.run(statement, params).consume()
+
+        self._write(work)
 
     def export(self) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
         nodes = []

@@ -1,0 +1,9 @@
+// One page of the dependency edges into a symbol (anchored on its table): calls, uses, bases, imports.
+// Parameters: $id, $offset, $limit.
+// Columns: src, type, dst, line, column, resolution, candidates, confidence, alias.
+MATCH (s:Symbol {id: $id})
+MATCH (a)-[e:CALLS|USES|EXTENDS|IMPORTS]->(s)
+RETURN a.id AS src, type(e) AS type, s.id AS dst,
+       e.line AS line, e.`column` AS `column`, e.resolution AS resolution, e.candidates AS candidates,
+       e.confidence AS confidence, e.alias AS alias
+ORDER BY src, line, `column`, type SKIP $offset LIMIT $limit
