@@ -104,6 +104,7 @@ EDGE_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "IMPORTS": (("File", "File"), ("File", "Symbol"), ("File", "External")),
     "CALLS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "EXTENDS": (("Symbol", "Symbol"), ("Symbol", "External")),
+    "IMPLEMENTS": (("Symbol", "Symbol"), ("Symbol", "External")),
     "USES": (("Symbol", "Symbol"), ("Symbol", "External")),
 }
 
@@ -230,12 +231,14 @@ class RefFact:
     ``scope`` is the qname of the innermost enclosing symbol.
     """
 
-    kind: Literal["call", "base", "type", "decorator"]
+    kind: Literal["call", "base", "type", "decorator", "implements"]
     name: str
     receiver: tuple[str, ...] | None
     scope: str
     line: int
     column: int
+    # Number of arguments of a call (-1: not a call, or not counted); tells overloads apart.
+    arity: int = -1
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from tree_sitter import Node, Parser, Query
 from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
+from . import java as _java
 from . import python as _python
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
@@ -57,6 +58,11 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
         adapter=_python, resolver="graphsvc.ingest.resolve.python",
         project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+    ),
+    LanguageSpec(
+        name="java", grammar="java", extensions=(".java",), query_file="java.scm",
+        adapter=_java, resolver="graphsvc.ingest.resolve.java",
+        project_files=("pom.xml", "build.gradle", "build.gradle.kts"),
     ),
 )
 

@@ -16,6 +16,9 @@ column is the column of the referenced name and ``<edge type>`` is ``calls``,
 * ``ext:<lang>:<dotted>`` — an External, written as its id,
 * ``?name`` — the unresolved placeholder for ``name``.
 
+In Java and Rust sources the comment starts with ``//`` instead of ``#``
+(``//     ^ calls: src/lib.rs#Shop.new exact``) and ``?name`` is that language's placeholder.
+
 Several assertion lines may follow one source line. An assertion holds when the
 graph has an edge of that type, at that line and column, to that target, with that
 resolution.
@@ -33,6 +36,10 @@ from graphsvc.model import file_id, symbol_id, unresolved_id
 __all__ = ["Assertion", "read_assertions"]
 
 _LINE_RE = re.compile(r"^(\s*#\s*)\^ (calls|imports|extends|uses): (\S+) (exact|heuristic|unresolved)\s*$")
+# Comment syntax and language of the other sources that carry assertions.
+_SLASH_LINE_RE = re.compile(
+    r"^(\s*//\s*)\^ (calls|imports|extends|implements|uses): (\S+) (exact|heuristic|unresolved)\s*$")
+_SLASH_LANGS = {".java": "java", ".rs": "rust"}
 
 
 @dataclass(frozen=True)
@@ -60,15 +67,16 @@ def _target(repo: str, lang: str, text: str) -> str:
 
 def read_assertions(root: Path, repo: str, lang: str = "python") -> Iterator[Assertion]:
     """Yield every assertion in the ``.py`` files under ``root``."""
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(p for p in root.rglob("*") if p.suffix == ".py" or p.suffix in _SLASH_LANGS):
         rel = path.relative_to(root).as_posix()
         lines = path.read_bytes().decode("utf-8", "replace").splitlines()
+        line_re, file_lang = (_SLASH_LINE_RE, _SLASH_LANGS[path.suffix]) if path.suffix in _SLASH_LANGS else (_LINE_RE, lang)
         source_line = 0
         for number, text in enumerate(lines, start=1):
-            m = _LINE_RE.match(text)
+            m = line_re.match(text)
             if m is None:
                 source_line = number
                 continue
             column = len(m.group(1))
             yield Assertion(where=f"{rel}:{number}", etype=m.group(2).upper(), line=source_line,
-                            column=column, target=_target(repo, lang, m.group(3)), resolution=m.group(4))
+                            column=column, target=_target(repo, file_lang, m.group(3)), resolution=m.group(4))

@@ -27,7 +27,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 __all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
