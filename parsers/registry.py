@@ -25,6 +25,7 @@ from graphsvc.model import FileFacts
 
 from . import java as _java
 from . import python as _python
+from . import rust as _rust
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
 
@@ -63,6 +64,10 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="java", grammar="java", extensions=(".java",), query_file="java.scm",
         adapter=_java, resolver="graphsvc.ingest.resolve.java",
         project_files=("pom.xml", "build.gradle", "build.gradle.kts"),
+    ),
+    LanguageSpec(
+        name="rust", grammar="rust", extensions=(".rs",), query_file="rust.scm",
+        adapter=_rust, resolver="graphsvc.ingest.resolve.rust", project_files=("Cargo.toml",),
     ),
 )
 
