@@ -325,7 +325,7 @@ def extract(path: str, source: bytes, root: TSNode,
     imports = _imports(uses, mods, scope_of)
     refs.sort(key=lambda r: (r.line, r.column, r.kind))
     stem = posixpath.splitext(posixpath.basename(path))[0]
-    if stem in ("mod", "lib", "main"):
+    if stem == "mod":
         stem = posixpath.basename(posixpath.dirname(path)) or stem
     module = SymbolFact(qname="", name=stem, kind="Module", line=1, column=0, start=(1, 0),
                         end=(root.end_point[0] + 1, root.end_point[1]), doc=_module_doc(root),

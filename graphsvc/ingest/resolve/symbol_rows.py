@@ -32,8 +32,8 @@ class Out:
     candidates: int = 0
 
     def guess(self, candidates: int) -> Out:
-        """The same target, as one of ``candidates`` (never fewer than it already had)."""
-        return Out(self.target, max(self.candidates, candidates))
+        """The same target, as one of ``candidates`` (never fewer than it already had; 1 is no guess)."""
+        return Out(self.target, max(self.candidates, candidates if candidates > 1 else 0))
 
 
 NONE = Out(None)
