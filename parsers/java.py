@@ -72,15 +72,23 @@ def _count_errors(root: TSNode) -> int:
     return count
 
 
-def _javadoc(entity: TSNode) -> str:
-    prev = entity.prev_named_sibling
-    while prev is not None and prev.type == "line_comment":
-        prev = prev.prev_named_sibling
-    if prev is None or prev.type != "block_comment":
-        return ""
-    raw = _text(prev)
-    if not raw.startswith("/**"):
-        return ""
+class _Docs:
+    """``/** … */`` comments by end byte: an entity's Javadoc ends right before it (blanks between)."""
+
+    def __init__(self, source: bytes, comments: list[TSNode]) -> None:
+        self._source = source
+        self._comments = sorted((c for c in comments if (c.text or b"").startswith(b"/**")), key=lambda c: c.end_byte)
+        self._ends = [c.end_byte for c in self._comments]
+
+    def before(self, entity: TSNode) -> str:
+        i = bisect.bisect_right(self._ends, entity.start_byte) - 1
+        if i < 0 or self._source[self._ends[i]:entity.start_byte].strip():
+            return ""
+        return _javadoc(self._comments[i])
+
+
+def _javadoc(comment: TSNode) -> str:
+    raw = _text(comment)
     lines = []
     for line in raw[3:-2].splitlines():
         line = line.strip()
@@ -193,6 +201,8 @@ def extract(path: str, source: bytes, root: TSNode,
     bases: list[tuple[str, TSNode]] = []
     types: list[TSNode] = []
     imports: dict[int, dict[str, list[TSNode]]] = {}
+    tparams: list[TSNode] = []
+    comments: list[TSNode] = []
     for _, caps in matches:
         role = next((k for k in caps if k.startswith(("definition.", "reference."))), "")
         name = caps.get("name", [None])[0]
@@ -215,15 +225,19 @@ def extract(path: str, source: bytes, root: TSNode,
             bases.append(("base" if role == "reference.base" else "implements", name))
         elif role == "reference.type" and name is not None:
             types.append(name)
+        elif role == "definition.type_parameter" and name is not None:
+            tparams.append(name)
+        elif "doc" in caps and not role:
+            comments.append(caps["doc"][0])
         elif role == "reference.import":
             stmt = caps[role][0]
             if stmt.id not in imports or "wildcard" in caps:
                 imports[stmt.id] = caps
 
-    symbols, spans, kinds = _symbols(path, defs)
+    symbols, spans, kinds = _symbols(path, defs, _Docs(source, comments))
     scopes = _Scopes(spans)
     starts = {q: s for s, _e, q in spans}
-    type_params = _type_params(root, scopes)
+    type_params = _type_params(tparams, scopes)
 
     def scope_of(node: TSNode) -> str:
         return scopes.innermost(node.start_byte)
@@ -305,7 +319,7 @@ def _last_identifier(node: TSNode) -> TSNode:
     return node
 
 
-def _symbols(path: str, defs: list[tuple[TSNode, TSNode, str]]) -> tuple[list[SymbolFact], list[tuple[int, int, str]], dict[str, str]]:
+def _symbols(path: str, defs: list[tuple[TSNode, TSNode, str]], docs: _Docs) -> tuple[list[SymbolFact], list[tuple[int, int, str]], dict[str, str]]:
     symbols: list[SymbolFact] = []
     spans: list[tuple[int, int, str]] = []
     kinds: dict[str, str] = {"": "Module"}
@@ -340,7 +354,7 @@ def _symbols(path: str, defs: list[tuple[TSNode, TSNode, str]]) -> tuple[list[Sy
         symbols.append(SymbolFact(
             qname=qname, name=name, kind=kind, line=name_node.start_point[0] + 1, column=name_node.start_point[1],
             start=(entity.start_point[0] + 1, entity.start_point[1]), end=(entity.end_point[0] + 1, entity.end_point[1]),
-            signature=sig, doc=_javadoc(entity), exported=exported, parent=parent,
+            signature=sig, doc=docs.before(entity), exported=exported, parent=parent,
         ))
         if kind in ("Field", "Constant"):
             # A field's span is its declarator's, so several fields in one declaration stay apart.
@@ -365,18 +379,13 @@ def _declared_in_body(entity: TSNode) -> bool:
     return owner is not None and owner.type in _TYPE_DECLS
 
 
-def _type_params(root: TSNode, scopes: _Scopes) -> dict[str, set[str]]:
+def _type_params(names: list[TSNode], scopes: _Scopes) -> dict[str, set[str]]:
     """Type parameter names by the scope that declares them, inherited by nested scopes."""
     own: dict[str, set[str]] = {}
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "type_parameter":
-            ident = next((c for c in node.named_children if c.type in ("type_identifier", "identifier")), None)
-            decl = node.parent.parent if node.parent is not None else None
-            if ident is not None and decl is not None:
-                own.setdefault(scopes.innermost(decl.start_byte), set()).add(_text(ident))
-        stack.extend(node.named_children)
+    for ident in names:
+        decl = ident.parent.parent.parent if ident.parent is not None and ident.parent.parent is not None else None
+        if decl is not None:
+            own.setdefault(scopes.innermost(decl.start_byte), set()).add(_text(ident))
     return _Inherited(own)
 
 

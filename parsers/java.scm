@@ -42,6 +42,10 @@
 (lambda_expression parameters: (identifier) @name) @definition.variable
 (inferred_parameters (identifier) @name) @definition.variable
 
+;; Javadoc candidates and type parameters.
+(block_comment) @doc
+(type_parameter (type_identifier) @name) @definition.type_parameter
+
 ;; References
 
 (method_invocation name: (identifier) @name) @reference.call

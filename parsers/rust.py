@@ -215,6 +215,7 @@ def extract(path: str, source: bytes, root: TSNode,
     types: list[TSNode] = []
     uses: list[TSNode] = []
     mods: list[TSNode] = []
+    generics: list[tuple[int, int, str]] = []  # type parameter names with the item that declares them
     for _, caps in matches:
         role = next((k for k in caps if k.startswith(("definition.", "reference."))), "")
         name = caps.get("name", [None])[0]
@@ -227,6 +228,10 @@ def extract(path: str, source: bytes, root: TSNode,
                 impls[entity.id] = (entity, caps["value"][0], trait)
         elif role == "definition.variable" and name is not None:
             variables[name.start_byte] = name
+        elif role == "definition.type_parameter" and name is not None:
+            owner = caps[role][0].parent
+            if owner is not None:
+                generics.append((owner.start_byte, owner.end_byte, _text(name)))
         elif role == "reference.call" and name is not None:
             call = caps[role][0]
             receiver = caps.get("receiver", [None])[0]
@@ -249,7 +254,6 @@ def extract(path: str, source: bytes, root: TSNode,
     scopes = _Scopes(spans)
     kinds = {d.qname: d.kind for d in defs if d.kind != "<impl>"}
     kinds[""] = "Module"
-    generics = _generics(root)
 
     def scope_of(node: TSNode) -> str:
         return scopes.innermost(node.start_byte)
@@ -408,24 +412,6 @@ def _nest(raw: list[_Def], path: str) -> list[_Def]:
         parent_def = next((x for x in out if x.qname == owner and x.kind != "<impl>"), None)
         if parent_def is not None and not parent_def.exported and _visibility(d.entity) == "pub":
             d.exported = False
-    return out
-
-
-def _generics(root: TSNode) -> list[tuple[int, int, str]]:
-    """Type parameter names with the byte range of the item that declares them."""
-    out: list[tuple[int, int, str]] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "type_parameters" and node.parent is not None:
-            owner = node.parent
-            for p in node.named_children:
-                ident = p.child_by_field_name("name") if p.type != "type_identifier" else p
-                if ident is None:
-                    ident = next((c for c in p.named_children if c.type == "type_identifier"), None)
-                if ident is not None:
-                    out.append((owner.start_byte, owner.end_byte, _text(ident)))
-        stack.extend(node.named_children)
     return out
 
 

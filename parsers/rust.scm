@@ -28,6 +28,8 @@
 (field_declaration name: (field_identifier) @name) @definition.field
 (enum_variant name: (identifier) @name) @definition.enum_member
 
+(type_parameters (type_parameter name: (type_identifier) @name)) @definition.type_parameter
+
 (impl_item type: (_) @value) @definition.impl
 (impl_item trait: (_) @receiver type: (_) @value) @definition.impl
 

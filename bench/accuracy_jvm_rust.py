@@ -1,0 +1,378 @@
+"""Accuracy and parse speed on real Java and Rust code: where call sites resolve, and how fast.
+
+Usage::
+
+    python bench/accuracy_jvm_rust.py [--runs 3] [--only NAME[,NAME]] [--reference] [--json OUT]
+
+Corpora (pinned, downloaded once into ``bench/.cache/``, ignored by git):
+
+* Java: the ``-sources.jar`` of a Maven Central release, from
+  ``https://repo1.maven.org/maven2/<group path>/<artifact>/<version>/<artifact>-<version>-sources.jar``;
+* Rust: the ``.crate`` archive of a crates.io release, from the registry's download host
+  ``https://static.crates.io/crates/<name>/<name>-<version>.crate`` (what ``cargo`` fetches).
+
+Each corpus is indexed from a temporary copy outside this git work tree (so ``scan`` walks it).
+
+Call sites: every ``CALLS`` edge of the full ingest (one per call site: caller, line, column)
+falls in one class: ``exact`` (to a Symbol of the corpus), ``External`` (exact, to a named
+External such as ``ext:java:java.util.List.add``), ``heuristic`` (to either, with several
+candidates) or ``unresolved`` (to the ``?.name`` placeholder). Shares are of all call sites.
+
+Speed (single process, sources read into memory first, median of ``--runs``):
+
+* parse-only: tree-sitter ``Parser.parse`` of every file the ingest indexes;
+* adapter: ``graphsvc.ingest.parse.parse_source`` (parse, tags query, adapter → file facts);
+* ingest: a full ``ingest()`` into a fresh LadybugDB with one worker (``IngestReport.seconds``).
+
+Both are reported as ratios to parse-only.
+
+``--reference`` (Java only) checks the exact in-corpus call edges against the compiler: the
+corpus is compiled with ``javac -g -proc:none`` (JDK 17+) and every ``invoke*`` instruction of
+the class files is read back with ``javap -c -l -p`` together with its source line. An exact edge
+``caller → Type.method`` at line L is confirmed when the compiled code of the caller's top-level
+class has, at line L, an invocation of a method of that name whose owner is the edge's declaring
+class or one of its subclasses in the corpus (the compiler names the receiver's static type as
+owner, ``invokespecial`` names the class of a constructor); constructor edges match ``<init>``.
+Precision = confirmed / checked. Recall = compiled call sites (in-corpus owner, at a line of a
+method or constructor we index) that have an exact or heuristic edge of the same name at the same
+line / all such call sites. Files javac cannot compile without their dependencies are left out
+of both, and the report says how many.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graphsvc.export import export_lines  # noqa: E402
+from graphsvc.ingest.parse import parse_source  # noqa: E402
+from graphsvc.ingest.run import ingest  # noqa: E402
+from graphsvc.ingest.scan import scan  # noqa: E402
+from graphsvc.settings import Settings  # noqa: E402
+from graphsvc.store import open_store  # noqa: E402
+from parsers import registry  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One pinned release."""
+
+    name: str
+    lang: str
+    version: str
+    url: str
+
+
+CORPORA = (
+    Corpus("commons-lang3", "java", "3.14.0",
+           "https://repo1.maven.org/maven2/org/apache/commons/commons-lang3/3.14.0/commons-lang3-3.14.0-sources.jar"),
+    Corpus("gson", "java", "2.10.1",
+           "https://repo1.maven.org/maven2/com/google/code/gson/gson/2.10.1/gson-2.10.1-sources.jar"),
+    Corpus("semver", "rust", "1.0.23", "https://static.crates.io/crates/semver/semver-1.0.23.crate"),
+    Corpus("regex-syntax", "rust", "0.8.4",
+           "https://static.crates.io/crates/regex-syntax/regex-syntax-0.8.4.crate"),
+)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def fetch(corpus: Corpus) -> Path:
+    """Download and extract a corpus into the cache unless it is there; return its source root."""
+    dest = CACHE / "src" / f"{corpus.name}-{corpus.version}"
+    if dest.exists():
+        return dest
+    archive = CACHE / "dl" / corpus.url.rsplit("/", 1)[-1]
+    if not archive.exists():
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        log(f"downloading {corpus.url}")
+        req = urllib.request.Request(corpus.url, headers={"User-Agent": "graphsvc-bench"})
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            data = resp.read()
+        archive.write_bytes(data)
+    staging = Path(tempfile.mkdtemp(prefix=".extract-", dir=CACHE / "src" if (CACHE / "src").exists() else None))
+    if archive.suffix == ".jar":
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(staging)
+    else:
+        with tarfile.open(archive) as tf:
+            tf.extractall(staging, filter="data")
+    entries = list(staging.iterdir())
+    top = entries[0] if len(entries) == 1 and entries[0].is_dir() else staging
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(top), dest)
+    shutil.rmtree(staging, ignore_errors=True)
+    return dest
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def speed(root: Path, lang: str, runs: int) -> dict[str, float]:
+    files = [f.path for f in scan(root, [lang]).files]
+    sources = {p: (root / p).read_bytes() for p in files}
+    parser, _query = registry.compiled(lang)
+    parse_times, adapter_times = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        for src in sources.values():
+            parser.parse(src)
+        parse_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for p, src in sources.items():
+            parse_source(lang, p, src)
+        adapter_times.append(time.perf_counter() - t)
+    return {"files": len(files), "loc": sum(s.count(b"\n") for s in sources.values()),
+            "parse_only_s": _median(parse_times), "adapter_s": _median(adapter_times)}
+
+
+def index(root: Path, lang: str, runs: int, workdir: Path) -> tuple[list[float], list[dict[str, object]]]:
+    times: list[float] = []
+    edges: list[dict[str, object]] = []
+    for i in range(runs):
+        settings = Settings(store=f"ladybug://{workdir / f'g{i}.lbug'}", workers=1, languages=[lang])
+        report = ingest(root, settings)
+        times.append(report.seconds)
+        if i == runs - 1:
+            with open_store(settings, read_only=True) as store:
+                for line in export_lines(store):
+                    obj = json.loads(line)
+                    if "edge" in obj and obj["edge"]["type"] == "CALLS":
+                        edges.append(obj["edge"])
+    return times, edges
+
+
+def classify(edges: list[dict[str, object]]) -> dict[str, object]:
+    counts: Counter[str] = Counter()
+    bands: Counter[str] = Counter()
+    for e in edges:
+        res = e.get("resolution")
+        to = str(e["to"])
+        if res == "unresolved":
+            counts["unresolved"] += 1
+        elif res == "heuristic":
+            counts["heuristic"] += 1
+            bands[f"{float(e.get('confidence') or 0):.2f}"] += 1
+        elif to.startswith("ext:"):
+            counts["External"] += 1
+        else:
+            counts["exact"] += 1
+    total = sum(counts.values())
+    shares = {k: round(counts[k] / total, 3) if total else 0.0 for k in ("exact", "External", "heuristic", "unresolved")}
+    return {"call_sites": total, "counts": dict(counts), "shares": shares, "heuristic_by_confidence": dict(bands)}
+
+
+# -- Java reference: javac + javap -------------------------------------------------------------
+
+_INVOKE_RE = re.compile(r"^\s*(\d+): invoke(virtual|static|special|interface)\s+#\d+\s+// (?:Interface)?Method (\S+?)\.(\"?<init>\"?|[\w$]+):")
+_LINE_RE = re.compile(r"^\s*line (\d+): (\d+)")
+
+
+def _javap_calls(classes: Path) -> tuple[dict[tuple[str, int], set[tuple[str, str]]], dict[str, str]]:
+    """(source file, line) → {(owner class, method name)} from every class file, and class → super."""
+    calls: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
+    supers: dict[str, str] = {}
+    class_files = sorted(str(p) for p in classes.rglob("*.class"))
+    for start in range(0, len(class_files), 200):
+        out = subprocess.run(["javap", "-c", "-l", "-p", *class_files[start:start + 200]],
+                             capture_output=True, text=True, check=False).stdout
+        source, cls = "", ""
+        pending: list[tuple[int, str, str]] = []
+
+        def flush() -> None:
+            pass
+
+        offsets: list[tuple[int, str, str]] = []
+        for line in out.splitlines():
+            if line.startswith("Compiled from "):
+                source = line.split('"')[1]
+                continue
+            m = re.match(r"^(?:[\w ]*)(?:class|interface|enum) ([\w.$]+)(?:<.*?>)?(?: extends ([\w.$]+))?", line)
+            if m and not line.startswith(" "):
+                cls = m.group(1)
+                if m.group(2):
+                    supers[cls] = m.group(2)
+                continue
+            mi = _INVOKE_RE.match(line)
+            if mi:
+                owner = mi.group(3).replace("/", ".")
+                offsets.append((int(mi.group(1)), owner, mi.group(4).strip('"')))
+                continue
+            if line.strip() == "LineNumberTable:":
+                pending = offsets
+                offsets = []
+                table: list[tuple[int, int]] = []
+                continue
+            ml = _LINE_RE.match(line)
+            if ml and pending is not None:
+                table.append((int(ml.group(2)), int(ml.group(1))))
+                table.sort()
+                continue
+            if line.strip().startswith("LocalVariableTable") or line.strip() == "" or line.startswith("  ") and not line.startswith("   "):
+                if pending:
+                    for off, owner, name in pending:
+                        lineno = max((ln for o, ln in table if o <= off), default=0) if table else 0
+                        pkg_dir = cls.rsplit(".", 1)[0].replace(".", "/") if "." in cls else ""
+                        calls[(f"{pkg_dir}/{source}" if pkg_dir else source, lineno)].add((owner, name))
+                    pending = []
+        del pending
+    _ = flush
+    return calls, supers
+
+
+def reference_java(root: Path, edges: list[dict[str, object]], workdir: Path) -> dict[str, object]:
+    """Precision and recall of in-corpus call edges against javac's compiled invocations."""
+    if shutil.which("javac") is None or shutil.which("javap") is None:
+        return {"skipped": "javac/javap not found"}
+    sources = sorted(str(p) for p in root.rglob("*.java") if p.name not in ("module-info.java", "package-info.java"))
+    classes = workdir / "classes"
+    classes.mkdir()
+    proc = subprocess.run(["javac", "-g", "-proc:none", "-nowarn", "-encoding", "UTF-8", "-d", str(classes),
+                           "-implicit:none", "-Xmaxerrs", "100000", *sources],
+                          capture_output=True, text=True, check=False)
+    failed_files = {m.group(1) for m in re.finditer(r"^(\S+\.java):\d+: error", proc.stderr, re.M)}
+    if not any(classes.rglob("*.class")):
+        return {"skipped": "javac compiled nothing", "javac_errors": len(failed_files)}
+    calls, supers = _javap_calls(classes)
+    failed_rel = {str(Path(f).resolve().relative_to(root.resolve())) for f in failed_files if Path(f).exists()}
+
+    def subclasses_of(owner: str) -> set[str]:
+        return {c for c in supers if _chain_contains(c, owner, supers)}
+
+    def rel_source(path: str) -> str:
+        # Compiled-from names are file names: match by package directory suffix.
+        return path
+
+    repo_prefix = None
+    checked = confirmed = 0
+    ours_at: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for e in edges:
+        src = str(e["from"])
+        path = src.split(":", 3)[-1].split("#", 1)[0]
+        ours_at[(_suffix(path), int(e["line"]))].add(_callee_name(str(e["to"])))  # type: ignore[arg-type]
+        if e.get("resolution") != "exact" or not str(e["to"]).startswith("sym:"):
+            continue
+        if path in failed_rel:
+            continue
+        target = str(e["to"]).split(":", 3)[-1]
+        tpath, frag = target.split("#", 1)
+        parts = [p.split("#")[0] for p in frag.split(".")]
+        name = parts[-1]
+        declaring = _class_name(tpath, parts[:-1])
+        if len(parts) >= 2 and parts[-1] == parts[-2]:
+            name = "<init>"
+        elif len(parts) == 1:
+            name, declaring = "<init>", _class_name(tpath, parts)
+        found = calls.get((_suffix(path), int(e["line"])))  # type: ignore[arg-type]
+        if found is None:
+            continue
+        checked += 1
+        owners = {declaring} | subclasses_of(declaring)
+        if any(n == name and (o in owners or o.replace("$", ".") in owners) for o, n in found):
+            confirmed += 1
+    in_corpus = {c for c in supers} | {o for s in calls.values() for o, _ in s if o in supers}
+    total = hit = 0
+    for (path, line), invoked in calls.items():
+        for owner, name in invoked:
+            if owner not in in_corpus or line == 0:
+                continue
+            total += 1
+            short = owner.rsplit(".", 1)[-1].split("$")[-1] if name == "<init>" else name
+            if short in ours_at.get((path, line), set()):
+                hit += 1
+    del repo_prefix
+    return {
+        "javac_error_files": len(failed_rel), "exact_in_corpus_checked": checked, "confirmed": confirmed,
+        "precision": round(confirmed / checked, 3) if checked else None,
+        "compiled_in_corpus_call_sites": total, "found": hit, "recall": round(hit / total, 3) if total else None,
+    }
+
+
+def _suffix(path: str) -> str:
+    """A source path from its package directory on (``…/java/org/a/B.java`` → ``org/a/B.java``)."""
+    for marker in ("/java/", "src/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return path
+
+
+def _class_name(path: str, nested: list[str]) -> str:
+    pkg = _suffix(path).rsplit("/", 1)[0].replace("/", ".") if "/" in _suffix(path) else ""
+    return ".".join([pkg, *nested]) if pkg else ".".join(nested)
+
+
+def _callee_name(to: str) -> str:
+    tail = to.split("#", 1)[-1] if to.startswith("sym:") else to.rsplit(".", 1)[-1]
+    parts = [p.split("#")[0] for p in tail.split(".")]
+    return parts[-1] if parts else ""
+
+
+def _chain_contains(cls: str, owner: str, supers: dict[str, str]) -> bool:
+    seen = set()
+    while cls in supers and cls not in seen:
+        seen.add(cls)
+        cls = supers[cls]
+        if cls == owner:
+            return True
+    return False
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--only", default="", help="comma-separated corpus names")
+    ap.add_argument("--reference", action="store_true", help="Java: check against javac (see module docstring)")
+    ap.add_argument("--json", default="", help="also write the results here")
+    args = ap.parse_args()
+    wanted = {n for n in args.only.split(",") if n}
+    results = []
+    for corpus in CORPORA:
+        if wanted and corpus.name not in wanted:
+            continue
+        src = fetch(corpus)
+        with tempfile.TemporaryDirectory(prefix="graphsvc-acc-") as tmp:
+            work = Path(tmp)
+            root = work / corpus.name
+            shutil.copytree(src, root)
+            log(f"{corpus.name} {corpus.version}: measuring")
+            sp = speed(root, corpus.lang, args.runs)
+            times, edges = index(root, corpus.lang, args.runs, work)
+            row: dict[str, object] = {
+                "corpus": f"{corpus.name} {corpus.version}", "lang": corpus.lang, **sp,
+                "ingest_s": _median(times),
+                "adapter_to_parse": round(sp["adapter_s"] / sp["parse_only_s"], 2) if sp["parse_only_s"] else None,
+                "ingest_to_parse": round(_median(times) / sp["parse_only_s"], 2) if sp["parse_only_s"] else None,
+                **classify(edges),
+            }
+            if args.reference and corpus.lang == "java":
+                row["reference"] = reference_java(root, edges, work)
+            results.append(row)
+            print(json.dumps(row, sort_keys=True), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
