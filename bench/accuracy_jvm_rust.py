@@ -33,9 +33,11 @@ the class files is read back with ``javap -c -l -p`` together with its source li
 class has, at line L, an invocation of a method of that name whose owner is the edge's declaring
 class or one of its subclasses in the corpus (the compiler names the receiver's static type as
 owner, ``invokespecial`` names the class of a constructor); constructor edges match ``<init>``.
-Precision = confirmed / checked. Recall = compiled call sites (in-corpus owner, at a line of a
-method or constructor we index) that have an exact or heuristic edge of the same name at the same
-line / all such call sites. Files javac cannot compile without their dependencies are left out
+Precision = confirmed / checked. Recall = compiled call sites written in the source (in-corpus
+owner; the method name followed by ``(`` on that line, or ``new``/``super(``/``this(`` for a
+constructor: implicit ``super()`` calls, enum constant constructors and bridge methods are left
+out) that have an exact or heuristic edge to that method (or an override's declaring class) at
+the same line / all such call sites. Files javac cannot compile without their dependencies are left out
 of both, and the report says how many.
 """
 
@@ -185,59 +187,74 @@ def classify(edges: list[dict[str, object]]) -> dict[str, object]:
 
 # -- Java reference: javac + javap -------------------------------------------------------------
 
-_INVOKE_RE = re.compile(r"^\s*(\d+): invoke(virtual|static|special|interface)\s+#\d+\s+// (?:Interface)?Method (\S+?)\.(\"?<init>\"?|[\w$]+):")
-_LINE_RE = re.compile(r"^\s*line (\d+): (\d+)")
+_INVOKE_RE = re.compile(
+    r"^\s*(\d+): invoke(?:virtual|static|special|interface)\s+#\d+(?:,\s*\d+)?\s+// (?:Interface)?Method "
+    r"(?:([\w/$]+)\.)?(\"<init>\"|[\w$]+):")
+_LINE_RE = re.compile(r"^\s*line (\d+): (\d+)$")
+_CLASS_RE = re.compile(r"^(?:[\w]+ )*(?:class|interface|enum|record) ([\w.$]+)(?:<.*?>)?(?: extends ([\w.$]+))?")
 
 
 def _javap_calls(classes: Path) -> tuple[dict[tuple[str, int], set[tuple[str, str]]], dict[str, str]]:
-    """(source file, line) → {(owner class, method name)} from every class file, and class → super."""
+    """(source path, line) → {(owner class, method name)} from every class file, and class → superclass.
+
+    Class names use ``.`` for nesting too (``a.B$C`` → ``a.B.C``).
+    """
     calls: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
     supers: dict[str, str] = {}
     class_files = sorted(str(p) for p in classes.rglob("*.class"))
-    for start in range(0, len(class_files), 200):
-        out = subprocess.run(["javap", "-c", "-l", "-p", *class_files[start:start + 200]],
+    for start in range(0, len(class_files), 100):
+        out = subprocess.run(["javap", "-c", "-l", "-p", *class_files[start:start + 100]],
                              capture_output=True, text=True, check=False).stdout
-        source, cls = "", ""
-        pending: list[tuple[int, str, str]] = []
+        source, cls, raw_cls = "", "", ""
+        invokes: list[tuple[int, str, str]] = []
+        table: list[tuple[int, int]] = []
+        in_table = False
 
         def flush() -> None:
-            pass
+            pkg_dir = raw_cls.rsplit(".", 1)[0].replace(".", "/") if "." in raw_cls else ""
+            key_path = f"{pkg_dir}/{source}" if pkg_dir else source
+            for off, owner, name in invokes:
+                lines = [ln for o, ln in table if o <= off]
+                if lines:
+                    calls[(key_path, lines[-1])].add((owner, name))
 
-        offsets: list[tuple[int, str, str]] = []
         for line in out.splitlines():
             if line.startswith("Compiled from "):
+                if invokes:
+                    flush()
+                invokes, table, in_table = [], [], False
                 source = line.split('"')[1]
                 continue
-            m = re.match(r"^(?:[\w ]*)(?:class|interface|enum) ([\w.$]+)(?:<.*?>)?(?: extends ([\w.$]+))?", line)
-            if m and not line.startswith(" "):
-                cls = m.group(1)
-                if m.group(2):
-                    supers[cls] = m.group(2)
+            if not line.startswith(" ") and line.strip() and line.strip() != "}":
+                m = _CLASS_RE.match(line)
+                if m:
+                    raw_cls = m.group(1)
+                    cls = raw_cls.replace("$", ".")
+                    if m.group(2):
+                        supers[cls] = m.group(2).replace("$", ".")
+                continue
+            if line.strip() == "Code:":
+                if invokes:
+                    flush()
+                invokes, table, in_table = [], [], False
                 continue
             mi = _INVOKE_RE.match(line)
             if mi:
-                owner = mi.group(3).replace("/", ".")
-                offsets.append((int(mi.group(1)), owner, mi.group(4).strip('"')))
+                owner = (mi.group(2) or cls.replace(".", "/")).replace("/", ".").replace("$", ".")
+                invokes.append((int(mi.group(1)), owner, mi.group(3).strip('"')))
                 continue
             if line.strip() == "LineNumberTable:":
-                pending = offsets
-                offsets = []
-                table: list[tuple[int, int]] = []
+                in_table = True
                 continue
-            ml = _LINE_RE.match(line)
-            if ml and pending is not None:
-                table.append((int(ml.group(2)), int(ml.group(1))))
+            if in_table:
+                ml = _LINE_RE.match(line)
+                if ml:
+                    table.append((int(ml.group(2)), int(ml.group(1))))
+                    continue
+                in_table = False
                 table.sort()
-                continue
-            if line.strip().startswith("LocalVariableTable") or line.strip() == "" or line.startswith("  ") and not line.startswith("   "):
-                if pending:
-                    for off, owner, name in pending:
-                        lineno = max((ln for o, ln in table if o <= off), default=0) if table else 0
-                        pkg_dir = cls.rsplit(".", 1)[0].replace(".", "/") if "." in cls else ""
-                        calls[(f"{pkg_dir}/{source}" if pkg_dir else source, lineno)].add((owner, name))
-                    pending = []
-        del pending
-    _ = flush
+        if invokes:
+            flush()
     return calls, supers
 
 
@@ -255,58 +272,80 @@ def reference_java(root: Path, edges: list[dict[str, object]], workdir: Path) ->
     if not any(classes.rglob("*.class")):
         return {"skipped": "javac compiled nothing", "javac_errors": len(failed_files)}
     calls, supers = _javap_calls(classes)
-    failed_rel = {str(Path(f).resolve().relative_to(root.resolve())) for f in failed_files if Path(f).exists()}
+    failed_rel = {_suffix(str(Path(f).resolve().relative_to(root.resolve()))) for f in failed_files if Path(f).exists()}
 
-    def subclasses_of(owner: str) -> set[str]:
-        return {c for c in supers if _chain_contains(c, owner, supers)}
+    def owners_for(declaring: str) -> set[str]:
+        return {declaring} | {c for c in supers if _chain_contains(c, declaring, supers)}
 
-    def rel_source(path: str) -> str:
-        # Compiled-from names are file names: match by package directory suffix.
-        return path
-
-    repo_prefix = None
     checked = confirmed = 0
-    ours_at: dict[tuple[str, int], set[str]] = defaultdict(set)
+    resolved_at: dict[tuple[str, int], set[str]] = defaultdict(set)
     for e in edges:
-        src = str(e["from"])
-        path = src.split(":", 3)[-1].split("#", 1)[0]
-        ours_at[(_suffix(path), int(e["line"]))].add(_callee_name(str(e["to"])))  # type: ignore[arg-type]
-        if e.get("resolution") != "exact" or not str(e["to"]).startswith("sym:"):
+        to = str(e["to"])
+        path = _suffix(str(e["from"]).split(":", 3)[-1].split("#", 1)[0])
+        if path in failed_rel or not to.startswith("sym:"):
             continue
-        if path in failed_rel:
-            continue
-        target = str(e["to"]).split(":", 3)[-1]
-        tpath, frag = target.split("#", 1)
+        tpath, frag = to.split(":", 3)[-1].split("#", 1)
         parts = [p.split("#")[0] for p in frag.split(".")]
-        name = parts[-1]
-        declaring = _class_name(tpath, parts[:-1])
-        if len(parts) >= 2 and parts[-1] == parts[-2]:
+        if len(parts) == 1 or parts[-1] == parts[-2] or parts[-1][:1].isupper():
             name = "<init>"
-        elif len(parts) == 1:
-            name, declaring = "<init>", _class_name(tpath, parts)
-        found = calls.get((_suffix(path), int(e["line"])))  # type: ignore[arg-type]
+            declaring = _class_name(tpath, parts if parts[-1] != parts[-2:][0] or len(parts) == 1 else parts[:-1])
+            if len(parts) >= 2 and parts[-1] == parts[-2]:
+                declaring = _class_name(tpath, parts[:-1])
+        else:
+            name, declaring = parts[-1], _class_name(tpath, parts[:-1])
+        key = (path, int(e["line"]))  # type: ignore[call-overload]
+        resolved_at[key].add(f"{declaring}#{name}")
+        if e.get("resolution") != "exact":
+            continue
+        found = calls.get(key)
         if found is None:
             continue
         checked += 1
-        owners = {declaring} | subclasses_of(declaring)
-        if any(n == name and (o in owners or o.replace("$", ".") in owners) for o, n in found):
+        owners = owners_for(declaring)
+        if any(n == name and o in owners for o, n in found):
             confirmed += 1
-    in_corpus = {c for c in supers} | {o for s in calls.values() for o, _ in s if o in supers}
+    in_corpus = set(supers) | {c for c in _declared_classes(edges)}
+    texts = {_suffix(str(p.relative_to(root))): p.read_text(encoding="utf-8", errors="replace").splitlines()
+             for p in root.rglob("*.java")}
     total = hit = 0
     for (path, line), invoked in calls.items():
+        if path in failed_rel:
+            continue
+        src_line = texts.get(path, [])[line - 1] if 0 < line <= len(texts.get(path, [])) else ""
         for owner, name in invoked:
-            if owner not in in_corpus or line == 0:
+            if owner not in in_corpus or not _written(src_line, owner, name):
                 continue
             total += 1
-            short = owner.rsplit(".", 1)[-1].split("$")[-1] if name == "<init>" else name
-            if short in ours_at.get((path, line), set()):
+            ours = resolved_at.get((path, line), set())
+            if any(n == name and owner in owners_for(d) for d, n in (x.split("#", 1) for x in ours)):
                 hit += 1
-    del repo_prefix
     return {
         "javac_error_files": len(failed_rel), "exact_in_corpus_checked": checked, "confirmed": confirmed,
         "precision": round(confirmed / checked, 3) if checked else None,
         "compiled_in_corpus_call_sites": total, "found": hit, "recall": round(hit / total, 3) if total else None,
     }
+
+
+def _written(src_line: str, owner: str, name: str) -> bool:
+    """Whether a compiled invocation is written on its source line (not implicit: a default ``super()``,
+    an enum constant's constructor, a bridge or accessor method)."""
+    if name == "<init>":
+        simple = owner.rsplit(".", 1)[-1]
+        return not simple.isdigit() and bool(re.search(rf"\bnew\s+[\w.]*\b{re.escape(simple)}\b|\b(super|this)\s*\(", src_line))
+    return re.search(rf"\b{re.escape(name)}\s*\(", src_line) is not None
+
+
+def _declared_classes(edges: list[dict[str, object]]) -> set[str]:
+    out = set()
+    for e in edges:
+        for end in (str(e["from"]), str(e["to"])):
+            if end.startswith("sym:") and "#" in end:
+                path, frag = end.split(":", 3)[-1].split("#", 1)
+                parts = [p.split("#")[0] for p in frag.split(".") if p]
+                for i in range(1, len(parts) + 1):
+                    if parts[i - 1][:1].isupper():
+                        out.add(_class_name(path, parts[:i]))
+    return out
 
 
 def _suffix(path: str) -> str:
@@ -319,7 +358,7 @@ def _suffix(path: str) -> str:
 
 def _class_name(path: str, nested: list[str]) -> str:
     pkg = _suffix(path).rsplit("/", 1)[0].replace("/", ".") if "/" in _suffix(path) else ""
-    return ".".join([pkg, *nested]) if pkg else ".".join(nested)
+    return (".".join([pkg, *nested]) if pkg else ".".join(nested)).replace("$", ".")
 
 
 def _callee_name(to: str) -> str:

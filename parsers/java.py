@@ -146,12 +146,17 @@ def _expr_chain(node: TSNode) -> tuple[str, ...] | None:
             return None
         head = _expr_chain(obj)
         return None if head is None else head + (_text(name),)
-    if t == "object_creation_expression" and node.child_by_field_name("body") is None:
+    if t == "object_creation_expression" and not _anonymous(node):
         chain = _type_chain(node.child_by_field_name("type"))
         return None if chain is None else ("<new>", *chain)
     if t == "parenthesized_expression" and node.named_child_count == 1:
         return _expr_chain(node.named_children[0])
     return None
+
+
+def _anonymous(new: TSNode) -> bool:
+    """Whether ``new T(…) { … }`` declares an anonymous class."""
+    return any(c.type == "class_body" for c in new.children)
 
 
 class _Scopes:
@@ -258,6 +263,8 @@ def extract(path: str, source: bytes, root: TSNode,
                             _arity(call)))
     base_anchors: set[int] = set()
     for new in news:
+        if _anonymous(new):
+            continue  # an anonymous class: its type stays a type reference
         tnode = new.child_by_field_name("type")
         chain = _type_chain(tnode)
         if chain is None or tnode is None:
