@@ -221,9 +221,9 @@ class Resolver:
         s = scope
         while s:
             if defs.get(s) in TYPE_KINDS:
-                found = self.nested(("sym", path, s), name, depth)
-                if found.target is not None:
-                    return found
+                member = self.nested(("sym", path, s), name, depth)
+                if member.target is not None:
+                    return member
             s = _parent(s)
         if defs.get(name) in TYPE_KINDS:
             return Out(("sym", path, name))
@@ -285,8 +285,8 @@ class Resolver:
                 return NONE
             return self.qualified(chain, depth)
         for part in chain[1:]:
-            if out.target[0] == "ext":  # type: ignore[index]
-                out = Out(("ext", f"{out.target[1]}.{part}"), out.candidates)  # type: ignore[index]
+            if out.target[0] == "ext":
+                out = Out(("ext", f"{out.target[1]}.{part}"), out.candidates)
             elif self._is_type(out):
                 out = self.nested(out.target, part, depth + 1).guess(out.candidates)  # type: ignore[arg-type]
             else:
@@ -476,10 +476,10 @@ class Resolver:
                     return self.constructor(sup.target, arity).guess(sup.candidates)  # type: ignore[arg-type]
                 return Out(("ext", f"{sup.target[1]}.<init>"), sup.candidates) if sup.target else NONE
             if rchain and rchain[0] == "<ctor>":
-                t = self.type_in(path, rchain[1:] + (ref_name,), scope)
-                if self._is_type(t):
-                    return self.constructor(t.target, arity).guess(t.candidates)  # type: ignore[arg-type]
-                return t
+                created = self.type_in(path, rchain[1:] + (ref_name,), scope)
+                if self._is_type(created):
+                    return self.constructor(created.target, arity).guess(created.candidates)  # type: ignore[arg-type]
+                return created
             if rchain == ():
                 s: str | None = enclosing_class(scope)
                 guess = NONE
