@@ -120,6 +120,15 @@ def _expr_chain(node: TSNode) -> tuple[str, ...] | None:
     return None
 
 
+def _binds(ident: TSNode) -> bool:
+    """Whether an identifier in a pattern binds a variable (``Some`` in ``Some(x)``, ``None`` and
+    ``a::B`` name variants or constants, by the naming convention for the bare ones)."""
+    parent = ident.parent
+    if parent is not None and (parent.type == "scoped_identifier" or parent.child_by_field_name("type") == ident):
+        return False
+    return not _text(ident)[:1].isupper()
+
+
 def _visibility(entity: TSNode) -> str:
     for child in entity.children:
         if child.type == "visibility_modifier":
@@ -226,7 +235,7 @@ def extract(path: str, source: bytes, root: TSNode,
             trait = caps.get("receiver", [None])[0]
             if entity.id not in impls or trait is not None:
                 impls[entity.id] = (entity, caps["value"][0], trait)
-        elif role == "definition.variable" and name is not None:
+        elif role == "definition.variable" and name is not None and _binds(name):
             variables[name.start_byte] = name
         elif role == "definition.type_parameter" and name is not None:
             owner = caps[role][0].parent

@@ -13,7 +13,8 @@ with a type or ``T::new()``/``T { … }``, a field of ``self``), ``Self::f()``,
 ``Type::f()``; trait default methods through the traits a type implements.
 
 Lookups are recorded as deps: ``f:<path>`` (a consulted summary, answered by its
-signature), ``m:<module>`` (which files answer to a module path) and
+signature), ``m:<module>`` (which files answer to a module path), ``e:<path>`` (whether a
+file exists: a ``mod`` file found by its path) and
 ``i:<path>#<qname>`` (the methods and traits the impl index holds for one type; it
 depends on every file's impl blocks, so its ``dep_path`` is ``ANY_FILE``).
 """
@@ -213,6 +214,8 @@ class Resolver:
                 answer = summary_signature(self.summaries[key]) if key in self.summaries else ""
             elif kind == "m":
                 answer = json.dumps(self.by_name.get(key, []))
+            elif kind == "e":
+                answer = "1" if key in self.summaries else ""
             elif kind == "i":
                 path, _, qname = key.partition("#")
                 saved, self._deps = self._deps, set()
@@ -265,9 +268,23 @@ class Resolver:
             return Out(("sym", path, qn))
         if not q:
             child = self._module(f"{self.mod_of.get(path, '')}::{name}")
+            if child.target is None:
+                child = self.child_file(path, name)
             if child.target is not None:
                 return child
         return self.use_binding(path, q, name, depth)
+
+    def child_file(self, path: str, name: str) -> Out:
+        """The file of ``mod name;`` declared in ``path``, found as rustc does: beside a crate root or
+        ``mod.rs``, else in the directory named after the file (``tests/util/mod.rs`` from ``tests/a.rs``)."""
+        stem = posixpath.basename(path)[:-3]
+        root_like = stem == "mod" or "::" not in self.mod_of.get(path, "::")
+        base = posixpath.dirname(path) if root_like else path[:-3]
+        for cand in (posixpath.join(base, f"{name}.rs"), posixpath.join(base, name, "mod.rs")):
+            self._deps.add("e:" + cand)
+            if cand in self.summaries:
+                return Out(("mod", cand, ""))
+        return NONE
 
     def use_binding(self, path: str, scope: str, name: str, depth: int) -> Out:
         """A ``use`` in ``scope`` of ``path`` that binds ``name`` (direct first, then globs)."""
@@ -559,6 +576,8 @@ class Resolver:
                 out = self._module(f"{self.mod_of.get(path, '')}::{imp.name}") if not base[2] else NONE
                 if base[2]:
                     out = self._module("::".join([self.mod_of.get(path, ""), *base[2].split("."), imp.name or ""]))
+                elif out.target is None:
+                    out = self.child_file(path, imp.name or "")
             else:
                 segs = tuple(imp.module.split("::")) if imp.module else ()
                 if imp.wildcard:
