@@ -239,6 +239,8 @@ class RefFact:
     column: int
     # Number of arguments of a call (-1: not a call, or not counted); tells overloads apart.
     arity: int = -1
+    # The static type of each argument as written (``"String"``, ``"int[]"``), "" where unknown.
+    arg_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

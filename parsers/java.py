@@ -35,7 +35,7 @@ from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
 
-__all__ = ["TYPE_KINDS", "extract"]
+__all__ = ["TYPE_KINDS", "extract", "plain_type"]
 
 TYPE_KINDS = frozenset({"Class", "Interface", "Enum"})
 _MAX_SIGNATURE = 400
@@ -188,6 +188,59 @@ def _in_anonymous_body(node: TSNode, stop: int) -> bool:
     return False
 
 
+_LITERAL_TYPES = {
+    "string_literal": "String", "text_block": "String", "character_literal": "char", "true": "boolean",
+    "false": "boolean", "decimal_floating_point_literal": "double",
+}
+_INT_LITERALS = frozenset({"decimal_integer_literal", "hex_integer_literal", "octal_integer_literal",
+                           "binary_integer_literal"})
+
+
+def plain_type(text: str) -> str:
+    """A type as overloads are told apart here: generic arguments, qualifiers and spaces dropped."""
+    depth, out = 0, []
+    for ch in text:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        elif depth == 0 and not ch.isspace():
+            out.append(ch)
+    flat = "".join(out).replace("...", "[]")
+    head, dims = (flat.split("[", 1) + [""])[:2]
+    return head.rsplit(".", 1)[-1] + ("[" + dims if dims else "")
+
+
+def _arg_types(call: TSNode, declared: object) -> tuple[str, ...]:
+    """The static type of each argument when it is plain to see: literals, variables, ``new T``, casts."""
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return ()
+    out: list[str] = []
+    for a in args.named_children:
+        if "comment" in a.type:
+            continue
+        t = a.type
+        text = ""
+        if t in _LITERAL_TYPES:
+            text = _LITERAL_TYPES[t]
+            if t == "decimal_floating_point_literal" and _text(a)[-1:] in "fF":
+                text = "float"
+        elif t in _INT_LITERALS:
+            text = "long" if _text(a)[-1:] in "lL" else "int"
+        elif t == "identifier":
+            text = declared(a)  # type: ignore[operator]
+        elif t in ("object_creation_expression", "cast_expression", "array_creation_expression"):
+            tnode = a.child_by_field_name("type")
+            if tnode is not None and not _anonymous(a):
+                text = plain_type(_text(tnode))
+                if t == "array_creation_expression":
+                    dims = a.child_by_field_name("dimensions")
+                    text += "[]" * max(1, _text(dims).count("[")) if dims is not None else "[]"
+        out.append(text)
+    return tuple(out)
+
+
 def _arity(call: TSNode) -> int:
     args = call.child_by_field_name("arguments")
     if args is None:
@@ -247,6 +300,32 @@ def extract(path: str, source: bytes, root: TSNode,
     def scope_of(node: TSNode) -> str:
         return scopes.innermost(node.start_byte)
 
+    texts: dict[tuple[str, str], str] = {}
+    for name_node, value in variables.values():
+        key = (scope_of(name_node), _text(name_node))
+        text = "" if value is None else plain_type(_text(value))
+        if value is not None and value.parent is not None and value.parent.type == "spread_parameter":
+            text += "[]"
+        if text == "var" or (key in texts and texts[key] != text) or _text(name_node) in type_params.get(key[0], ()):
+            text = ""
+        texts[key] = text
+    for entity, name_node, kind in defs:
+        if kind == "Field" and entity.type == "field_declaration":
+            tnode = entity.child_by_field_name("type")
+            key = (scopes.innermost(entity.start_byte), _text(name_node))
+            texts.setdefault(key, plain_type(_text(tnode)) if tnode is not None else "")
+
+    def declared(ident: TSNode) -> str:
+        """The declared type of a variable, looked up from its scope outwards (fields last)."""
+        name, s = _text(ident), scope_of(ident)
+        while True:
+            text = texts.get((s, name))
+            if text is not None:
+                return "" if text in type_params.get(s, ()) or text.rstrip("[]") in type_params.get(s, ()) else text
+            if not s:
+                return ""
+            s = s.rsplit(".", 1)[0] if "." in s else ""
+
     refs: list[RefFact] = []
     for call, name_node, receiver in calls.values():
         scope = scope_of(call)
@@ -260,7 +339,7 @@ def extract(path: str, source: bytes, root: TSNode,
         if anon and rchain is not None and (rchain == () or rchain[0] in ("this", "super")):
             rchain = None
         refs.append(RefFact("call", name, rchain, scope, anchor.start_point[0] + 1, anchor.start_point[1],
-                            _arity(call)))
+                            _arity(call), _arg_types(call, declared)))
     base_anchors: set[int] = set()
     for new in news:
         if _anonymous(new):
@@ -275,7 +354,8 @@ def extract(path: str, source: bytes, root: TSNode,
         if chain[0] in type_params.get(scope, ()):
             continue
         refs.append(RefFact("call", chain[-1], ("<ctor>", *chain[:-1]), scope,
-                            anchor.start_point[0] + 1, anchor.start_point[1], _arity(new)))
+                            anchor.start_point[0] + 1, anchor.start_point[1], _arity(new),
+                            _arg_types(new, declared)))
     for kind, tnode in bases:
         chain = _type_chain(tnode)
         if chain is None:

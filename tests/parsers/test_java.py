@@ -147,3 +147,10 @@ def test_syntax_errors_are_counted_not_raised() -> None:
     facts = _facts(b"class A { void f( { } ", "A.java")
     assert facts.parse_errors > 0
     assert any(s.qname == "A" for s in facts.symbols)
+
+
+def test_argument_types_are_taken_from_literals_declarations_and_new() -> None:
+    source = (b"class A { int[] f; void m(String s, long... xs) { int i = 0;"
+              b" g(s, i, f, xs, new B<C>(), (D) o, 1.5f, null, 'c', 2L, \"t\"); } }")
+    call = next(r for r in _facts(source, "A.java").refs if r.name == "g")
+    assert call.arg_types == ("String", "int", "int[]", "long[]", "B", "D", "float", "", "char", "long", "String")

@@ -27,7 +27,7 @@ from pathlib import Path
 from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges, summary_signature
 from graphsvc.ingest.resolve.symbol_rows import ANY_FILE, NONE, Out, add_edge, file_rows
 from graphsvc.model import FileFacts, file_id, symbol_id
-from parsers.java import TYPE_KINDS
+from parsers.java import TYPE_KINDS, plain_type
 
 __all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
 
@@ -126,6 +126,15 @@ def dep_path(dep: str) -> str | None:
     if kind == "f":
         return key
     return ANY_FILE if kind in ("t", "p") else None
+
+
+def _exact_match(found: dict[str, tuple[str, str]], args: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """The overloads (by parameter types, as JSON) whose parameter types equal ``args``; all of them
+    when the argument types are not all known or none or several match."""
+    if not args or not all(args):
+        return found
+    exact = {k: v for k, v in found.items() if [plain_type(t) for t in json.loads(k)] == list(args)}
+    return exact if len(exact) == 1 else found
 
 
 def _parent(qname: str) -> str:
@@ -320,8 +329,13 @@ class Resolver:
             order = order[1:]
         return order, external
 
-    def member(self, cls: tuple[str, ...], name: str, arity: int, skip_self: bool = False) -> Out:
-        """Method ``name`` called with ``arity`` arguments on class ``cls``, declared or inherited."""
+    def member(self, cls: tuple[str, ...], name: str, arity: int, skip_self: bool = False,
+               args: tuple[str, ...] = ()) -> Out:
+        """Method ``name`` called with ``arity`` arguments on class ``cls``, declared or inherited.
+
+        Among several overloads, the one whose parameter types are exactly the argument types (all
+        known) is the one Java picks: it is more specific than any other applicable overload.
+        """
         order, external = self._hierarchy(cls, skip_self)
         found: dict[str, tuple[str, str]] = {}
         for path, qname in order:
@@ -334,6 +348,8 @@ class Resolver:
                 if arity >= 0 and not (count == arity or (varargs and arity >= count - 1)):
                     continue
                 found.setdefault(json.dumps(types), (path, q))
+        if len(found) > 1:
+            found = _exact_match(found, args)
         if found:
             first = next(iter(found.values()))
             return Out(("sym", *first)).guess(len(found) + (1 if "?" in external and len(found) == 1 else 0))
@@ -349,7 +365,7 @@ class Resolver:
             return Out(("ext", f"java.lang.Object.{name}"))
         return NONE
 
-    def constructor(self, cls: tuple[str, ...], arity: int) -> Out:
+    def constructor(self, cls: tuple[str, ...], arity: int, args: tuple[str, ...] = ()) -> Out:
         """The constructor ``new C(…)`` with ``arity`` arguments calls (the class when none is declared)."""
         path, qname = cls[1], cls[2]
         summ = self._summ(path)
@@ -364,6 +380,9 @@ class Resolver:
                 fits.append(q)
         if not fits:
             return Out(("sym", path, qname)).guess(2)
+        if len(fits) > 1:
+            by_types = {json.dumps(summ["params"].get(q, [0, 0, []])[2]): (path, q) for q in fits}
+            fits = [q for _p, q in _exact_match(by_types, args).values()]
         return Out(("sym", path, fits[0])).guess(len(fits))
 
     def field_type(self, cls: tuple[str, ...], name: str) -> Out:
@@ -459,7 +478,8 @@ class Resolver:
                     return NONE
             return out
 
-        def call(ref_name: str, rchain: tuple[str, ...] | None, scope: str, arity: int) -> Out:
+        def call(ref_name: str, rchain: tuple[str, ...] | None, scope: str, arity: int,
+                 args: tuple[str, ...] = ()) -> Out:
             if rchain is None:
                 return NONE
             if ref_name == "<init>":
@@ -467,37 +487,37 @@ class Resolver:
                 if cls is None:
                     return NONE
                 if rchain == ("this",):
-                    return self.constructor(("sym", path, cls), arity)
+                    return self.constructor(("sym", path, cls), arity, args)
                 supers = [b for b in summ["bases"].get(cls, []) if b[0] == "base"]
                 if not supers or defs.get(cls) != "Class":
                     return Out(("ext", "java.lang.Object.<init>")) if not supers else NONE
                 sup = self.type_in(path, tuple(supers[0][1:]), _parent(cls))
                 if self._is_type(sup):
-                    return self.constructor(sup.target, arity).guess(sup.candidates)  # type: ignore[arg-type]
+                    return self.constructor(sup.target, arity, args).guess(sup.candidates)  # type: ignore[arg-type]
                 return Out(("ext", f"{sup.target[1]}.<init>"), sup.candidates) if sup.target else NONE
             if rchain and rchain[0] == "<ctor>":
                 created = self.type_in(path, rchain[1:] + (ref_name,), scope)
                 if self._is_type(created):
-                    return self.constructor(created.target, arity).guess(created.candidates)  # type: ignore[arg-type]
+                    return self.constructor(created.target, arity, args).guess(created.candidates)  # type: ignore[arg-type]
                 return created
             if rchain == ():
                 s: str | None = enclosing_class(scope)
                 guess = NONE
                 while s:
-                    out = self.member(("sym", path, s), ref_name, arity)
+                    out = self.member(("sym", path, s), ref_name, arity, args=args)
                     if out.target is not None and out.target[0] == "sym":
                         return out
                     if guess.target is None:
                         guess = out
                     s = enclosing_class(_parent(s))
-                imported = static_import(ref_name, arity)
+                imported = static_import(ref_name, arity, args)
                 if imported.target is not None:
                     # A method inherited from a base outside the repo would shadow the import.
                     return imported.guess(2) if guess.target is not None else imported
                 return guess
             if rchain == ("super",):
                 cls = enclosing_class(scope)
-                return self.member(("sym", path, cls), ref_name, arity, skip_self=True) if cls else NONE
+                return self.member(("sym", path, cls), ref_name, arity, skip_self=True, args=args) if cls else NONE
             base = receiver(rchain, scope)
             t = base.target
             if t is None:
@@ -505,17 +525,17 @@ class Resolver:
             if t[0] == "ext":
                 return Out(("ext", f"{t[1]}.{ref_name}"), base.candidates)
             if self._is_type(base):
-                return self.member(t, ref_name, arity).guess(base.candidates)
+                return self.member(t, ref_name, arity, args=args).guess(base.candidates)
             return NONE
 
-        def static_import(name: str, arity: int) -> Out:
+        def static_import(name: str, arity: int, args: tuple[str, ...] = ()) -> Out:
             found: list[Out] = []
             for module, imported, wildcard in summ["imports"]:
                 if not module.startswith("static:") or (not wildcard and imported != name):
                     continue
                 owner = self.qualified(tuple(module[len("static:"):].split(".")))
                 if self._is_type(owner):
-                    out = self.member(owner.target, name, arity)  # type: ignore[arg-type]
+                    out = self.member(owner.target, name, arity, args=args)  # type: ignore[arg-type]
                     if out.target is not None:
                         found.append(out.guess(owner.candidates))
                 elif owner.target is not None and not wildcard:
@@ -559,7 +579,7 @@ class Resolver:
         for ref in facts.refs:
             src = symbol_id(self.repo, path, ref.scope)
             if ref.kind == "call":
-                out = call(ref.name, ref.receiver, ref.scope, ref.arity)
+                out = call(ref.name, ref.receiver, ref.scope, ref.arity, ref.arg_types)
                 etype = "CALLS"
             else:
                 scope = _parent(ref.scope) if ref.kind in ("base", "implements") else ref.scope
