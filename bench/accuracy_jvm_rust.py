@@ -148,9 +148,13 @@ def speed(root: Path, lang: str, runs: int) -> dict[str, float]:
             "parse_only_s": _median(parse_times), "adapter_s": _median(adapter_times)}
 
 
+KINDS: dict[str, str] = {}  # symbol id -> kind, of the last corpus indexed
+
+
 def index(root: Path, lang: str, runs: int, workdir: Path) -> tuple[list[float], list[dict[str, object]]]:
     times: list[float] = []
     edges: list[dict[str, object]] = []
+    KINDS.clear()
     for i in range(runs):
         settings = Settings(store=f"ladybug://{workdir / f'g{i}.lbug'}", workers=1, languages=[lang])
         report = ingest(root, settings)
@@ -161,6 +165,8 @@ def index(root: Path, lang: str, runs: int, workdir: Path) -> tuple[list[float],
                     obj = json.loads(line)
                     if "edge" in obj and obj["edge"]["type"] == "CALLS":
                         edges.append(obj["edge"])
+                    elif "node" in obj and obj["node"]["label"] == "Symbol":
+                        KINDS[obj["node"]["id"]] = obj["node"]["kind"]
     return times, edges
 
 
@@ -190,16 +196,28 @@ _INVOKE_RE = re.compile(
     r"^\s*(\d+): invoke(?:virtual|static|special|interface)\s+#\d+(?:,\s*\d+)?\s+// (?:Interface)?Method "
     r"(?:([\w/$]+)\.)?(\"<init>\"|[\w$]+):")
 _LINE_RE = re.compile(r"^\s*line (\d+): (\d+)$")
-_CLASS_RE = re.compile(r"^(?:[\w]+ )*(?:class|interface|enum|record) ([\w.$]+)(?:<.*?>)?(?: extends ([\w.$]+))?")
+_CLASS_RE = re.compile(r"^(?:[\w]+ )*(?:class|interface|enum|record) ([\w.$]+)(.*)$")
 
 
-def _javap_calls(classes: Path) -> tuple[dict[tuple[str, int], set[tuple[str, str]]], dict[str, str]]:
-    """(source path, line) → {(owner class, method name)} from every class file, and class → superclass.
+def _without_generics(text: str) -> str:
+    depth, out = 0, []
+    for ch in text:
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _javap_calls(classes: Path) -> tuple[dict[tuple[str, int], set[tuple[str, str]]], dict[str, list[str]]]:
+    """(source path, line) → {(owner class, method name)} from every class file, and class → supertypes.
 
     Class names use ``.`` for nesting too (``a.B$C`` → ``a.B.C``).
     """
     calls: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
-    supers: dict[str, str] = {}
+    supers: dict[str, list[str]] = {}
     class_files = sorted(str(p) for p in classes.rglob("*.class"))
     for start in range(0, len(class_files), 100):
         out = subprocess.run(["javap", "-c", "-l", "-p", *class_files[start:start + 100]],
@@ -225,12 +243,12 @@ def _javap_calls(classes: Path) -> tuple[dict[tuple[str, int], set[tuple[str, st
                 source = line.split('"')[1]
                 continue
             if not line.startswith(" ") and line.strip() and line.strip() != "}":
-                m = _CLASS_RE.match(line)
+                m = _CLASS_RE.match(_without_generics(line))
                 if m:
                     raw_cls = m.group(1)
                     cls = raw_cls.replace("$", ".")
-                    if m.group(2):
-                        supers[cls] = m.group(2).replace("$", ".")
+                    rest = m.group(2).replace("{", " ").replace(",", " ").split()
+                    supers[cls] = [t.replace("$", ".") for t in rest if t not in ("extends", "implements")]
                 continue
             if line.strip() == "Code:":
                 if invokes:
@@ -285,11 +303,11 @@ def reference_java(root: Path, edges: list[dict[str, object]], workdir: Path) ->
             continue
         tpath, frag = to.split(":", 3)[-1].split("#", 1)
         parts = [p.split("#")[0] for p in frag.split(".")]
-        if len(parts) == 1 or parts[-1] == parts[-2] or parts[-1][:1].isupper():
-            name = "<init>"
-            declaring = _class_name(tpath, parts if parts[-1] != parts[-2:][0] or len(parts) == 1 else parts[:-1])
-            if len(parts) >= 2 and parts[-1] == parts[-2]:
-                declaring = _class_name(tpath, parts[:-1])
+        kind = KINDS.get(to, "")
+        if kind == "Constructor":
+            name, declaring = "<init>", _class_name(tpath, parts[:-1])
+        elif kind in ("Class", "Enum", "Interface"):
+            name, declaring = "<init>", _class_name(tpath, parts)
         else:
             name, declaring = parts[-1], _class_name(tpath, parts[:-1])
         key = (path, int(e["line"]))  # type: ignore[call-overload]
@@ -366,13 +384,17 @@ def _callee_name(to: str) -> str:
     return parts[-1] if parts else ""
 
 
-def _chain_contains(cls: str, owner: str, supers: dict[str, str]) -> bool:
-    seen = set()
-    while cls in supers and cls not in seen:
-        seen.add(cls)
-        cls = supers[cls]
-        if cls == owner:
+def _chain_contains(cls: str, owner: str, supers: dict[str, list[str]]) -> bool:
+    """Whether ``owner`` is a supertype (class or interface, at any depth) of ``cls``."""
+    seen: set[str] = set()
+    todo = list(supers.get(cls, []))
+    while todo:
+        c = todo.pop()
+        if c == owner:
             return True
+        if c not in seen:
+            seen.add(c)
+            todo.extend(supers.get(c, []))
     return False
 
 
