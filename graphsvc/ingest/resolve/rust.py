@@ -424,7 +424,7 @@ class Resolver:
         found = entry.get("methods", {}).get(name, [])
         if found:
             return Out(("sym", *found[0])).guess(len(found))
-        defaults = []
+        defaults: list[tuple[str, ...]] = []
         for trait in entry.get("traits", []):
             if trait[0] == "sym" and self._kind(trait[1], f"{trait[2]}.{name}") == "Method":
                 defaults.append(("sym", trait[1], f"{trait[2]}.{name}"))
@@ -491,7 +491,7 @@ class Resolver:
         self._deps = set()
         path = facts.path
         summ = self.summaries[path]
-        module = summ["m"]
+        module = str(summ["m"])
         defs = summ["defs"]
 
         def qualified(qname: str) -> str:
