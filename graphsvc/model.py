@@ -258,12 +258,16 @@ class RefFact:
     ``scope`` is the qname of the innermost enclosing symbol.
     """
 
-    kind: Literal["call", "base", "type", "decorator"]
+    kind: Literal["call", "base", "type", "decorator", "implements"]
     name: str
     receiver: tuple[str, ...] | None
     scope: str
     line: int
     column: int
+    # Number of arguments of a call (-1: not a call, or not counted); tells overloads apart.
+    arity: int = -1
+    # The static type of each argument as written (``"String"``, ``"int[]"``), "" where unknown.
+    arg_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

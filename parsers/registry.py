@@ -24,7 +24,9 @@ from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
 from . import go as _go
+from . import java as _java
 from . import python as _python
+from . import rust as _rust
 from . import typescript as _typescript
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
@@ -78,6 +80,15 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec(
         name="go", grammar="go", extensions=(".go",), query_file="go.scm",
         adapter=_go, resolver="graphsvc.ingest.resolve.go", project_files=("go.mod", "go.work"),
+    ),
+    LanguageSpec(
+        name="java", grammar="java", extensions=(".java",), query_file="java.scm",
+        adapter=_java, resolver="graphsvc.ingest.resolve.java",
+        project_files=("pom.xml", "build.gradle", "build.gradle.kts"),
+    ),
+    LanguageSpec(
+        name="rust", grammar="rust", extensions=(".rs",), query_file="rust.scm",
+        adapter=_rust, resolver="graphsvc.ingest.resolve.rust", project_files=("Cargo.toml",),
     ),
 )
 

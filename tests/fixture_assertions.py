@@ -7,7 +7,7 @@ resolve::
     order.submit()
 #         ^ calls: shop/orders.py#Order.submit exact
 
-Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` in TS/JS and Go), where
+Format: ``# <spaces> ^ <edge type>: <target> <resolution>`` (``//`` in TS/JS, Go, Java and Rust), where
 the caret's column is the column of the referenced name and ``<edge type>`` is
 ``calls``, ``imports``, ``extends``, ``implements`` or ``uses``. ``<target>`` is one of
 
@@ -37,7 +37,7 @@ _LINE_RE = re.compile(
 )
 # Which files hold assertions, and the language of their unresolved placeholders.
 _LANGS = {".py": "python", ".ts": "typescript", ".tsx": "typescript", ".js": "javascript", ".jsx": "javascript",
-          ".go": "go"}
+          ".go": "go", ".java": "java", ".rs": "rust"}
 
 
 @dataclass(frozen=True)

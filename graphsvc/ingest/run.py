@@ -29,6 +29,7 @@ from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
+from graphsvc.ingest.resolve.symbol_rows import ANY_FILE
 from graphsvc.ingest.scan import ScanResult, changed_since, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
@@ -286,6 +287,8 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     same_files = not removed and all(p in stored for p in hashes)
     suspects = {p for p in facts
                 if p in stored and summary_signature(summaries[group[langs[p]]][p]) != summary_signature(stored[p].summary)}
+    if suspects:
+        suspects.add(ANY_FILE)  # lookups about names any file may declare (a Java package's types)
 
     def stale(path: str, deps: dict[str, str]) -> bool:
         lang = langs[path]

@@ -1,0 +1,85 @@
+"""Graph rows shared by the resolvers of statically scoped languages (Java, Rust).
+
+A resolver decides *where* a reference goes (an ``Out``); this module turns that
+decision into an edge with the right end label and ``resolution``, and turns a file's
+facts into its File, Symbol and DEFINES rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from graphsvc.ingest.resolve import FileGraph, Summary
+from graphsvc.model import Edge, FileFacts, Node, file_id, symbol_id
+
+__all__ = ["ANY_FILE", "NONE", "Out", "add_edge", "file_rows"]
+
+# ``dep_path`` of a lookup whose answer depends on names declared in files it cannot
+# name in advance (a Java package's types): re-checked whenever any file's summary changed.
+ANY_FILE = "*"
+
+
+@dataclass(frozen=True)
+class Out:
+    """Where a reference resolves.
+
+    ``target``: ``("sym", path, qname)``, ``("file", path)``, ``("ext", dotted)`` or None
+    (unresolved). ``candidates`` > 1 marks a guess among that many candidates.
+    """
+
+    target: tuple[str, ...] | None
+    candidates: int = 0
+
+    def guess(self, candidates: int) -> Out:
+        """The same target, as one of ``candidates`` (never fewer than it already had; 1 is no guess)."""
+        return Out(self.target, max(self.candidates, candidates if candidates > 1 else 0))
+
+
+NONE = Out(None)
+
+
+def file_rows(repo: str, facts: FileFacts, summary: Summary, module: str,
+              qualified: Callable[[str], str]) -> FileGraph:
+    """The File node, Symbol nodes and DEFINES edges of one file."""
+    path = facts.path
+    fg = FileGraph(path=path, summary=summary)
+    fid = file_id(repo, path)
+    fg.nodes.append(Node("File", fid, {
+        "path": path, "lang": facts.lang, "loc": facts.loc, "module": module, "parseErrors": facts.parse_errors,
+    }))
+    for s in facts.symbols:
+        sid = symbol_id(repo, path, s.qname)
+        fg.nodes.append(Node("Symbol", sid, {
+            "name": s.name, "qualifiedName": qualified(s.qname), "kind": s.kind, "signature": s.signature,
+            "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
+            "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
+        }))
+        if s.parent is None:
+            fg.edges.append(Edge("DEFINES", fid, "File", sid, "Symbol"))
+        else:
+            fg.edges.append(Edge("DEFINES", symbol_id(repo, path, s.parent), "Symbol", sid, "Symbol"))
+    return fg
+
+
+def add_edge(fg: FileGraph, repo: str, lang: str, etype: str, src: str, src_label: str, out: Out, name: str,
+             line: int, column: int, sep: str = ".") -> None:
+    """Append one dependency edge for a reference to ``name`` resolved as ``out``."""
+    props: dict[str, object] = {"line": line, "column": column}
+    t = out.target
+    if t is None or (t[0] == "file" and etype != "IMPORTS"):
+        dst, label = fg.unresolved(lang, name), "External"
+        props["resolution"] = "unresolved"
+    else:
+        if t[0] == "file":
+            dst, label = file_id(repo, t[1]), "File"
+        elif t[0] == "sym":
+            dst, label = symbol_id(repo, t[1], t[2]), "Symbol"
+        else:
+            dst, label = fg.external(lang, t[1], sep), "External"
+        props["resolution"] = "exact"
+        if out.candidates > 1:
+            props["resolution"] = "heuristic"
+            props["candidates"] = out.candidates
+            props["confidence"] = round(1.0 / out.candidates, 2)
+    fg.edges.append(Edge(etype, src, src_label, dst, label, props))
