@@ -154,7 +154,7 @@ def _apply(root: Path, data: Any) -> str:
     return f"{op} {target.relative_to(root)}"
 
 
-@settings(max_examples=int(os.environ.get("GRAPH_PROPERTY_EXAMPLES", "8")), deadline=None,
+@settings(max_examples=int(os.environ.get("GRAPH_PROPERTY_EXAMPLES", "5")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data(), steps=st.integers(1, 3))
 def test_incremental_equals_fresh_after_random_ts_edits(make_settings: Any, data: Any, steps: int) -> None:
