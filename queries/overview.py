@@ -5,9 +5,8 @@ server decides what a client receives:
 
 * ``overview``: the project as *groups*: repos, directories, files and, in files opened by the
   client, their symbols. Dependency edges are aggregated between the groups shown, with a count
-  per edge type and resolution. Without instructions the server opens the directories with the most symbols
-  first while the view stays within ``max_nodes`` (a directory whose only child is another
-  directory opens for free, so ``src/pkg`` reads as one step); ``expand`` opens more (a
+  per edge type and resolution. Without instructions the server opens the groups with the most symbols first
+  while the view (open groups included) stays within ``max_nodes``; ``expand`` opens more (a
   directory into its entries, a file into its symbols) and ``collapse`` keeps groups closed.
 * ``neighbourhood``: the nodes within ``depth`` dependency hops of one node, in breadth-first
   order, one page at a time, with the edges that join the page to the nodes before it.
@@ -233,12 +232,10 @@ def _open_groups(tree: _Tree, budget: int, expand: set[str], collapse: set[str])
     while heap:
         _, gid = heapq.heappop(heap)
         kids = tree.children[gid]
-        if gid in collapse or not kids or tree.nodes[gid].label == "File":
-            continue
-        if shown - 1 + len(kids) > budget and len(kids) > 1:
+        if gid in collapse or not kids or tree.nodes[gid].label == "File" or shown + len(kids) > budget:
             continue
         opened.add(gid)
-        shown += len(kids) - 1
+        shown += len(kids)
         for k in kids:
             heapq.heappush(heap, (-tree.nodes[k].symbols, k))
     for gid in expand:
