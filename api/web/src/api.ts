@@ -111,11 +111,11 @@ export const PROJECTS = `{ projects(limit: 500) { items { id name repos { id fil
 export const SEARCH = `query Search($q: String!) {
   search(query: $q, limit: 12) {
     score match
-    node { id label name ... on Symbol { qualifiedName kind path line } ... on File { path } }
+    node { id label name ... on Symbol { qualifiedName kind path line } ... on File { filePath: path } }
   }
 }`;
 
-const REF = `items { from { id name label ... on Symbol { path line } ... on File { path } } to { id name label }
+const REF = `items { from { id name label ... on Symbol { path line } ... on File { filePath: path } } to { id name label }
   line resolution candidates confidence file { path } } hasMore`;
 
 export const SYMBOL = `query Sym($id: ID!) {

@@ -417,6 +417,7 @@ async function runAction(mutation: string, target: string): Promise<string> {
 // Path highlighting: the shortest dependency path, following edges forwards, else either way.
 
 function shortestPath(from: string, to: string, directed: boolean): string[] | null {
+  if (!graph.hasNode(from) || !graph.hasNode(to)) return null;
   const prev = new Map<string, string>([[from, ""]]);
   let frontier = [from];
   while (frontier.length && !prev.has(to)) {
@@ -464,7 +465,8 @@ let active = -1;
 interface Hit {
   score: number;
   match: string;
-  node: { id: string; label: string; name: string; qualifiedName?: string; kind?: string; path?: string; line?: number };
+  node: { id: string; label: string; name: string; qualifiedName?: string; kind?: string; path?: string; filePath?: string;
+    line?: number };
 }
 
 async function runSearch(text: string): Promise<void> {
@@ -474,7 +476,8 @@ async function runSearch(text: string): Promise<void> {
   }
   const a = await gql<{ search: Hit[] }>(SEARCH, { q: text });
   results.replaceChildren(...a.search.map((h, i) => {
-    const where = h.node.path ? `${h.node.path}${h.node.line ? `:${h.node.line}` : ""}` : "";
+    const path = h.node.path ?? h.node.filePath;
+    const where = path ? `${path}${h.node.line ? `:${h.node.line}` : ""}` : "";
     const li = el("li", { role: "option", id: `hit-${i}`, "data-id": h.node.id, "aria-selected": "false" },
       h.node.qualifiedName ?? h.node.name, el("small", {}, `${h.node.kind ?? h.node.label} ${where}`));
     li.addEventListener("mousedown", (ev) => {

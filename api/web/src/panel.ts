@@ -6,7 +6,7 @@ import { FILE, SYMBOL } from "./api";
 import { el } from "./dom";
 
 interface Ref {
-  from: { id: string; name: string; label: string; path?: string; line?: number };
+  from: { id: string; name: string; label: string; path?: string; filePath?: string; line?: number };
   to: { id: string; name: string; label: string };
   line: number | null;
   resolution: string | null;
