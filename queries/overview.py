@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import heapq
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,6 +153,7 @@ class _Tree:
     nodes: dict[str, OverviewNode] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     file_of_key: dict[str, str] = field(default_factory=dict)  # "sym:<repo>:<path>" or file id -> file id
+    file_deps: list[dict[str, Any]] = field(default_factory=list)  # rows of file_deps.cypher
 
 
 def _add(tree: _Tree, node: OverviewNode) -> None:
@@ -171,6 +173,29 @@ def _directory(tree: _Tree, repo: str, path: str) -> str:
         _add(tree, OverviewNode(id=did, label="Directory", name=path.rpartition("/")[2], repo=repo, path=path,
                                 parent=parent, files=0, symbols=0, expandable=True))
     return did
+
+
+_CACHE_SIZE = 8  # projects kept; a server shows a few, tests have many stores
+_cache: dict[tuple[str, str], tuple[tuple[Any, ...], _Tree]] = {}
+_cache_lock = threading.Lock()
+
+
+def _tree(store: Store, project_id: str) -> _Tree:
+    # Reading a Django-sized project's files and aggregating its 250k edges takes about half a
+    # second; it is redone only after a write to one of its repos (their generations).
+    generations = tuple((r["id"], r["generation"]) for r in store.read("project_generations", id=project_id))
+    key = (store.url, project_id)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == generations:
+        return hit[1]
+    tree = _build_tree(store, project_id)
+    with _cache_lock:
+        _cache.pop(key, None)
+        _cache[key] = (generations, tree)
+        while len(_cache) > _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+    return tree
 
 
 def _build_tree(store: Store, project_id: str) -> _Tree:
@@ -194,6 +219,8 @@ def _build_tree(store: Store, project_id: str) -> _Tree:
         tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
         tree.file_of_key[row["id"]] = row["id"]
     _sum_up(tree)
+    for r in repos:
+        tree.file_deps += store.read("file_deps", symPrefix=f"sym:{r.id}:", filePrefix=f"file:{r.id}:")
     for kids in tree.children.values():
         kids.sort(key=lambda k: (tree.nodes[k].label == "File", tree.nodes[k].name, k))
     return tree
@@ -287,8 +314,7 @@ def _group_of(tree: _Tree, shown: set[str], gid: str | None) -> str | None:
     return gid
 
 
-def _file_level_edges(store: Store, tree: _Tree, shown: set[str], open_files: set[str], out: _Edges) -> None:
-    repos = [i for i, n in tree.nodes.items() if n.label == "Repo"]
+def _file_level_edges(tree: _Tree, shown: set[str], open_files: set[str], out: _Edges) -> None:
     cache: dict[str, str | None] = {}
 
     def group(key: str) -> str | None:
@@ -296,17 +322,16 @@ def _file_level_edges(store: Store, tree: _Tree, shown: set[str], open_files: se
             cache[key] = _group_of(tree, shown, tree.file_of_key.get(key))
         return cache[key]
 
-    for r in repos:
-        for row in store.read("file_deps", symPrefix=f"sym:{r}:", filePrefix=f"file:{r}:"):
-            src, dst = tree.file_of_key.get(row["src"]), tree.file_of_key.get(row["dst"])
-            # Symbol edges of an open file are drawn symbol by symbol instead.
-            if row["type"] != "IMPORTS" and (src in open_files or dst in open_files):
-                continue
-            if row["type"] == "IMPORTS" and dst in open_files and row["dst"].startswith("sym:"):
-                continue
-            s, d = group(row["src"]), group(row["dst"])
-            if s is not None and d is not None:
-                out.add(row["type"], s, d, row["resolution"], row["n"])
+    for row in tree.file_deps:
+        src, dst = tree.file_of_key.get(row["src"]), tree.file_of_key.get(row["dst"])
+        # Symbol edges of an open file are drawn symbol by symbol instead.
+        if row["type"] != "IMPORTS" and (src in open_files or dst in open_files):
+            continue
+        if row["type"] == "IMPORTS" and dst in open_files and row["dst"].startswith("sym:"):
+            continue
+        s, d = group(row["src"]), group(row["dst"])
+        if s is not None and d is not None:
+            out.add(row["type"], s, d, row["resolution"], row["n"])
 
 
 def _symbol_level_edges(store: Store, tree: _Tree, shown: set[str], symbols: set[str], open_files: set[str],
@@ -379,7 +404,7 @@ def overview(store: Store, project_id: str, expand: Iterable[str] = (), collapse
         raise QueryError(f"maxNodes must be between 1 and {MAX_GRAPH_NODES}, got {budget}")
     if not 1 <= max_file_symbols <= MAX_FILE_SYMBOLS:
         raise QueryError(f"maxFileSymbols must be between 1 and {MAX_FILE_SYMBOLS}, got {max_file_symbols}")
-    tree = _build_tree(store, project_id)
+    tree = _tree(store, project_id)
     wanted = set(expand)
     unknown = sorted(w for w in wanted if w not in tree.nodes)
     if unknown:
@@ -398,7 +423,7 @@ def overview(store: Store, project_id: str, expand: Iterable[str] = (), collapse
             nodes = [_with(n, truncated=True) if n.id == fid else n for n in nodes]
     symbol_ids = {s.id for s in symbols}
     edges = _Edges()
-    _file_level_edges(store, tree, shown, open_files, edges)
+    _file_level_edges(tree, shown, open_files, edges)
     _symbol_level_edges(store, tree, shown | symbol_ids, symbol_ids, open_files, edges)
     structural = [OverviewEdge(type="CONTAINS" if n.label != "Symbol" else _STRUCTURAL_IN_FILE, source=n.parent,
                                target=n.id, count=1)

@@ -54,3 +54,23 @@ def test_an_external_has_no_source(shop: tuple[ApiClient, Path]) -> None:
     client, _ = shop
     answer = client.graphql(QUERY, id="ext:python:builtins.print")
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+OVERVIEW_CALLS = """query { overview(projectId: "proj:shop") { edges { type from to count } } }"""
+ORDERS = "file:repo:shop/shop:shop/orders.py"
+
+
+def _calls_into_models(client: ApiClient) -> int:
+    edges = client.data(OVERVIEW_CALLS)["overview"]["edges"]
+    return sum(e["count"] for e in edges if e["type"] == "CALLS" and e["from"] == ORDERS
+               and e["to"] == "file:repo:shop/shop:shop/models.py")
+
+
+def test_the_overview_follows_an_incremental_ingest(shop: tuple[ApiClient, Path], make_settings: Any) -> None:
+    client, repo = shop
+    assert _calls_into_models(client) == 4
+    orders = repo / "shop" / "orders.py"
+    orders.write_text(orders.read_text(encoding="utf-8").replace("    product.discounted(10)\n", ""),
+                      encoding="utf-8")
+    ingest(repo, make_settings(), incremental=True)
+    assert _calls_into_models(client) == 3

@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from graphsvc.settings import Settings
 from tests.api.conftest import ingest_fixtures
 from tests.conftest import wipe_neo4j
 
 ROOT = Path(__file__).resolve().parents[2]
+# The machine may be busy (2 cores, several servers): allow a panel's queries their time.
+expect.set_options(timeout=20_000)
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -50,14 +50,15 @@ interface EdgeAttrs {
   weight: number;
 }
 
+const LARGE_VIEW = 4000;
 const graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "directed" });
 let state: ViewState = readState(window.location.search);
 let truncated = false;
-let showAll = false;
 let pathNodes = new Set<string>();
 let pathEdges = new Set<string>();
 let hoodPages = 1;
 let hoodHasMore = false;
+let hoodLimit = 300;
 let actions: string[] = [];
 let ready = false;
 const container = byId<HTMLDivElement>("graph");
@@ -193,14 +194,14 @@ function setStatus(s: string): void {
 async function loadOverview(markNew: boolean): Promise<void> {
   const answer = await gql<{ overview: Overview }>(OVERVIEW, {
     p: state.project, expand: state.expand, collapse: state.collapse,
-    max: showAll ? 5000 : null, maxSym: showAll ? 2000 : 500,
+    max: state.max || null, maxSym: state.max >= 5000 ? 2000 : 500,
   });
   fromOverview(answer.overview, markNew);
 }
 
 async function loadNeighbourhood(markNew: boolean): Promise<void> {
   const pages: Neighbourhood[] = [];
-  const limit = showAll ? 2000 : 300;
+  const limit = hoodLimit;
   for (let i = 0; i < hoodPages; i += 1) {
     const a = await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
       id: state.focus, depth: state.depth, limit, offset: i * limit,
@@ -225,6 +226,13 @@ async function load(markNew = false): Promise<void> {
   }
   pathNodes = new Set();
   pathEdges = new Set();
+  // Past a few thousand elements, redrawing every edge and label on each frame of a pan or zoom
+  // is what makes it stutter; they come back when the camera stops.
+  const large = graph.order + graph.size > LARGE_VIEW;
+  renderer.setSetting("hideEdgesOnMove", large);
+  renderer.setSetting("hideLabelsOnMove", large);
+  renderer.refresh();
+  performance.mark("graphsvc:view-drawn", { detail: { nodes: graph.order, edges: graph.size } });
   byId<HTMLButtonElement>("back-overview").hidden = state.view !== "neighbourhood";
   renderTruncation();
   refreshFilterChoices();
@@ -253,11 +261,8 @@ function renderTruncation(): void {
       hoodPages += 1;
       void load();
     }]);
-  } else if (truncated && !showAll) {
-    banner("Some groups hold more than is shown.", ["Show anyway", () => {
-      showAll = true;
-      void load();
-    }]);
+  } else if (truncated && state.max < 5000) {
+    banner("Some groups hold more than is shown.", ["Show anyway", () => navigate({ max: 5000 }, true)]);
   } else {
     banner("", null);
   }
@@ -302,7 +307,7 @@ window.addEventListener("popstate", () => {
   const next = readState(window.location.search);
   const reload = next.project !== state.project || next.view !== state.view || next.focus !== state.focus
     || next.expand.join() !== state.expand.join() || next.collapse.join() !== state.collapse.join()
-    || next.depth !== state.depth;
+    || next.depth !== state.depth || next.max !== state.max;
   const relayout = next.layout !== state.layout;
   state = next;
   syncControls();
@@ -352,6 +357,7 @@ function toggle(id: string): void {
 
 function openNeighbourhood(id: string): void {
   hoodPages = 1;
+  hoodLimit = 300;
   navigate({ view: "neighbourhood", focus: id, selected: id }, true);
 }
 
@@ -697,12 +703,41 @@ function model(): Model {
   };
 }
 
+/** Opens a group, as a click does; resolves once the new view is drawn (layout may still run). */
+async function expandGroup(id: string): Promise<void> {
+  state = { ...state, expand: [...new Set([...state.expand, id])] };
+  window.history.pushState(null, "", writeState(state));
+  await load();
+}
+
+/** Shows a node's neighbourhood with pages of `limit` nodes; resolves once it is drawn. */
+async function showNeighbourhood(id: string, depth: number, limit: number): Promise<void> {
+  hoodPages = 1;
+  hoodLimit = limit;
+  state = { ...state, view: "neighbourhood", focus: id, depth, selected: id };
+  window.history.pushState(null, "", writeState(state));
+  await load();
+}
+
 declare global {
   interface Window {
-    graphsvc: { model: () => Model; focus: (id: string) => Promise<void>; path: (a: string, b: string) => void };
+    graphsvc: {
+      model: () => Model;
+      focus: (id: string) => Promise<void>;
+      path: (a: string, b: string) => void;
+      expand: (id: string) => Promise<void>;
+      neighbourhood: (id: string, depth: number, limit: number) => Promise<void>;
+      camera: () => { x: number; y: number; ratio: number; set: (x: number, y: number, ratio: number) => void };
+    };
   }
 }
-window.graphsvc = { model, focus: focusNode, path: highlightPath };
+window.graphsvc = {
+  model, focus: focusNode, path: highlightPath, expand: expandGroup, neighbourhood: showNeighbourhood,
+  camera: () => {
+    const c = renderer.getCamera();
+    return { ...c.getState(), set: (x, y, ratio) => c.setState({ x, y, ratio }) };
+  },
+};
 
 async function start(): Promise<void> {
   legend();

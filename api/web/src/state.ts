@@ -17,6 +17,7 @@ export interface ViewState {
   collapse: string[];
   selected: string;
   layout: string;
+  max: number; // overview budget; 0: the server's default
   filters: Filters;
 }
 
@@ -33,6 +34,7 @@ export function readState(search: string): ViewState {
     collapse: LIST(q.get("collapse")),
     selected: q.get("sel") ?? "",
     layout: q.get("layout") ?? "force",
+    max: Math.min(5000, Math.max(0, Number(q.get("max") ?? "0") || 0)),
     filters: {
       path: q.get("path") ?? "",
       lang: q.get("lang") ?? "",
@@ -56,6 +58,7 @@ export function writeState(s: ViewState): string {
   put("collapse", s.collapse.join(","));
   put("sel", s.selected);
   if (s.layout !== "force") put("layout", s.layout);
+  if (s.max) put("max", String(s.max));
   put("path", s.filters.path);
   put("lang", s.filters.lang);
   put("hideKinds", s.filters.kinds.join(","));
