@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import threading
 from collections.abc import Iterable
@@ -242,7 +243,7 @@ def _sum_up(tree: _Tree) -> None:
 
 
 def _with(n: OverviewNode, **changes: Any) -> OverviewNode:
-    return OverviewNode(**{**{f: getattr(n, f) for f in OverviewNode.__slots__}, **changes})  # type: ignore[attr-defined]
+    return dataclasses.replace(n, **changes)
 
 
 # ---------------------------------------------------------------------------
