@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from graphsvc.ingest.run import ingest
 from graphsvc.settings import Settings
 from tests.api.conftest import ingest_fixtures
 from tests.conftest import wipe_neo4j
@@ -88,6 +89,20 @@ def ladybug_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     """``graph serve`` over shop and toolkit on the embedded store only."""
     tmp = tmp_path_factory.mktemp("viz")
     s = Server(ingest_fixtures(Settings(store=f"ladybug://{tmp / 'graph.lbug'}", workers=1)), tmp / "serve.log")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``graph serve`` over a repo whose docstring is markup, on the embedded store."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    repo = tmp / "hostile"
+    repo.mkdir()
+    (repo / "evil.py").write_text('def run():\n    """<img src=x onerror="window.pwned=1">"""\n', encoding="utf-8")
+    settings = Settings(store=f"ladybug://{tmp / 'graph.lbug'}", workers=1)
+    ingest(repo, settings)
+    s = Server(settings, tmp / "serve.log")
     yield s
     s.stop()
 

@@ -144,3 +144,13 @@ def test_path_between_two_nodes_is_highlighted(ladybug_server: Server, page: Pag
     page.evaluate(f"window.graphsvc.path({orders!r}, {SAVE!r})")
     assert model(page)["path"] == sorted([orders, f"sym:{SHOP}:shop/models.py#Customer.save", SAVE])
     expect(page.locator("#banner")).to_contain_text("Path: 2 hops")
+
+
+def test_text_from_indexed_code_is_shown_as_text(hostile_server: Server, page: Page) -> None:
+    sym = "sym:repo:hostile/hostile:evil.py#run"
+    url = f"{hostile_server.url}?{urlencode({'project': 'proj:hostile', 'layout': 'circular', 'sel': sym})}"
+    open_view(page, url)
+    doc = page.locator("#panel p.doc")
+    expect(doc).to_contain_text('<img src=x onerror="window.pwned=1">')
+    assert page.locator("#panel img").count() == 0
+    assert page.evaluate("window.pwned") is None

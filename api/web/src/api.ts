@@ -106,7 +106,7 @@ export const NEIGHBOURHOOD = `query Hood($id: ID!, $depth: Int!, $limit: Int!, $
   }
 }`;
 
-export const PROJECTS = `{ projects(limit: 500) { items { id name repos { id files symbols } } } }`;
+export const PROJECTS = `{ projects(limit: 500) { items { id name } } }`;
 
 export const SEARCH = `query Search($q: String!) {
   search(query: $q, limit: 12) {

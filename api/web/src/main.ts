@@ -64,6 +64,15 @@ let ready = false;
 const container = byId<HTMLDivElement>("graph");
 const panel = byId<HTMLElement>("panel");
 
+// Ask before building the WebGL renderer (slow to start in a software GL): the answers arrive meanwhile.
+const booting = Promise.all([
+  gql<{ projects: { items: { id: string; name: string }[] } }>(PROJECTS),
+  gql<{ __schema: { mutationType: { fields: { name: string }[] } | null;
+    subscriptionType: { fields: { name: string }[] } | null } }>(MUTATIONS),
+]);
+let prefetched: Promise<{ overview: Overview }> | null = state.project && state.view === "overview"
+  ? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()) : null;
+
 const renderer = new Sigma(graph, container, {
   nodeProgramClasses: { square: NodeSquareProgram, border: NodeBorderProgram },
   edgeProgramClasses: { arrow: EdgeArrowProgram, line: EdgeLineProgram },
@@ -191,11 +200,17 @@ function setStatus(s: string): void {
   container.dataset.state = s;
 }
 
-async function loadOverview(markNew: boolean): Promise<void> {
-  const answer = await gql<{ overview: Overview }>(OVERVIEW, {
+function overviewVariables(): Record<string, unknown> {
+  return {
     p: state.project, expand: state.expand, collapse: state.collapse,
     max: state.max || null, maxSym: state.max >= 5000 ? 2000 : 500,
-  });
+  };
+}
+
+async function loadOverview(markNew: boolean): Promise<void> {
+  const early = prefetched;
+  prefetched = null;
+  const answer = await (early ?? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()));
   fromOverview(answer.overview, markNew);
 }
 
@@ -241,7 +256,7 @@ async function load(markNew = false): Promise<void> {
     ready = true;
     setStatus("ready");
   });
-  if (state.selected && graph.hasNode(state.selected)) void showDetails(state.selected);
+  if (state.selected) void showDetails(state.selected);
 }
 
 function banner(text: string, action: [string, () => void] | null): void {
@@ -741,11 +756,7 @@ window.graphsvc = {
 
 async function start(): Promise<void> {
   legend();
-  const [p, m] = await Promise.all([
-    gql<{ projects: { items: { id: string; name: string }[] } }>(PROJECTS),
-    gql<{ __schema: { mutationType: { fields: { name: string }[] } | null;
-      subscriptionType: { fields: { name: string }[] } | null } }>(MUTATIONS),
-  ]);
+  const [p, m] = await booting;
   actions = m.__schema.mutationType?.fields.map((f) => f.name) ?? [];
   const select = byId<HTMLSelectElement>("project");
   select.replaceChildren(...p.projects.items.map((x) => el("option", { value: x.id }, x.name)));
