@@ -107,8 +107,10 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     s.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Per module: playwright's sync API keeps an event loop running in this thread while it is
+    # open, and other tests' asyncio runners refuse to start inside one.
     if not Path(CHROMIUM).exists():
         message = f"the browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium chromium-driver)"
         if os.environ.get("CI") == "true":
