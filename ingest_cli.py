@@ -232,7 +232,7 @@ def export(project: str | None, fmt: str, output: Path | None, store: str | None
 @_store_options
 def serve(host: str, port: int, log_level: str, store: str | None, neo4j_user: str | None,
           neo4j_password: str | None) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql) and the editor endpoints (/api/...)."""
+    """Serve the browser client (/), the GraphQL API (GraphiQL at /graphql) and the editor endpoints (/api/...)."""
     import logging
 
     import uvicorn
@@ -246,7 +246,7 @@ def serve(host: str, port: int, log_level: str, store: str | None, neo4j_user: s
         open_store(settings, read_only=True).close()  # fail now, in one line, when the store is not there
         logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
         app = create_app(settings)
-        click.echo(f"serving {settings.store} at http://{host}:{port}/graphql", err=True)
+        click.echo(f"serving {settings.store} at http://{host}:{port}/ (GraphQL at /graphql)", err=True)
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 

@@ -1,4 +1,5 @@
-"""The HTTP service: GraphQL at ``/graphql`` (GraphiQL in a browser), editor endpoints, health checks.
+"""The HTTP service: GraphQL at ``/graphql`` (GraphiQL in a browser), editor endpoints, health checks,
+and the visualization client at ``/`` (the built bundle in ``api/static/``, source in ``api/web/``).
 
 Example::
 
@@ -15,10 +16,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
 from api.context import GraphContext, StoreAccess
@@ -33,6 +36,7 @@ from queries import graph
 __all__ = ["create_app"]
 
 log = logging.getLogger("api")
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -79,4 +83,6 @@ def create_app(settings: Settings) -> FastAPI:
             await session.aclose()
         return {"status": "ready"}
 
+    # Last, so that every route above wins over a file of the same name.
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="client")
     return app

@@ -31,6 +31,7 @@ from api.schema.projects import ProjectQueries
 from api.schema.search import SearchQueries
 from api.schema.symbols import SymbolQueries
 from api.schema.types import External, File, Symbol
+from api.schema.views import ViewQueries
 from graphsvc.errors import GraphError, InputError
 
 __all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "Mutation", "Query", "Subscription", "build_schema"]
@@ -44,7 +45,7 @@ _TOO_DEEP = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 @strawberry.type(description="Questions about the code graph.")
-class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries):
+class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries, ViewQueries):
     pass
 
 

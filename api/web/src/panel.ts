@@ -1,0 +1,158 @@
+// The detail panel: what a node is, where it is (path:line and the source lines), who calls it,
+// what it calls, its references, its impact, and the actions the server offers.
+
+import { gql } from "./api";
+import { FILE, SYMBOL } from "./api";
+import { el } from "./dom";
+
+interface Ref {
+  from: { id: string; name: string; label: string; path?: string; filePath?: string; line?: number };
+  to: { id: string; name: string; label: string };
+  line: number | null;
+  resolution: string | null;
+  candidates: number | null;
+  confidence: number | null;
+  file: { path: string } | null;
+}
+
+interface RefPage {
+  items: Ref[];
+  hasMore: boolean;
+}
+
+interface SymbolAnswer {
+  symbol: {
+    id: string; name: string; qualifiedName: string; kind: string; signature: string | null; doc: string | null;
+    path: string | null; line: number; repo: string | null; exported: boolean | null;
+    callers: RefPage; callees: RefPage; references: RefPage;
+  };
+  impact: {
+    truncated: boolean;
+    groups: { file: { repo: string; path: string }; entries: { node: { id: string; name: string }; depth: number; resolution: string }[] }[];
+  };
+  source: { start: number; lines: string[]; truncated: boolean } | null;
+}
+
+interface FileAnswer {
+  node: { id: string; name: string; repo?: string; path?: string; lang?: string; loc?: number; parseErrors?: number };
+  references: RefPage;
+  source: { start: number; lines: string[]; truncated: boolean } | null;
+}
+
+export interface PanelHooks {
+  focus: (id: string) => void;
+  actions: string[]; // mutation names the server offers
+  act: (mutation: string, target: string) => Promise<string>;
+}
+
+function dl(rows: [string, string | null | undefined][]): HTMLElement {
+  const out = el("dl");
+  for (const [k, v] of rows) {
+    if (v === null || v === undefined || v === "") continue;
+    out.append(el("dt", {}, k), el("dd", {}, v));
+  }
+  return out;
+}
+
+function resolutionText(r: Ref): string {
+  if (r.resolution === "heuristic") {
+    const conf = r.confidence === null ? "" : `, confidence ${r.confidence.toFixed(2)}`;
+    return ` (heuristic: ${r.candidates ?? "?"} candidates${conf})`;
+  }
+  return r.resolution && r.resolution !== "exact" ? ` (${r.resolution})` : "";
+}
+
+function refList(title: string, page: RefPage, end: "from" | "to", hooks: PanelHooks): HTMLElement {
+  const list = el("ul", { "data-list": title.toLowerCase() });
+  for (const r of page.items) {
+    const other = r[end];
+    const where = r.file ? `${r.file.path}:${r.line ?? "?"}` : `line ${r.line ?? "?"}`;
+    const button = el("button", { class: "link", type: "button", "data-id": other.id }, other.name);
+    button.addEventListener("click", () => hooks.focus(other.id));
+    list.append(el("li", { "data-resolution": r.resolution ?? "" }, button, ` ${where}${resolutionText(r)}`));
+  }
+  const count = `${page.items.length}${page.hasMore ? "+" : ""}`;
+  return el("section", {}, el("h3", {}, `${title} (${count})`), list);
+}
+
+function sourceBlock(src: { start: number; lines: string[]; truncated: boolean } | null): HTMLElement | null {
+  if (!src) return null;
+  const width = String(src.start + src.lines.length).length;
+  const text = src.lines.map((l, i) => `${String(src.start + i).padStart(width)}  ${l}`).join("\n");
+  return el("pre", { "aria-label": "Source" }, el("code", {}, text + (src.truncated ? "\n…" : "")));
+}
+
+function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
+  const offered: [string, string][] = [
+    ["triggerAudit:codeReview", "Code review"],
+    ["triggerAudit:security", "Security audit"],
+    ["createTask", "Create task"],
+    ["ingest", "Re-index"],
+    ["runComplianceCheck", "Compliance check"],
+  ];
+  const available = offered.filter(([m]) => hooks.actions.includes(m.split(":")[0]));
+  if (!available.length) return null;
+  const status = el("p", { role: "status", "data-action-status": "" });
+  const bar = el("div", { class: "actions" });
+  for (const [m, text] of available) {
+    const b = el("button", { type: "button", "data-action": m }, text);
+    b.addEventListener("click", () => {
+      status.textContent = `${text}…`;
+      hooks.act(m, target).then((r) => (status.textContent = r), (e: Error) => (status.textContent = e.message));
+    });
+    bar.append(b);
+  }
+  return el("section", {}, el("h3", {}, "Actions"), bar, status);
+}
+
+export async function showSymbol(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
+  const a = await gql<SymbolAnswer>(SYMBOL, { id });
+  const s = a.symbol;
+  const impact = el("ul", { "data-list": "impact" });
+  for (const g of a.impact.groups) {
+    const names = g.entries.map((e) => `${e.node.name}${e.resolution !== "exact" ? ` (${e.resolution})` : ""}`);
+    impact.append(el("li", {}, `${g.file.path}: ${names.join(", ")}`));
+  }
+  const dependents = a.impact.groups.reduce((n, g) => n + g.entries.length, 0);
+  fill(panel,
+    el("h2", {}, s.name),
+    dl([
+      ["Entity", "Symbol"], ["Kind", s.kind], ["Qualified name", s.qualifiedName], ["Signature", s.signature],
+      ["Location", s.path ? `${s.path}:${s.line}` : null], ["Repo", s.repo],
+      ["Exported", s.exported === null ? null : String(s.exported)],
+    ]),
+    s.doc ? el("p", { class: "doc" }, s.doc) : null,
+    sourceBlock(a.source),
+    refList("Callers", s.callers, "from", hooks),
+    refList("Callees", s.callees, "to", hooks),
+    refList("References", s.references, "from", hooks),
+    el("section", {}, el("h3", {}, `Impact (${dependents}${a.impact.truncated ? "+" : ""} dependents, `
+      + `${a.impact.groups.length} files)`), impact),
+    actionBar(s.id, hooks),
+  );
+  panel.dataset.shown = s.id;
+}
+
+export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
+  const a = await gql<FileAnswer>(FILE, { id });
+  const f = a.node;
+  fill(panel,
+    el("h2", {}, f.name),
+    dl([["Entity", "File"], ["Path", f.path], ["Repo", f.repo], ["Language", f.lang],
+      ["Lines", f.loc === undefined ? null : String(f.loc)],
+      ["Parse errors", f.parseErrors === undefined ? null : String(f.parseErrors)]]),
+    sourceBlock(a.source),
+    refList("Imported by", a.references, "from", hooks),
+    actionBar(f.id, hooks),
+  );
+  panel.dataset.shown = f.id;
+}
+
+function fill(panel: HTMLElement, ...children: (Node | null)[]): void {
+  panel.replaceChildren(...children.filter((c): c is Node => c !== null));
+}
+
+export function showGroup(panel: HTMLElement, rows: [string, string | null][], title: string, id: string): void {
+  panel.replaceChildren(el("h2", {}, title), dl(rows));
+  panel.dataset.shown = id;
+}

@@ -1,0 +1,226 @@
+"""Visualization benchmark: the browser client against the Django graph on the embedded store.
+
+Usage::
+
+    python bench/viz.py [--runs 3] [--store ladybug:///tmp/django.lbug] [--json OUT] [--screenshot docs/x.png]
+
+Corpus: Django 5.0.14 from ``bench/.cache/src/Django-5.0.14`` (see ``bench/ingest.py``, which
+fetches it), copied to a temporary directory and ingested into a fresh LadybugDB store, unless
+``--store`` names one that already holds it. ``graph serve`` runs as a subprocess on loopback;
+Debian's ``/usr/bin/chromium`` (headless, WebGL in SwiftShader) is driven by playwright.
+
+Measured, each ``--runs`` times in a fresh page (median, min, max):
+
+* ``first_view_ms``: from navigation start to the first drawn project view, the
+  ``graphsvc:view-drawn`` performance mark (nodes placed and rendered; ForceAtlas2 then goes
+  on in its worker while the page answers input);
+* ``expand_file_ms``: opening the file with the symbol count nearest 500 into its symbols, from
+  the call to the drawn view (server query, transfer, graph rebuild, first render);
+* ``neighbourhood_ms``: a 2,000-node page of a symbol's neighbourhood (depth 2), likewise;
+* ``pan_fps``: frames per second while panning a view of at least 10,000 elements (nodes plus
+  edges) for 3 s by dragging the canvas with the mouse (real input events, so the renderer
+  knows the camera is moving); the frame rate comes from the ``requestAnimationFrame``
+  timestamps of the browser's frame timeline, and the long animation frames (over 50 ms) the
+  browser reports in the same window are counted too;
+* bundle size of ``api/static/app.js``, raw and gzipped.
+
+Not measured here: save-to-drawn under ``graph watch``, which needs the ``events`` subscription.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT / "bench" / ".cache" / "src" / "Django-5.0.14"
+CHROMIUM = "/usr/bin/chromium"
+PROJECT = "proj:django"
+HOOD_ROOTS = ("django/db/models/base.py#Model", "django/http/response.py#HttpResponse",
+              "django/utils/translation/__init__.py#gettext")
+
+
+def _ingest(tmp: Path) -> str:
+    from graphsvc.ingest.run import ingest
+    from graphsvc.settings import Settings
+
+    tree = tmp / "django"
+    shutil.copytree(CORPUS, tree)
+    store = f"ladybug://{tmp / 'django.lbug'}"
+    report = ingest(tree, Settings(store=store, workers=2))
+    print(f"ingested {report.scanned} files, {report.symbols} symbols, {report.edges} edges in {report.seconds:.1f} s")
+    return store
+
+
+def _serve(store: str) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "serve", "--port", str(port), "--log-level",
+                             "warning"], env={**os.environ, "GRAPH_STORE": store}, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}readyz", timeout=2):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("graph serve did not start") from None
+            time.sleep(0.2)
+
+
+def _post(url: str, query: str, **variables: Any) -> dict[str, Any]:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(f"{url}graphql", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        answer = json.loads(response.read())
+    if answer.get("errors"):
+        raise SystemExit(f"query failed: {answer['errors'][0]['message']}")
+    return dict(answer["data"])
+
+
+def _targets(url: str) -> dict[str, Any]:
+    """The ~500-symbol file, a symbol with a 2,000-node neighbourhood, the budget giving 10,000 elements."""
+    view = _post(url, "query($p: ID!) { overview(projectId: $p, maxNodes: 5000) { nodes { id label symbols } } }",
+                 p=PROJECT)["overview"]
+    files = [n for n in view["nodes"] if n["label"] == "File"]
+    big = min(files, key=lambda n: (abs(n["symbols"] - 501), n["id"]))
+    hood = None
+    for fragment in HOOD_ROOTS:
+        sid = f"sym:repo:django/django:{fragment}"
+        page = _post(url, "query($id: ID!) { neighbourhood(nodeId: $id, depth: 2, limit: 2000) { nodes { id } } }",
+                     id=sid)["neighbourhood"]
+        if len(page["nodes"]) >= 2000:
+            hood = sid
+            break
+    budget = 1000
+    while budget < 5000:
+        got = _post(url, "query($p: ID!, $m: Int) { overview(projectId: $p, maxNodes: $m) { nodes { id } edges "
+                         "{ type } } }", p=PROJECT, m=budget)["overview"]
+        if len(got["nodes"]) + len(got["edges"]) >= 10000:
+            break
+        budget += 500
+    return {"file": big["id"], "file_symbols": big["symbols"], "hood_root": hood, "pan_budget": budget}
+
+
+def _one_run(browser: Any, url: str, t: dict[str, Any], shot: Path | None) -> dict[str, float]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}?{urlencode({'project': PROJECT})}")
+    page.wait_for_function("performance.getEntriesByName('graphsvc:view-drawn').length > 0", timeout=60000)
+    first = page.evaluate("performance.getEntriesByName('graphsvc:view-drawn')[0].startTime")
+    page.wait_for_function("window.graphsvc.model().ready", timeout=60000)
+    if shot is not None:
+        page.screenshot(path=str(shot))
+    out = {"first_view_ms": first, "first_view_nodes": len(page.evaluate("window.graphsvc.model().nodes"))}
+    out["expand_file_ms"] = page.evaluate(
+        "async (id) => { const t = performance.now(); await window.graphsvc.expand(id);"
+        " return performance.now() - t; }", t["file"])
+    if t["hood_root"]:
+        out["neighbourhood_ms"] = page.evaluate(
+            "async (id) => { const t = performance.now(); await window.graphsvc.neighbourhood(id, 2, 2000);"
+            " return performance.now() - t; }", t["hood_root"])
+        out["neighbourhood_nodes"] = len(page.evaluate("window.graphsvc.model().nodes"))
+    page.goto(f"{url}?{urlencode({'project': PROJECT, 'layout': 'circular', 'max': t['pan_budget']})}")
+    page.wait_for_function("window.graphsvc.model().ready", timeout=120000)
+    m = page.evaluate("(() => { const m = window.graphsvc.model(); return m.nodes.length + m.edges.length; })()")
+    out["pan_elements"] = m
+    out.update(_pan(page))
+    page.close()
+    return out
+
+
+_RECORD = """() => {
+  window.__frames = [];
+  window.__long = [];
+  try {
+    window.__observer = new PerformanceObserver((l) => window.__long.push(...l.getEntries()));
+    window.__observer.observe({ type: "long-animation-frame", buffered: false });
+  } catch (e) { window.__observer = null; }
+  const step = (now) => { window.__frames.push(now); if (!window.__stop) requestAnimationFrame(step); };
+  window.__stop = false;
+  requestAnimationFrame(step);
+}"""
+
+_COLLECT = """() => {
+  window.__stop = true;
+  if (window.__observer) window.__observer.disconnect();
+  const f = window.__frames;
+  return { pan_fps: (f.length - 1) / ((f[f.length - 1] - f[0]) / 1000), pan_long_frames: window.__long.length };
+}"""
+
+
+def _pan(page: Any, seconds: float = 3.0) -> dict[str, float]:
+    """Drag the canvas around a circle with the mouse, as a user pans, recording the frame timeline."""
+    box = page.locator("#graph").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.evaluate(_RECORD)
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        t = time.monotonic() - start
+        page.mouse.move(cx + 150 * math.sin(t * 2), cy + 150 * math.cos(t * 2))
+    page.mouse.up()
+    return dict(page.evaluate(_COLLECT))
+
+
+
+def _summary(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    keys = sorted({k for r in runs for k in r})
+    return {k: {"median": round(statistics.median(r[k] for r in runs if k in r), 1),
+                "min": round(min(r[k] for r in runs if k in r), 1), "max": round(max(r[k] for r in runs if k in r), 1)}
+            for k in keys}
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--store", help="a LadybugDB store that already holds the Django graph")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--screenshot", type=Path, help="save the first run's project view here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="viz-bench-") as tmp:
+        store = args.store or _ingest(Path(tmp))
+        proc, url = _serve(store)
+        try:
+            targets = _targets(url)
+            print(f"targets: {targets}")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM,
+                                            args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
+                runs = [_one_run(browser, url, targets, args.screenshot if i == 0 else None)
+                        for i in range(args.runs)]
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    bundle = (ROOT / "api" / "static" / "app.js").read_bytes()
+    result = {"targets": targets, "runs": runs, "summary": _summary(runs),
+              "bundle": {"bytes": len(bundle), "gzip_bytes": len(gzip.compress(bundle, 9))}}
+    print(json.dumps({"summary": result["summary"], "bundle": result["bundle"]}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,468 @@
+"""Level-of-detail views of a project: what a person can read at once, expanded on demand.
+
+A project of Django's size (2,800 files, 56k symbols, 250k edges) cannot be drawn whole, so the
+server decides what a client receives:
+
+* ``overview``: the project as *groups*: repos, directories, files and, in files opened by the
+  client, their symbols. Dependency edges are aggregated between the groups shown, with a count
+  per edge type and resolution. Without instructions the server opens the groups with the most symbols first
+  while the view (open groups included) stays within ``max_nodes``; ``expand`` opens more (a
+  directory into its entries, a file into its symbols) and ``collapse`` keeps groups closed.
+* ``neighbourhood``: the nodes within ``depth`` dependency hops of one node, in breadth-first
+  order, one page at a time, with the edges that join the page to the nodes before it.
+
+Group ids: a repo is its own id (``repo:<project>/<name>``), a directory is
+``dir:<repo-id>:<path>`` (POSIX path relative to the repo root, no trailing slash), a file and a
+symbol are their graph ids. Every cut is reported: ``truncated`` on the answer and per group.
+
+Example::
+
+    with open_store(settings, read_only=True) as store:
+        view = overview(store, "proj:shop", expand=("dir:repo:shop/shop:shop",))
+        for e in view.edges:
+            print(e.source, "->", e.target, e.type, e.count)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphsvc.errors import NotFound, QueryError
+from graphsvc.model import split_symbol_id, symbol_id
+from graphsvc.store.base import Store
+from queries.graph import (
+    MAX_GRAPH_NODES,
+    DEPENDENCY_TYPES,
+    Direction,
+    GraphEdge,
+    GraphNode,
+    _depth,
+    _file_rows,
+    _graph_edge,
+    _graph_node,
+    _max_nodes,
+    _walk,
+    entities,
+    entity,
+    file_symbols,
+    project,
+)
+
+__all__ = [
+    "DEFAULT_OVERVIEW_NODES",
+    "MAX_FILE_SYMBOLS",
+    "Neighbourhood",
+    "Overview",
+    "OverviewEdge",
+    "OverviewNode",
+    "directory_id",
+    "neighbourhood",
+    "overview",
+]
+
+DEFAULT_OVERVIEW_NODES = 150
+# A file opened into its symbols shows at most this many; more set its ``truncated``.
+MAX_FILE_SYMBOLS = 2000
+_STRUCTURAL_IN_FILE = "DEFINES"
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewNode:
+    """A group of the view: a Repo, Directory, File or Symbol, with what it holds.
+
+    ``parent`` is the group it was opened from (None for a repo); ``files`` and ``symbols`` count
+    what the group holds (a symbol counts itself and its members); ``expandable`` says whether
+    opening it shows more; ``expanded`` whether it is open (its entries are in the view too);
+    ``truncated`` that opening it left entries out.
+    """
+
+    id: str
+    label: str
+    name: str
+    repo: str
+    path: str
+    parent: str | None
+    files: int
+    symbols: int
+    expandable: bool
+    expanded: bool = False
+    truncated: bool = False
+    kind: str | None = None
+    lang: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewEdge:
+    """Dependency edges between two groups of one type, aggregated: ``count`` edges, by resolution.
+
+    A structural ``CONTAINS``/``DEFINES`` edge joins an open group to its entries (count 1).
+    """
+
+    type: str
+    source: str
+    target: str
+    count: int
+    exact: int = 0
+    heuristic: int = 0
+    unresolved: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The groups shown and the edges between them; ``truncated`` when a bound left something out."""
+
+    nodes: tuple[OverviewNode, ...]
+    edges: tuple[OverviewEdge, ...]
+    truncated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """One page of a node's neighbourhood in breadth-first order (``depth`` on each node).
+
+    ``nodes`` are the page's nodes (the root is on the first page); ``edges`` join them to each
+    other and to the nodes of earlier pages. ``has_more``: a next page exists.
+    """
+
+    root: str
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+def directory_id(repo: str, path: str) -> str:
+    """The view id of a directory of a repo."""
+    return f"dir:{repo}:{path}"
+
+
+# ---------------------------------------------------------------------------
+# The tree of a project: repos, directories, files
+
+
+@dataclass
+class _Tree:
+    """Every group of a project, with its children and what it holds."""
+
+    nodes: dict[str, OverviewNode] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)
+    file_of_key: dict[str, str] = field(default_factory=dict)  # "sym:<repo>:<path>" or file id -> file id
+    file_deps: list[dict[str, Any]] = field(default_factory=list)  # rows of file_deps.cypher
+
+
+def _add(tree: _Tree, node: OverviewNode) -> None:
+    tree.nodes[node.id] = node
+    tree.children.setdefault(node.id, [])
+    if node.parent is not None:
+        tree.children.setdefault(node.parent, []).append(node.id)
+
+
+def _directory(tree: _Tree, repo: str, path: str) -> str:
+    """The id of a directory group, created with its ancestors when missing."""
+    if not path:
+        return repo
+    did = directory_id(repo, path)
+    if did not in tree.nodes:
+        parent = _directory(tree, repo, path.rpartition("/")[0])
+        _add(tree, OverviewNode(id=did, label="Directory", name=path.rpartition("/")[2], repo=repo, path=path,
+                                parent=parent, files=0, symbols=0, expandable=True))
+    return did
+
+
+_CACHE_SIZE = 8  # projects kept; a server shows a few, tests have many stores
+_cache: dict[tuple[str, str], tuple[tuple[Any, ...], _Tree]] = {}
+_cache_lock = threading.Lock()
+
+
+def _tree(store: Store, project_id: str) -> _Tree:
+    # Reading a Django-sized project's files and aggregating its 250k edges takes about half a
+    # second; it is redone only after a write to one of its repos (their generations).
+    generations = tuple((r["id"], r["generation"]) for r in store.read("project_generations", id=project_id))
+    key = (store.url, project_id)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == generations:
+        return hit[1]
+    tree = _build_tree(store, project_id)
+    with _cache_lock:
+        _cache.pop(key, None)
+        _cache[key] = (generations, tree)
+        while len(_cache) > _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+    return tree
+
+
+def _build_tree(store: Store, project_id: str) -> _Tree:
+    _, repos = project(store, project_id)
+    tree = _Tree()
+    for r in repos:
+        _add(tree, OverviewNode(id=r.id, label="Repo", name=r.name, repo=r.id, path="", parent=None, files=0,
+                                symbols=0, expandable=True))
+    counts: dict[str, int] = {}
+    for r in repos:
+        for row in store.read("file_symbol_counts", symPrefix=f"sym:{r.id}:"):
+            counts["file:" + row["file"].removeprefix("sym:")] = row["symbols"]
+    for row in store.read("project_files", id=project_id):
+        if row["id"] is None:
+            continue
+        parent = _directory(tree, row["repo"], row["path"].rpartition("/")[0])
+        n = counts.get(row["id"], 0)
+        _add(tree, OverviewNode(id=row["id"], label="File", name=row["path"].rpartition("/")[2], repo=row["repo"],
+                                path=row["path"], parent=parent, files=1, symbols=n, expandable=n > 1,
+                                lang=row["lang"]))
+        tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
+        tree.file_of_key[row["id"]] = row["id"]
+    _sum_up(tree)
+    for r in repos:
+        tree.file_deps += store.read("file_deps", symPrefix=f"sym:{r.id}:", filePrefix=f"file:{r.id}:")
+    for kids in tree.children.values():
+        kids.sort(key=lambda k: (tree.nodes[k].label == "File", tree.nodes[k].name, k))
+    return tree
+
+
+def _sum_up(tree: _Tree) -> None:
+    # Children are created after their parents, so walking the ids backwards adds each subtree
+    # into its parent after the subtree itself is complete.
+    files = {i: n.files for i, n in tree.nodes.items()}
+    symbols = {i: n.symbols for i, n in tree.nodes.items()}
+    for i in reversed(list(tree.nodes)):
+        parent = tree.nodes[i].parent
+        if parent is not None:
+            files[parent] += files[i]
+            symbols[parent] += symbols[i]
+    for i, n in tree.nodes.items():
+        if n.label != "File":
+            tree.nodes[i] = _with(n, files=files[i], symbols=symbols[i])
+
+
+def _with(n: OverviewNode, **changes: Any) -> OverviewNode:
+    return dataclasses.replace(n, **changes)
+
+
+# ---------------------------------------------------------------------------
+# Which groups are open
+
+
+def _open_groups(tree: _Tree, budget: int, expand: set[str], collapse: set[str]) -> set[str]:
+    """The directories and repos shown open: the largest first within ``budget``, then ``expand``."""
+    roots = [i for i, n in tree.nodes.items() if n.parent is None]
+    opened: set[str] = set()
+    shown = len(roots)
+    heap = [(-tree.nodes[r].symbols, r) for r in roots]
+    heapq.heapify(heap)
+    while heap:
+        _, gid = heapq.heappop(heap)
+        kids = tree.children[gid]
+        if gid in collapse or not kids or tree.nodes[gid].label == "File" or shown + len(kids) > budget:
+            continue
+        opened.add(gid)
+        shown += len(kids)
+        for k in kids:
+            heapq.heappush(heap, (-tree.nodes[k].symbols, k))
+    for gid in expand:
+        # Opening a group opens the way to it.
+        node = tree.nodes.get(gid)
+        while node is not None:
+            if node.label != "File" or node.id == gid:
+                opened.add(node.id)
+            node = tree.nodes.get(node.parent) if node.parent else None
+    return opened
+
+
+def _visible(tree: _Tree, opened: set[str]) -> list[str]:
+    out: list[str] = []
+    stack = [i for i, n in tree.nodes.items() if n.parent is None][::-1]
+    while stack:
+        gid = stack.pop()
+        out.append(gid)
+        if gid in opened and tree.nodes[gid].label != "File":
+            stack.extend(reversed(tree.children[gid]))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Edges between groups
+
+
+@dataclass
+class _Edges:
+    """Aggregated edges by (type, source group, target group)."""
+
+    counts: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+
+    def add(self, etype: str, src: str, dst: str, resolution: str | None, n: int) -> None:
+        if src == dst:
+            return
+        slot = self.counts.setdefault((etype, src, dst), [0, 0, 0, 0])
+        slot[0] += n
+        slot[{"exact": 1, "heuristic": 2}.get(resolution or "exact", 3)] += n
+
+    def edges(self) -> list[OverviewEdge]:
+        return [OverviewEdge(type=t, source=s, target=d, count=c[0], exact=c[1], heuristic=c[2], unresolved=c[3])
+                for (t, s, d), c in sorted(self.counts.items())]
+
+
+def _group_of(tree: _Tree, shown: set[str], gid: str | None) -> str | None:
+    while gid is not None and gid not in shown:
+        gid = tree.nodes[gid].parent if gid in tree.nodes else None
+    return gid
+
+
+def _file_level_edges(tree: _Tree, shown: set[str], open_files: set[str], out: _Edges) -> None:
+    cache: dict[str, str | None] = {}
+
+    def group(key: str) -> str | None:
+        if key not in cache:
+            cache[key] = _group_of(tree, shown, tree.file_of_key.get(key))
+        return cache[key]
+
+    for row in tree.file_deps:
+        src, dst = tree.file_of_key.get(row["src"]), tree.file_of_key.get(row["dst"])
+        # Symbol edges of an open file are drawn symbol by symbol instead.
+        if row["type"] != "IMPORTS" and (src in open_files or dst in open_files):
+            continue
+        if row["type"] == "IMPORTS" and dst in open_files and row["dst"].startswith("sym:"):
+            continue
+        s, d = group(row["src"]), group(row["dst"])
+        if s is not None and d is not None:
+            out.add(row["type"], s, d, row["resolution"], row["n"])
+
+
+def _symbol_level_edges(store: Store, tree: _Tree, shown: set[str], symbols: set[str], open_files: set[str],
+                        out: _Edges) -> None:
+    def group(node_id: str) -> str | None:
+        if node_id in symbols:
+            return node_id
+        split = split_symbol_id(node_id)
+        key = split[0] if split else node_id
+        return _group_of(tree, shown, tree.file_of_key.get(key, key if key in tree.nodes else None))
+
+    ids = sorted(symbols)
+    rows = store.read("deps_out", ids=ids) + store.read("deps_in", ids=ids) if ids else []
+    files = sorted(open_files)
+    if files:
+        rows += store.read("imports_out", ids=files)
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        key = (row["type"], row["src"], row["dst"], row["line"], row["column"])
+        if key in seen or row["type"] not in DEPENDENCY_TYPES:
+            continue
+        seen.add(key)
+        if row["type"] == "IMPORTS" and row["src"] in open_files and row["dst"] not in symbols:
+            continue  # counted at file level
+        s, d = group(row["src"]), group(row["dst"])
+        if s is not None and d is not None:
+            out.add(row["type"], s, d, row["resolution"], 1)
+
+
+# ---------------------------------------------------------------------------
+# Files opened into symbols
+
+
+def _open_file(store: Store, fid: str, cap: int) -> tuple[list[OverviewNode], bool]:
+    info = _file_rows(store, [fid]).get(fid)
+    if info is None:
+        return [], False
+    syms = [s for s in file_symbols(store, info) if s.kind != "Module"]
+    kept = syms[:cap]
+    ids = {s.id for s in kept}
+    nodes = []
+    for s in kept:
+        split = split_symbol_id(s.id)
+        parent_fragment = split[1].rpartition(".")[0] if split else ""
+        parent = symbol_id(info.repo, info.path, parent_fragment) if parent_fragment else fid
+        nodes.append(OverviewNode(id=s.id, label="Symbol", name=s.name, repo=info.repo, path=info.path,
+                                  parent=parent if parent in ids else fid, files=0, symbols=1, expandable=False,
+                                  kind=s.kind, lang=s.lang, line=s.line))
+    return nodes, len(syms) > cap
+
+
+def overview(store: Store, project_id: str, expand: Iterable[str] = (), collapse: Iterable[str] = (),
+             max_nodes: int | None = None, max_file_symbols: int = 500) -> Overview:
+    """The project as groups with aggregated dependency edges between them (see the module docstring).
+
+    Args:
+        project_id: the project (``proj:<name>``).
+        expand: group ids to open: a repo or directory shows its entries, a file its symbols.
+        collapse: group ids the server must not open on its own.
+        max_nodes: the budget of the automatic opening (default ``DEFAULT_OVERVIEW_NODES``, at most
+            ``MAX_GRAPH_NODES``); groups in ``expand`` open beyond it.
+        max_file_symbols: at most this many symbols of one opened file (at most ``MAX_FILE_SYMBOLS``).
+
+    Raises:
+        NotFound: no such project, or an ``expand`` id that is not one of its groups.
+        LimitExceeded: a bound over its maximum.
+    """
+    budget = DEFAULT_OVERVIEW_NODES if max_nodes is None else max_nodes
+    if not 1 <= budget <= MAX_GRAPH_NODES:
+        raise QueryError(f"maxNodes must be between 1 and {MAX_GRAPH_NODES}, got {budget}")
+    if not 1 <= max_file_symbols <= MAX_FILE_SYMBOLS:
+        raise QueryError(f"maxFileSymbols must be between 1 and {MAX_FILE_SYMBOLS}, got {max_file_symbols}")
+    tree = _tree(store, project_id)
+    wanted = set(expand)
+    unknown = sorted(w for w in wanted if w not in tree.nodes)
+    if unknown:
+        raise NotFound(f"'{unknown[0]}' is not a group of {project_id}",
+                       suggestion="expand the repo, directory (dir:<repo-id>:<path>) or file ids a view returned")
+    opened = _open_groups(tree, budget, wanted, set(collapse))
+    order = _visible(tree, opened)
+    shown = set(order)
+    open_files = {g for g in shown if g in opened and tree.nodes[g].label == "File"}
+    nodes = [_with(tree.nodes[g], expanded=g in opened) for g in order]
+    symbols: list[OverviewNode] = []
+    for fid in sorted(open_files):
+        found, cut = _open_file(store, fid, max_file_symbols)
+        symbols += found
+        if cut:
+            nodes = [_with(n, truncated=True) if n.id == fid else n for n in nodes]
+    symbol_ids = {s.id for s in symbols}
+    edges = _Edges()
+    _file_level_edges(tree, shown, open_files, edges)
+    _symbol_level_edges(store, tree, shown | symbol_ids, symbol_ids, open_files, edges)
+    structural = [OverviewEdge(type="CONTAINS" if n.label != "Symbol" else _STRUCTURAL_IN_FILE, source=n.parent,
+                               target=n.id, count=1)
+                  for n in (*nodes, *symbols) if n.parent is not None and (n.parent in shown or n.parent in symbol_ids)]
+    all_nodes = (*nodes, *symbols)
+    truncated = len(all_nodes) > MAX_GRAPH_NODES or any(n.truncated for n in nodes)
+    kept = all_nodes[:MAX_GRAPH_NODES]
+    kept_ids = {n.id for n in kept}
+    out = [e for e in (*structural, *edges.edges()) if e.source in kept_ids and e.target in kept_ids]
+    return Overview(nodes=tuple(kept), edges=tuple(out), truncated=truncated)
+
+
+# ---------------------------------------------------------------------------
+# Neighbourhoods
+
+
+def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Direction = "BOTH",
+                  limit: int = 200, offset: int = 0) -> Neighbourhood:
+    """One page of the nodes within ``depth`` dependency hops of a node, breadth-first, by id within a depth.
+
+    Raises:
+        NotFound: no such node.
+        LimitExceeded: ``depth`` over ``MAX_DEPTH``, or ``offset + limit`` over ``MAX_GRAPH_NODES``.
+    """
+    if limit < 1 or offset < 0:
+        raise QueryError(f"limit must be at least 1 and offset 0 or more, got limit {limit}, offset {offset}")
+    end = offset + limit
+    _max_nodes(end)
+    root = entity(store, node_id).id
+    walk = _walk(store, root, direction, _depth(depth), DEPENDENCY_TYPES, min(end + 1, MAX_GRAPH_NODES))
+    order = sorted(walk.depth_of, key=lambda i: (walk.depth_of[i], i != root, i))
+    page = order[offset:end]
+    found = entities(store, page)
+    nodes = tuple(_graph_node(found[i], walk.depth_of[i]) for i in page if i in found)
+    before = set(order[:end])
+    mine = set(page)
+    edges = sorted((_graph_edge(r) for r in walk.edges.values()
+                    if r["src"] in before and r["dst"] in before and (r["src"] in mine or r["dst"] in mine)),
+                   key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
+    has_more = len(order) > end or (walk.truncated and len(order) >= end)
+    return Neighbourhood(root=root, nodes=nodes, edges=tuple(edges), offset=offset, limit=limit, has_more=has_more)
