@@ -57,7 +57,15 @@ def _store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; Ctrl-C anywhere in a command (an import included) exits 130, not click's 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="graphsvc")
 def main() -> None:
     """graphsvc: a code knowledge graph of your repositories."""
