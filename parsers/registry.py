@@ -23,6 +23,7 @@ from tree_sitter import Node, Parser, Query
 from graphsvc.errors import RegistryError
 from graphsvc.model import FileFacts
 
+from . import markdown as _markdown
 from . import python as _python
 
 __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
@@ -45,6 +46,9 @@ class LanguageSpec:
     adapter: ModuleType
     resolver: str
     project_files: tuple[str, ...] = ()
+    # Node types of the grammar that are comments: TODO/FIXME/XXX/HACK tasks are read from them
+    # (graphsvc/specs.py) for every language, without the adapter's help.
+    comment_nodes: tuple[str, ...] = ("comment",)
 
     @property
     def extract(self) -> Extractor:
@@ -57,6 +61,11 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="python", grammar="python", extensions=(".py", ".pyi"), query_file="python.scm",
         adapter=_python, resolver="graphsvc.ingest.resolve.python",
         project_files=("pyproject.toml", "setup.py", "setup.cfg"),
+    ),
+    # Spec items from headings, checklists and decision records (docs/decisions/0008).
+    LanguageSpec(
+        name="markdown", grammar="markdown", extensions=(".md", ".markdown"), query_file="markdown.scm",
+        adapter=_markdown, resolver="graphsvc.ingest.resolve.markdown", comment_nodes=(),
     ),
 )
 

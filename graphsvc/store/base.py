@@ -24,10 +24,10 @@ from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
-__all__ = ["SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
+__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,17 @@ class Rows:
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
 
+# Labels of the nodes a file's facts hold, in the order they are written.
+FILE_LABELS = ("File", "Symbol", "SpecItem", "Task", "External")
+
+
 def _symbol_ids(repo: str, path: str, summary: Summary) -> list[str]:
     return [symbol_id(repo, path, q) for q in summary.get("defs", {})]
+
+
+def _owned(summary: Summary) -> dict[str, list[str]]:
+    """The spec items and tasks a file's summary says it holds (graphsvc/specs.py)."""
+    return {label: list(ids) for label, ids in (summary.get("owned") or {}).items()}
 
 
 def node_row(node: Node) -> dict[str, Any]:
@@ -119,6 +128,8 @@ def flatten(change: RepoChange) -> Rows:
         old = change.old.get(path, {})
         rows.delete_nodes.setdefault("File", []).append(file_id(rid, path))
         rows.delete_nodes.setdefault("Symbol", []).extend(_symbol_ids(rid, path, old))
+        for label, ids in _owned(old).items():
+            rows.delete_nodes.setdefault(label, []).extend(ids)
     for fg in change.writes:
         if fg.path in change.relinked and fg.path in change.old:
             _flatten_relinked(rows, change, fg)
@@ -129,6 +140,10 @@ def flatten(change: RepoChange) -> Rows:
             rows.delete_out.setdefault("File", []).append(file_id(rid, fg.path))
             rows.delete_out.setdefault("Symbol", []).extend(i for i in old_ids if i in new_ids)
             rows.delete_nodes.setdefault("Symbol", []).extend(i for i in old_ids if i not in new_ids)
+            new_owned = {n.id for n in fg.nodes if n.label in ("SpecItem", "Task")}
+            for label, ids in _owned(change.old[fg.path]).items():
+                rows.delete_out.setdefault(label, []).extend(i for i in ids if i in new_owned)
+                rows.delete_nodes.setdefault(label, []).extend(i for i in ids if i not in new_owned)
         else:
             rows.edges.setdefault(("CONTAINS", "Repo", "File"), []).append(
                 {"src": rid, "dst": file_id(rid, fg.path)})
@@ -159,6 +174,8 @@ def _flatten_relinked(rows: Rows, change: RepoChange, fg: FileGraph) -> None:
     rid = change.repo.id
     rows.delete_deps.setdefault("File", []).append(file_id(rid, fg.path))
     rows.delete_deps.setdefault("Symbol", []).extend(_symbol_ids(rid, fg.path, change.old[fg.path]))
+    for label, ids in _owned(change.old[fg.path]).items():
+        rows.delete_deps.setdefault(label, []).extend(ids)
     for node in fg.nodes:
         if node.label == "File":
             rows.nodes.setdefault("File", []).append(_file_row(change, fg, node))

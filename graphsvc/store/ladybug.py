@@ -24,7 +24,7 @@ import pyarrow as pa
 from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
 __all__ = ["LadybugStore"]
@@ -217,6 +217,8 @@ class LadybugStore(Store):
 
     def _delete_repo_facts(self, repo_id: str) -> None:
         self._run("MATCH (s:Symbol) WHERE s.id STARTS WITH $p DETACH DELETE s", {"p": f"sym:{repo_id}:"})
+        self._run("MATCH (s:SpecItem) WHERE s.id STARTS WITH $p DETACH DELETE s", {"p": f"spec:{repo_id}:"})
+        self._run("MATCH (t:Task) WHERE t.id STARTS WITH $p DETACH DELETE t", {"p": f"task:{repo_id}:"})
         self._run("MATCH (f:File) WHERE f.id STARTS WITH $p DETACH DELETE f", {"p": f"file:{repo_id}:"})
         self._run(cypher.gc_externals())
 
@@ -239,7 +241,7 @@ class LadybugStore(Store):
                 self._batched(cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
                 self._batched(cypher.delete_nodes(label), "ids", ids)
-            for label in ("File", "Symbol", "External"):
+            for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     self._batched(cypher.merge_nodes(label, typed=True), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
@@ -271,7 +273,7 @@ class LadybugStore(Store):
         rows = flatten(change)
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
         rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r["id"] not in known]
-        for label in ("File", "Symbol", "External"):
+        for label in FILE_LABELS:
             if rows.nodes.get(label):
                 self._copy_nodes(label, rows.nodes[label])
         for (etype, src, dst), edge_rows in rows.edges.items():

@@ -17,7 +17,7 @@ from neo4j import exceptions as neo4j_errors
 from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -99,7 +99,7 @@ class Neo4jStore(Store):
 
     def delete_repo(self, repo_id: str) -> None:
         # Batched: one repo's facts can exceed the server's transaction memory limit.
-        for label, prefix in (("Symbol", "sym"), ("File", "file")):
+        for label, prefix in (("Symbol", "sym"), ("SpecItem", "spec"), ("Task", "task"), ("File", "file")):
             statement = (f"MATCH (n:{label}) WHERE n.id STARTS WITH $p WITH n LIMIT {_BATCH} "
                          "DETACH DELETE n RETURN count(*) AS deleted")
             while self._rows(statement, {"p": f"{prefix}:{repo_id}:"})[0]["deleted"]:
@@ -134,7 +134,7 @@ class Neo4jStore(Store):
                 _batched(tx, cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
                 _batched(tx, cypher.delete_nodes(label), "ids", ids)
-            for label in ("File", "Symbol", "External"):
+            for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     _batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
@@ -167,7 +167,7 @@ class Neo4jStore(Store):
         change.removed = []
         rows = flatten(change)
         batches: list[tuple[str, list[dict[str, Any]]]] = []
-        for label in ("File", "Symbol", "External"):
+        for label in FILE_LABELS:
             batches.append((cypher.merge_nodes(label), rows.nodes.get(label, [])))
         for (etype, src, dst), edge_rows in rows.edges.items():
             batches.append((cypher.create_edges(etype, src, dst), edge_rows))
