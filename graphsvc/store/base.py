@@ -24,7 +24,7 @@ from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
-__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "RepoChange", "Rows", "Store", "StoredFile"]
+__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "RepoChange", "put_rows", "Rows", "Store", "StoredFile"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 5
@@ -120,6 +120,18 @@ def edge_row(edge: Edge) -> dict[str, Any]:
     return row
 
 
+def put_rows(nodes: list[Node], edges: list[Edge]) -> tuple[dict[str, list[dict[str, Any]]],
+                                                           dict[tuple[str, str, str], list[dict[str, Any]]]]:
+    """Group ``put`` input into node rows per label and edge rows per (type, from, to)."""
+    node_rows: dict[str, list[dict[str, Any]]] = {}
+    for node in nodes:
+        node_rows.setdefault(node.label, []).append(node_row(node))
+    edge_rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for edge in edges:
+        edge_rows.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
+    return node_rows, edge_rows
+
+
 def flatten(change: RepoChange) -> Rows:
     """Turn a change into delete lists, node rows and edge rows grouped by (type, from, to)."""
     rid = change.repo.id
@@ -194,6 +206,15 @@ class Store(ABC):
     @abstractmethod
     def apply(self, change: RepoChange) -> None:
         """Write one repo's change atomically (see the module docstring)."""
+
+    @abstractmethod
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        """Write nodes that belong to no file (audits, findings, policies, checks, attestations, API tasks).
+
+        One transaction: the nodes ``delete`` names (label -> ids) go first with their edges, then
+        ``nodes`` are upserted by id (every schema property set, None clears), then ``edges``
+        are created unless the same (type, from, to) edge exists. Edges to missing nodes are skipped.
+        """
 
     @abstractmethod
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:

@@ -22,9 +22,9 @@ import ladybug
 import pyarrow as pa
 
 from graphsvc.errors import SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
-from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row, put_rows
 from queries import load
 
 __all__ = ["LadybugStore"]
@@ -247,6 +247,21 @@ class LadybugStore(Store):
             for (etype, src, dst), edge_rows in rows.edges.items():
                 self._batched(cypher.create_edges(etype, src, dst, typed=True), "rows", edge_rows)
             self._run(cypher.gc_externals())
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        node_rows, edge_rows = put_rows(nodes, edges)
+        self._run("BEGIN TRANSACTION")
+        try:
+            for label, ids in (delete or {}).items():
+                self._batched(cypher.delete_nodes(label), "ids", ids)
+            for label, label_rows in node_rows.items():
+                self._batched(cypher.merge_nodes(label, typed=True), "rows", label_rows)
+            for (etype, src, dst), rows in edge_rows.items():
+                self._batched(cypher.merge_edges(etype, src, dst, typed=True), "rows", rows)
             self._run("COMMIT")
         except BaseException:
             self._run("ROLLBACK")

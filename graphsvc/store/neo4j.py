@@ -15,9 +15,9 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graphsvc.errors import SchemaVersionError, StoreError, StoreUnavailable
-from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA
+from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import FILE_LABELS, SCHEMA_VERSION, RepoChange, Store, StoredFile, flatten, node_row, put_rows
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -140,6 +140,19 @@ class Neo4jStore(Store):
             for (etype, src, dst), edge_rows in rows.edges.items():
                 _batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
             tx.run(cypher.gc_externals()).consume()
+
+        self._write(work)
+
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        node_rows, edge_rows = put_rows(nodes, edges)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for label, ids in (delete or {}).items():
+                _batched(tx, cypher.delete_nodes(label), "ids", ids)
+            for label, label_rows in node_rows.items():
+                _batched(tx, cypher.merge_nodes(label), "rows", label_rows)
+            for (etype, src, dst), rows in edge_rows.items():
+                _batched(tx, cypher.merge_edges(etype, src, dst), "rows", rows)
 
         self._write(work)
 
