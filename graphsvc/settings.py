@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
     lock_timeout: float = Field(default=60.0, ge=0, description="Seconds a writer waits for the embedded store's lock.")
     languages: list[str] = Field(default_factory=list, description="Languages to index (empty: all registered).")
+    attestation_key: Path | None = Field(
+        default=None, description="Ed25519 private key (PEM) that signs attestations; never stored in the graph.")
+    attestation_public_key: Path | None = Field(
+        default=None, description="Ed25519 public key (PEM) that verifies attestations (default: from the private key).")
 
     @classmethod
     def settings_customise_sources(
