@@ -26,11 +26,12 @@ from api.correlation import correlation_id
 from api.errors import code_of, message_of
 from api.schema.projects import ProjectQueries
 from api.schema.search import SearchQueries
+from api.schema.specs import SpecMutations, SpecQueries
 from api.schema.symbols import SymbolQueries
 from api.schema.types import External, File, Symbol
 from graphsvc.errors import GraphError, InputError
 
-__all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "Query", "build_schema"]
+__all__ = ["MAX_ALIASES", "MAX_QUERY_DEPTH", "MAX_TOKENS", "Mutation", "Query", "build_schema"]
 
 MAX_QUERY_DEPTH = 10
 MAX_TOKENS = 2000
@@ -41,7 +42,12 @@ _TOO_DEEP = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 @strawberry.type(description="Questions about the code graph.")
-class Query(ProjectQueries, SymbolQueries, SearchQueries):
+class Query(ProjectQueries, SymbolQueries, SearchQueries, SpecQueries):
+    pass
+
+
+@strawberry.type(description="Changes to the graph.")
+class Mutation(SpecMutations):
     pass
 
 
@@ -89,6 +95,7 @@ def build_schema() -> strawberry.Schema:
     """The schema with its limits."""
     return GraphSchema(
         query=Query,
+        mutation=Mutation,
         types=[Symbol, File, External],
         # Factories, not instances: each request gets fresh extension state.
         extensions=[
