@@ -56,9 +56,9 @@ def _comment_query(lang: str) -> Query | None:
     spec = registry.by_name(lang)
     if spec is None or not spec.comment_nodes:
         return None
-    parser, _ = registry.compiled(lang)
-    assert parser.language is not None
-    return Query(parser.language, "\n".join(f"({t}) @comment" for t in spec.comment_nodes))
+    from tree_sitter_language_pack import get_language
+
+    return Query(get_language(spec.grammar), "\n".join(f"({t}) @comment" for t in spec.comment_nodes))  # type: ignore[arg-type]
 
 
 def _enclosing(symbols: Iterable[SymbolFact], pos: tuple[int, int]) -> str | None:

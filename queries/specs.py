@@ -176,7 +176,8 @@ def spec_items(store: Store, project: str, *, unimplemented: bool = False, statu
 def implementations(store: Store, item: str) -> list[Implementation]:
     """What implements a spec item or task."""
     return [Implementation(r["id"], r["label"], _s(r["name"]), r["line"], r["resolution"], r["confidence"],
-                           r["candidates"]) for r in store.read("spec_implementations", id=item)]
+                           r["candidates"])
+            for r in store.read("task_implementations" if item.startswith("task:") else "spec_implementations", id=item)]
 
 
 def tasks(store: Store, project: str, *, path: str = "", symbol: str = "", status: str = "") -> list[TaskInfo]:
