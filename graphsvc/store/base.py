@@ -216,6 +216,17 @@ class Store(ABC):
         are created unless the same (type, from, to) edge exists. Edges to missing nodes are skipped.
         """
 
+    def overlay_edges(self, repo_id: str) -> list[Edge]:
+        """Edges into a repo's code from nodes no file owns (findings, checks, API tasks).
+
+        A full re-ingest reloads the repo's nodes, which drops the edges into them; the bulk
+        paths read these first and merge them back (``put``) once the reload is done; those
+        whose target vanished are skipped.
+        """
+        rows = self.read("overlay_in", sym=f"sym:{repo_id}:", file=f"file:{repo_id}:", spec=f"spec:{repo_id}:")
+        return [Edge(r["type"], r["src"], r["srcLabel"], r["dst"], r["dstLabel"],
+                     {"line": r["line"], "resolution": r["resolution"]} if r["resolution"] else {}) for r in rows]
+
     @abstractmethod
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         """The files the store holds for a repo, with their hash and summary."""

@@ -281,6 +281,7 @@ class LadybugStore(Store):
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state="writing")
         self._run("COMMIT")
+        kept = self.overlay_edges(change.repo.id) if existed else []
         if existed:
             self.delete_repo(change.repo.id)
         for fg in change.writes:
@@ -293,6 +294,8 @@ class LadybugStore(Store):
                 self._copy_nodes(label, rows.nodes[label])
         for (etype, src, dst), edge_rows in rows.edges.items():
             self._copy_edges(etype, src, dst, edge_rows)
+        if kept:
+            self.put([], kept)
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state=final_state)
         self._run("COMMIT")

@@ -174,6 +174,7 @@ class Neo4jStore(Store):
         """
         change.repo.props["generation"] = change.next_generation(self.repo(change.repo.id))
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
+        kept = self.overlay_edges(change.repo.id)
         self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
@@ -188,6 +189,8 @@ class Neo4jStore(Store):
             for i in range(0, len(items), _BATCH):
                 chunk = items[i:i + _BATCH]
                 self._write(lambda tx, st=statement, c=chunk: tx.run(st, {"rows": c}).consume())
+        if kept:
+            self.put([], kept)
         self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
                                 self._write_repo_nodes(tx, change, "ok")))
 

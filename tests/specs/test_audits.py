@@ -155,3 +155,19 @@ def test_security_overview_counts_open_findings_by_severity(ledger: tuple[Path, 
         rows = store.read("security_overview")
     assert {(r["project"], r["severity"], r["findings"]) for r in rows} == {
         ("proj:ledger", "high", 1), ("proj:ledger", "low", 4)}
+
+
+def test_full_reingest_keeps_findings_checks_and_task_links_attached(ledger: tuple[Path, Any]) -> None:
+    from graphsvc import compliance
+    from graphsvc.tasks import create_task
+
+    repo, settings = ledger
+    with open_store(settings) as store:
+        import_report(store, LEDGER / "reports" / "bandit.sarif", "ledger")
+        compliance.run_check(store, "ledger", compliance.load_policies([repo / "policies"]))
+        create_task(store, "ledger", "Test refunds", links=["sym:repo:ledger/ledger:ledger/payments.py#refund"])
+    before = export_text(settings)
+    ingest(repo, settings)
+    after = export_text(settings)
+    assert after == before
+    assert after.count('"type":"FOUND_IN"') == 5
