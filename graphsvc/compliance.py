@@ -257,9 +257,9 @@ def entities(store: Store, project: str) -> dict[str, list[dict[str, Any]]]:
 # -- evaluation ----------------------------------------------------------------------------------
 
 
-def _holds(program: Any, entity: dict[str, Any]) -> tuple[bool, str]:
+def _holds(program: Any, activation: dict[str, Any]) -> tuple[bool, str]:
     try:
-        value = program.evaluate({"entity": celpy.json_to_cel(entity)})
+        value = program.evaluate(activation)
     except Exception as exc:  # a CEL evaluation error is a violation with its reason, not a crash
         return False, "evaluation error: " + " ".join(str(exc).split())[:200]
     if isinstance(value, Exception):
@@ -269,22 +269,28 @@ def _holds(program: Any, entity: dict[str, Any]) -> tuple[bool, str]:
     return bool(value), ""
 
 
-def evaluate(rule: Rule, population: list[dict[str, Any]]) -> tuple[int, list[dict[str, str]]]:
+def _activations(population: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Each entity converted to CEL values once, for every rule that looks at it."""
+    return [(entity["id"], {"entity": celpy.json_to_cel(entity)}) for entity in population]
+
+
+def evaluate(rule: Rule, population: list[dict[str, Any]] | list[tuple[str, dict[str, Any]]]) -> tuple[int, list[dict[str, str]]]:
     """How many entities the rule looked at, and the ones that violate it."""
+    prepared = population if population and isinstance(population[0], tuple) else _activations(population)  # type: ignore[arg-type]
     evaluated = 0
     violations = []
-    for entity in population:
+    for entity_id, activation in prepared:  # type: ignore[misc]
         if rule.filter is not None:
-            keep, why = _holds(rule.filter, entity)
-            if not keep and not why:
-                continue
+            keep, why = _holds(rule.filter, activation)
             if why:
-                violations.append({"id": entity["id"], "message": why})
+                violations.append({"id": entity_id, "message": why})
+                continue
+            if not keep:
                 continue
         evaluated += 1
-        ok, why = _holds(rule.program, entity)
+        ok, why = _holds(rule.program, activation)
         if not ok:
-            violations.append({"id": entity["id"], "message": why or rule.message})
+            violations.append({"id": entity_id, "message": why or rule.message})
     return evaluated, violations
 
 
@@ -294,6 +300,7 @@ def run_check(store: Store, project: str, policies: list[Policy]) -> list[CheckR
     if not store.read("node", id=pid):
         raise NotFound(f"no project {pid} in the graph", suggestion="run `graph ingest` first")
     population = entities(store, project)
+    prepared: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     nodes: list[Node] = []
     edges: list[Edge] = []
@@ -307,7 +314,9 @@ def run_check(store: Store, project: str, policies: list[Policy]) -> list[CheckR
                 "name": rule.name, "expression": rule.expression, "message": rule.message,
                 "remediation": rule.remediation, "target": rule.target, "severity": rule.severity, "line": rule.line}))
             edges.append(Edge("HAS_RULE", policy.id, "Policy", rule.id, "PolicyRule"))
-            evaluated, violations = evaluate(rule, population[rule.target])
+            if rule.target not in prepared:
+                prepared[rule.target] = _activations(population[rule.target])
+            evaluated, violations = evaluate(rule, prepared[rule.target])
             status = "pass" if not violations else ("fail" if rule.severity in _FAILING else "warn")
             cid = f"check:{project}:{policy.name}/{rule.name}"
             results.append(CheckResult(cid, rule.id, policy.id, status, evaluated, violations))
