@@ -499,6 +499,61 @@ def task_link(task_id: str, target: str, **flags: Any) -> None:
         link_task(store, task_id, target)
 
 
+@query.command("specs")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--unimplemented", is_flag=True, help="Only the spec items nothing implements.")
+@_query_options
+def specs_command(project: str, unimplemented: bool, as_json: bool, **flags: Any) -> None:
+    """Spec items of a project (checklists, requirement headings, decision records)."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        items = _ask(flags, lambda st: specs.spec_items(st, f"proj:{project}", unimplemented=unimplemented))
+    if as_json:
+        click.echo(json.dumps(as_data(items), sort_keys=True))
+        return
+    for i in items:
+        click.echo(f"{i.ref:<40} {i.source:<11} {i.status or '-':<9} {i.implementations:>3}  {i.title}")
+
+
+@query.command("tasks")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--path", default="", help="Only the tasks in this file.")
+@click.option("--symbol", default="", help="Only the tasks about this symbol id.")
+@_query_options
+def tasks_command(project: str, path: str, symbol: str, as_json: bool, **flags: Any) -> None:
+    """Tasks of a project: TODO/FIXME/XXX/HACK comments and tasks created by hand."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        found = _ask(flags, lambda st: specs.tasks(st, f"proj:{project}", path=path, symbol=symbol))
+    if as_json:
+        click.echo(json.dumps(as_data(found), sort_keys=True))
+        return
+    for t in found:
+        where = f"{t.path}:{t.line}" if t.path else t.origin
+        click.echo(f"{where:<40} {t.kind:<6} {t.title}")
+
+
+@query.command("untested")
+@click.option("--project", required=True, help="Project name.")
+@_query_options
+def untested_command(project: str, as_json: bool, **flags: Any) -> None:
+    """Exported functions, methods and classes that no test calls."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        found = _ask(flags, lambda st: specs.untested_symbols(st, f"proj:{project}"))
+    if as_json:
+        click.echo(json.dumps(as_data(found), sort_keys=True))
+        return
+    for u in found:
+        click.echo(f"{u.kind:<8} {u.id}")
+
+
 # Exit codes of `graph check` above 90: infrastructure, not verdicts.
 _CHECK_STORE_ERROR = 93
 _CHECK_POLICY_ERROR = 92

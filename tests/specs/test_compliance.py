@@ -91,6 +91,8 @@ def test_graph_check_exit_codes(ledger: tuple[Path, Any], tmp_path: Path) -> Non
     env = {"GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
            "GRAPH_NEO4J_PASSWORD": settings.neo4j_password}
     assert _cli("check", "--project", "ledger", env=env).returncode == 1
+    specs = json.loads(_cli("query", "specs", "--project", "ledger", "--unimplemented", "--json", env=env).stdout)
+    assert {s["title"] for s in specs} == {"Ledger requirements", "Audit trail", "Currency conversion"}
     warn = _policy(tmp_path, "name: w\nseverity: low\nrules:\n  - name: tested\n    target: symbol\n"
                              "    when: entity.kind == 'Function'\n    expression: size(entity.testedBy) > 0\n")
     assert _cli("check", "--project", "ledger", "--policy", str(warn), env=env).returncode == 2
