@@ -222,16 +222,24 @@ def _relative(uri: str, root: str, paths: set[str]) -> str:
     return path
 
 
-def _innermost(store: Store, rid: str, path: str, line: int) -> str | None:
-    best: tuple[int, str] | None = None
+def _ranges(store: Store, rid: str, path: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, id) of every symbol of one file."""
     prefix = f"sym:{rid}:{path}#"
+    out = []
     for s in store.read("file_symbols", prefix=prefix):
         if split_symbol_id(s["id"]) != (file_id(rid, path), s["id"][len(prefix):]):
             continue  # a symbol of a file whose path extends this one with '#'
         start = int(str(s["rangeStart"] or "0:0").split(":")[0])
         end = int(str(s["rangeEnd"] or "0:0").split(":")[0])
+        out.append((start, end, s["id"]))
+    return out
+
+
+def _innermost(ranges: list[tuple[int, int, str]], line: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for start, end, sid in ranges:
         if start <= line <= end and (best is None or end - start < best[0]):
-            best = (end - start, s["id"])
+            best = (end - start, sid)
     return best[1] if best else None
 
 
@@ -297,11 +305,14 @@ def _write_run(store: Store, run: SarifRun, aid: str, rid: str, project: str, re
     nodes: list[Node] = []
     edges: list[Edge] = []
     severities = []
+    ranges: dict[str, list[tuple[int, int, str]]] = {}  # one symbol query per reported file
     for i, r in enumerate(run.results, 1):
         path = _relative(r.uri, str(repo_props.get("root") or ""), paths) if r.uri else ""
         target = None
         if path in paths:
-            target = _innermost(store, rid, path, r.line) if r.line else None
+            if r.line and path not in ranges:
+                ranges[path] = _ranges(store, rid, path)
+            target = _innermost(ranges[path], r.line) if r.line else None
             target = target or file_id(rid, path)
         fid = f"finding:{aid}/{i}"
         severities.append(r.severity)
