@@ -131,7 +131,7 @@ def attest(store: Store, project: str, settings: Settings, days: int = _DEFAULT_
     body = _canonical(payload)
     signature = base64.b64encode(key.sign(body)).decode()
     aid = f"attestation:{project}:{created}"
-    props = {"status": status, "summary": summary, "signature": signature, "expiresAt": expires, "project": pid,
+    props: dict[str, object] = {"status": status, "summary": summary, "signature": signature, "expiresAt": expires, "project": pid,
              "createdAt": created, "keyId": key_id(key.public_key()), "payload": body.decode()}
     store.put([Node("Attestation", aid, props)], [Edge("ATTESTS", aid, "Attestation", pid, "Project")])
     return {"id": aid, **props}

@@ -182,7 +182,7 @@ def _result(c: _Checker, value: Any, p: str) -> SarifResult:
             region = c.obj(phys["region"], f"{lp}.region")
             line = c.integer(region.get("startLine", 1), f"{lp}.region.startLine", 1)
             column = c.integer(region.get("startColumn", 1), f"{lp}.region.startColumn", 1) - 1
-    props = r.get("properties") if isinstance(r.get("properties"), dict) else {}
+    props: dict[str, Any] = r["properties"] if isinstance(r.get("properties"), dict) else {}
     severity = _severity(level, props, c.security)
     prints = r.get("partialFingerprints") if isinstance(r.get("partialFingerprints"), dict) else {}
     fingerprint = str(next(iter(sorted(prints.values())), "")) if prints else ""

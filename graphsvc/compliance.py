@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 import celpy
-import yaml
+import yaml  # type: ignore[import-untyped]
+from celpy.adapter import json_to_cel
 
 from graphsvc.errors import NotFound, PolicyError
 from graphsvc.model import Edge, Node, project_id, split_symbol_id
@@ -271,7 +272,7 @@ def _holds(program: Any, activation: dict[str, Any]) -> tuple[bool, str]:
 
 def _activations(population: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """Each entity converted to CEL values once, for every rule that looks at it."""
-    return [(entity["id"], {"entity": celpy.json_to_cel(entity)}) for entity in population]
+    return [(entity["id"], {"entity": json_to_cel(entity)}) for entity in population]
 
 
 def evaluate(rule: Rule, population: list[dict[str, Any]] | list[tuple[str, dict[str, Any]]]) -> tuple[int, list[dict[str, str]]]:
@@ -279,7 +280,7 @@ def evaluate(rule: Rule, population: list[dict[str, Any]] | list[tuple[str, dict
     prepared = population if population and isinstance(population[0], tuple) else _activations(population)  # type: ignore[arg-type]
     evaluated = 0
     violations = []
-    for entity_id, activation in prepared:  # type: ignore[misc]
+    for entity_id, activation in prepared:
         if rule.filter is not None:
             keep, why = _holds(rule.filter, activation)
             if why:

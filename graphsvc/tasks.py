@@ -35,7 +35,7 @@ def create_task(store: Store, project: str, title: str, *, description: str = ""
     now = datetime.now(UTC).isoformat(timespec="microseconds")
     key = hashlib.sha256(f"{pid}\0{title}\0{now}".encode()).hexdigest()[:12]
     tid = f"task:{project}:api/{key}"
-    props = {"title": title.strip()[:200], "description": description, "status": status, "kind": "TASK",
+    props: dict[str, object] = {"title": title.strip()[:200], "description": description, "status": status, "kind": "TASK",
              "labels": json.dumps(sorted(set(labels or []))), "assignee": assignee, "origin": "api",
              "project": pid, "createdAt": now}
     edges = [Edge("HAS_TASK", pid, "Project", tid, "Task")]

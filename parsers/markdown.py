@@ -144,10 +144,10 @@ def extract(path: str, source: bytes, root: TSNode,
             sections.append(section)
         elif role == "definition.checklist":
             done = any(c.type == "task_list_marker_checked" for c in entity.children)
-            parent = stack[-1] if stack else None
+            prefix = stack[-1].key + "/" if stack else ""
             heading_path = " / ".join(s.title for s in stack)
             checklist.append(SpecFact(
-                key=keys.take((parent.key + "/" if parent else "") + slug(text)), source="checklist",
+                key=keys.take(prefix + slug(text)), source="checklist",
                 title=_one_line(text, _MAX_TITLE), line=line, status="done" if done else "planned",
                 priority=_priority(text), heading_path=heading_path, mentions=tuple(found)))
         elif not _in_checklist(entity) and stack:
