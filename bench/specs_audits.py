@@ -16,7 +16,8 @@ each timed (wall clock, median of ``--runs``), on a fresh embedded store:
 3. re-import of the bandit report (idempotent: nothing written);
 4. ``graph check --policy bench/policies/django.yaml``: checks, their statuses and the exit code;
 5. ``graph keygen``, ``graph attest``, ``graph verify``;
-6. an incremental run after editing one Markdown file (``--incremental``).
+6. an incremental run after editing one Markdown file (``--incremental``), and one after editing
+   one Python module (``<package>/utils/text.py``) for comparison.
 
 The commands run through ``python -m ingest_cli`` of this checkout, as a user would type them.
 """
@@ -127,6 +128,11 @@ def one_run(src: Path, package: str) -> dict[str, Any]:
             docs[0].write_text(docs[0].read_text() + "\n- [ ] benchmark checklist item for `Model.save`\n")
             result["md_incremental_s"], done = _graph("ingest", str(tree), "--incremental", "--json", env=env)
             result["md_incremental_changed"] = json.loads(done.stdout)["changed"]
+        # The same incremental step for one Python module, as the yardstick for the Markdown one.
+        module = tree / package / "utils" / "text.py"
+        if module.is_file():
+            module.write_text(module.read_text() + "\n\ndef _bench_added():\n    return None\n")
+            result["py_incremental_s"], done = _graph("ingest", str(tree), "--incremental", "--json", env=env)
         result["counts"] = _counts(store)
     return result
 
