@@ -192,8 +192,8 @@ STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES", "DECLARES", "HA
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
     "mtimeNs", "inode", "generation", "configs",
-    # When an audit, check or attestation was made, where its report lay, and what a key signed.
-    "createdAt", "checkedAt", "reportPath", "expiresAt", "signature", "payload",
+    # When an audit, check or attestation was made, where its report lay, and what an attestation signed.
+    "createdAt", "checkedAt", "reportPath", "expiresAt", "payload",
 })
 
 
