@@ -1,11 +1,13 @@
 """The ``graph`` command: argument parsing and output only; the work is in ``graphsvc``.
 
 Exit codes: 0 success, 1 unexpected failure, 2 bad input, 3 store error,
-4 inconsistent language table, 130 interrupted.
+4 inconsistent language table, 130 interrupted. ``graph check``: 0 every check passed, 1 a check
+failed, 2 warnings only, 91 could not check, 92 policy unreadable or invalid, 93 store error.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -468,6 +470,278 @@ def api_key() -> None:
     key = secrets.token_urlsafe(32)
     click.echo(f"key:    {key}")
     click.echo(f"sha256: {hash_key(key)}")
+
+
+# -- specs, tasks, audits, compliance, attestations (docs/decisions/0008) ------------------------------
+
+
+def _writer(flags: dict[str, Any]) -> Any:
+    from graphsvc.store import open_store
+
+    return open_store(_settings(**flags))
+
+
+@main.group()
+def audit() -> None:
+    """Import scanner reports (SARIF 2.1.0) and follow requested audits."""
+
+
+@audit.command("import")
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option("--project", required=True, help="Project the scanned repo belongs to.")
+@click.option("--repo", default=None, help="Repo name (default: the project name).")
+@click.option("--commit", default=None, help="Commit the report was produced on (default: from the report, else"
+              " the indexed commit).")
+@click.option("--kind", type=click.Choice(["codeReview", "security", "license", "compliance"]), default=None,
+              help="Audit kind (default: security for security scanners, else codeReview).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_store_options
+def audit_import(report: Path, project: str, repo: str | None, commit: str | None, kind: str | None, as_json: bool,
+                 **flags: Any) -> None:
+    """Import a SARIF report: an Audit and its Findings, attached to the innermost symbol or file."""
+    from graphsvc.audits import import_report
+
+    with _errors(), _writer(flags) as store:
+        result = import_report(store, report, project, repo, commit=commit, kind=kind)
+        if as_json:
+            click.echo(json.dumps(dataclasses.asdict(result), sort_keys=True))
+        elif result.unchanged and not result.findings:
+            click.echo(f"already imported: {', '.join(result.audits)}")
+        else:
+            click.echo(f"{', '.join(result.audits)}: {result.findings} findings, {result.attached} attached,"
+                       f" {result.superseded} older findings superseded")
+
+
+@audit.command("trigger")
+@click.argument("target")
+@click.option("--kind", type=click.Choice(["codeReview", "security", "license", "compliance"]), required=True)
+@click.option("--tool", default="", help="Tool the runner should use.")
+@_store_options
+def audit_trigger(target: str, kind: str, tool: str, **flags: Any) -> None:
+    """Create a pending audit of TARGET (a project, repo, file or symbol id) and emit audit.requested."""
+    from graphsvc.audits import trigger_audit
+
+    with _errors(), _writer(flags) as store:
+        click.echo(trigger_audit(store, target, kind, tool))
+
+
+@audit.command("record")
+@click.argument("audit_id", metavar="AUDIT")
+@click.option("--status", type=click.Choice(["ok", "warn", "fail"]), required=True)
+@click.option("--summary", default="", help="One line on the outcome.")
+@click.option("--report", type=click.Path(path_type=Path), default=None, help="SARIF report with its findings.")
+@_store_options
+def audit_record(audit_id: str, status: str, summary: str, report: Path | None, **flags: Any) -> None:
+    """Complete a requested audit."""
+    from graphsvc.audits import record_audit
+
+    with _errors(), _writer(flags) as store:
+        record_audit(store, audit_id, status, summary, report)
+        click.echo(f"{audit_id}: {status}")
+
+
+@audit.command("overview")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_store_options
+def audit_overview(as_json: bool, **flags: Any) -> None:
+    """Open findings by project and severity, newest first."""
+    from graphsvc.store import open_store
+
+    with _errors(), open_store(_settings(**flags), read_only=True) as store:
+        rows = store.read("security_overview")
+    if as_json:
+        click.echo(json.dumps(rows, sort_keys=True))
+        return
+    for r in rows:
+        click.echo(f"{r['project']}  {r['severity']:<8} {r['findings']:>5}  newest {r['newest']}")
+
+
+@main.group()
+def task() -> None:
+    """Tasks created by hand (comment tasks come from ingest)."""
+
+
+@task.command("add")
+@click.argument("title")
+@click.option("--project", required=True)
+@click.option("--link", "links", multiple=True, help="Symbol, file or spec item id it is about (repeatable).")
+@click.option("--label", "labels", multiple=True, help="Label (repeatable).")
+@click.option("--assignee", default="")
+@_store_options
+def task_add(title: str, project: str, links: tuple[str, ...], labels: tuple[str, ...], assignee: str,
+             **flags: Any) -> None:
+    """Create a task."""
+    from graphsvc.tasks import create_task
+
+    with _errors(), _writer(flags) as store:
+        click.echo(create_task(store, project, title, labels=list(labels), assignee=assignee, links=list(links))["id"])
+
+
+@task.command("link")
+@click.argument("task_id", metavar="TASK")
+@click.argument("target")
+@_store_options
+def task_link(task_id: str, target: str, **flags: Any) -> None:
+    """Link TASK to a symbol, file or spec item."""
+    from graphsvc.tasks import link_task
+
+    with _errors(), _writer(flags) as store:
+        link_task(store, task_id, target)
+
+
+@query.command("specs")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--unimplemented", is_flag=True, help="Only the spec items nothing implements.")
+@_query_options
+def specs_command(project: str, unimplemented: bool, as_json: bool, **flags: Any) -> None:
+    """Spec items of a project (checklists, requirement headings, decision records)."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        items = _ask(flags, lambda st: specs.spec_items(st, f"proj:{project}", unimplemented=unimplemented))
+    if as_json:
+        click.echo(json.dumps(as_data(items), sort_keys=True))
+        return
+    for i in items:
+        click.echo(f"{i.ref:<40} {i.source:<11} {i.status or '-':<9} {i.implementations:>3}  {i.title}")
+
+
+@query.command("tasks")
+@click.option("--project", required=True, help="Project name.")
+@click.option("--path", default="", help="Only the tasks in this file.")
+@click.option("--symbol", default="", help="Only the tasks about this symbol id.")
+@_query_options
+def tasks_command(project: str, path: str, symbol: str, as_json: bool, **flags: Any) -> None:
+    """Tasks of a project: TODO/FIXME/XXX/HACK comments and tasks created by hand."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        found = _ask(flags, lambda st: specs.tasks(st, f"proj:{project}", path=path, symbol=symbol))
+    if as_json:
+        click.echo(json.dumps(as_data(found), sort_keys=True))
+        return
+    for t in found:
+        where = f"{t.path}:{t.line}" if t.path else t.origin
+        click.echo(f"{where:<40} {t.kind:<6} {t.title}")
+
+
+@query.command("untested")
+@click.option("--project", required=True, help="Project name.")
+@_query_options
+def untested_command(project: str, as_json: bool, **flags: Any) -> None:
+    """Exported functions, methods and classes that no test calls."""
+    from queries import specs
+    from queries.graph import as_data
+
+    with _errors():
+        found = _ask(flags, lambda st: specs.untested_symbols(st, f"proj:{project}"))
+    if as_json:
+        click.echo(json.dumps(as_data(found), sort_keys=True))
+        return
+    for u in found:
+        click.echo(f"{u.kind:<8} {u.id}")
+
+
+# Exit codes of `graph check` above 90: infrastructure, not verdicts.
+_CHECK_STORE_ERROR = 93
+_CHECK_POLICY_ERROR = 92
+_CHECK_OTHER_ERROR = 91
+
+
+@main.command()
+@click.option("--project", required=True, help="Project to check.")
+@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
+              help="Policy file or directory (repeatable; default: policies/ of the project's repos).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_store_options
+def check(project: str, policies: tuple[Path, ...], as_json: bool, **flags: Any) -> None:
+    """Evaluate compliance policies. Exit 0 pass, 1 a check failed, 2 warnings only, 91-93 could not check."""
+    from graphsvc import compliance
+    from graphsvc.errors import PolicyError, StoreError
+    from graphsvc.model import project_id
+
+    try:
+        with _writer(flags) as store:
+            paths = list(policies)
+            if not paths:
+                for r in store.read("project_repos", id=project_id(project)):
+                    root = (store.repo(r["id"]) or {}).get("root")
+                    if root and (Path(root) / "policies").is_dir():
+                        paths.append(Path(root) / "policies")
+            if not paths:
+                raise PolicyError(f"no policies for project '{project}'",
+                                  suggestion="add policies/*.yaml to a repo or pass --policy")
+            results = compliance.run_check(store, project, compliance.load_policies(paths))
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(Interrupted.exit_code)
+    except PolicyError as exc:
+        click.echo(f"error: {exc.line()}", err=True)
+        sys.exit(_CHECK_POLICY_ERROR)
+    except StoreError as exc:
+        click.echo(f"error: {exc.line()}", err=True)
+        sys.exit(_CHECK_STORE_ERROR)
+    except GraphError as exc:
+        click.echo(f"error: {exc.line()}", err=True)
+        sys.exit(_CHECK_OTHER_ERROR)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in results], sort_keys=True))
+    else:
+        for r in results:
+            click.echo(f"{r.status:<4}  {r.check_id}  ({r.evaluated} checked, {len(r.violations)} violations)")
+            for v in r.violations[:10]:
+                click.echo(f"        {v['id']}: {v['message']}")
+    sys.exit(compliance.exit_code(results))
+
+
+@main.command()
+@click.option("--project", required=True, help="Project to attest.")
+@click.option("--days", type=int, default=30, show_default=True, help="Days until the attestation expires.")
+@click.option("--key", type=click.Path(path_type=Path), default=None, help="Ed25519 private key (or GRAPH_ATTESTATION_KEY).")
+@_store_options
+def attest(project: str, days: int, key: Path | None, **flags: Any) -> None:
+    """Sign the project's checks and audits into an Attestation."""
+    from graphsvc.attestations import attest as make
+
+    with _errors():
+        settings = _settings(attestation_key=key, **flags)
+        from graphsvc.store import open_store
+
+        with open_store(settings) as store:
+            made = make(store, project, settings, days)
+        click.echo(f"{made['id']}  {made['status']}  {made['summary']}  expires {made['expiresAt']}")
+
+
+@main.command()
+@click.argument("attestation")
+@click.option("--public-key", type=click.Path(path_type=Path), default=None,
+              help="Ed25519 public key (or GRAPH_ATTESTATION_PUBLIC_KEY; default: from the private key).")
+@click.option("--key", type=click.Path(path_type=Path), default=None, help="Ed25519 private key (or GRAPH_ATTESTATION_KEY).")
+@_store_options
+def verify(attestation: str, public_key: Path | None, key: Path | None, **flags: Any) -> None:
+    """Verify an attestation's signature and expiry; says why it fails."""
+    from graphsvc.attestations import verify as check_signature
+    from graphsvc.store import open_store
+
+    with _errors():
+        settings = _settings(attestation_key=key, attestation_public_key=public_key, **flags)
+        with open_store(settings, read_only=True) as store:
+            ok = check_signature(store, attestation, settings)
+        click.echo(f"ok: {ok.id} signed by key {ok.key_id}, status {ok.status}, expires {ok.expires_at}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def keygen(path: Path) -> None:
+    """Write a new Ed25519 key pair for attestations: PATH (private, mode 0600) and PATH.pub."""
+    from graphsvc.attestations import write_keypair
+
+    if path.exists():
+        click.echo(f"error: {path} exists — choose another path; a key is never overwritten", err=True)
+        sys.exit(2)
+    click.echo(f"private key {path}, public key {write_keypair(path)}")
 
 
 if __name__ == "__main__":

@@ -154,6 +154,11 @@ class StoreSession:
         self._store: Store | None = None
         self._lock = threading.Lock()
 
+    @property
+    def settings(self) -> Settings:
+        """The settings of the store (a mutation opens its own writer with them, for one write)."""
+        return self._access.settings
+
     def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Run ``fn(store, *args, **kwargs)`` in the calling thread."""
         with self._lock:

@@ -7,6 +7,10 @@
     │   ├── PathError               a path that is missing, not a directory, unreadable
     │   ├── LanguageError           an unknown language name
     │   ├── SettingsError           a malformed setting or store URL
+    │   ├── ReportError             a malformed or truncated SARIF report (names the JSON path)
+    │   ├── PolicyError             a policy file that is unreadable or holds an invalid CEL rule
+    │   ├── SigningKeyError         a missing or unusable attestation key
+    │   └── SignatureError          an attestation whose signature does not verify (says why)
     │   └── QueryError              a read query (API, CLI, editor) that cannot be answered
     │       ├── NotFound            an unknown id, file or position
     │       └── LimitExceeded       a page size, depth or result size over its bound
@@ -31,6 +35,10 @@ __all__ = [
     "LimitExceeded",
     "NotFound",
     "PathError",
+    "PolicyError",
+    "ReportError",
+    "SignatureError",
+    "SigningKeyError",
     "QueryError",
     "RegistryError",
     "SchemaVersionError",
@@ -79,6 +87,22 @@ class LanguageError(InputError):
 
 class SettingsError(InputError):
     """A malformed setting or store URL."""
+
+
+class ReportError(InputError):
+    """A SARIF report that is not valid JSON or not SARIF 2.1.0; ``where`` is the file and JSON path."""
+
+
+class PolicyError(InputError):
+    """A policy file that cannot be read, or a rule whose CEL expression does not compile."""
+
+
+class SigningKeyError(InputError):
+    """The attestation key named in the settings is missing or is not an Ed25519 key."""
+
+
+class SignatureError(InputError):
+    """An attestation whose signature or payload does not verify."""
 
 
 class QueryError(InputError):

@@ -35,7 +35,8 @@ def export_lines(store: Store, project: str | None = None) -> Iterator[str]:
     nodes, edges = store.export()
     if project is not None:
         pid = project_id(project)
-        prefixes = (f"repo:{project}/", f"file:repo:{project}/", f"sym:repo:{project}/", f"svc:{project}/")
+        prefixes = (f"repo:{project}/", f"file:repo:{project}/", f"sym:repo:{project}/", f"svc:{project}/",
+                    f"spec:repo:{project}/", f"task:repo:{project}/", f"task:{project}:")
         keep = {props["id"] for _, props in nodes if props["id"] == pid or props["id"].startswith(prefixes)}
         edges = [e for e in edges if e[1] in keep]
         keep |= {e[2] for e in edges}

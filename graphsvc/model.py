@@ -14,6 +14,15 @@ Id grammar::
     ext:<lang>:<module>[.<name>]                     External  (a module or name outside the indexed repos)
     ext:<lang>:?.<name>                              External placeholder for an unresolved reference
     svc:<project>/<name>                             Service   (declared in a docker-compose file)
+    spec:<repo-id>:<path>#<heading/path>[#<n>]       SpecItem  (slugs of the enclosing headings; a checklist
+                                                               item adds its own slug)
+    task:<repo-id>:<path>#<qualified.name>/<n>       Task from a comment: the n-th in its enclosing symbol
+    task:<project>:api/<key>                         Task created through the API or CLI
+    audit:<repo-id>:<tool>:<report-digest>           Audit imported from a report (pending: <tool>:pending-<key>)
+    finding:<audit-id>/<n>                           Finding: the n-th result of its report
+    policy:<name> / rule:<policy>/<rule>             Policy, PolicyRule
+    check:<project>:<policy>/<rule>                  ComplianceCheck: the latest evaluation of a rule
+    attestation:<project>:<created-at>               Attestation
 
 Positions: ``line`` is 1-based, ``column`` 0-based (in bytes of the UTF-8 source, as
 tree-sitter reports them); ranges are ``"<line>:<column>"`` strings, end exclusive.
@@ -47,8 +56,12 @@ __all__ = [
     "project_id",
     "repo_id",
     "service_id",
+    "SpecFact",
+    "TaskFact",
+    "spec_id",
     "split_symbol_id",
     "symbol_id",
+    "task_id",
     "unresolved_id",
 ]
 
@@ -99,6 +112,55 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
         "id": "STRING", "name": "STRING", "project": "STRING", "repo": "STRING", "path": "STRING",
         "image": "STRING", "type": "STRING", "ports": "STRING", "endpoint": "STRING", "healthUrl": "STRING",
     },
+    # A requirement, design heading, checklist item or decision record from Markdown. `source` is
+    # the kind (requirement|design|checklist|adr|doc), `ref` "<path>:<line>", `status`
+    # planned|done for checklist items (an ADR's own Status line, else ""), `headingPath` the titles
+    # of the enclosing headings joined by " / ".
+    "SpecItem": {
+        "id": "STRING", "source": "STRING", "ref": "STRING", "title": "STRING", "description": "STRING",
+        "priority": "STRING", "status": "STRING", "path": "STRING", "line": "INT64", "headingPath": "STRING",
+    },
+    # Work to do: from a TODO/FIXME/XXX/HACK comment (`kind` is the marker, `origin` "comment") or
+    # created through the API/CLI (`origin` "api", `project` its project id). `labels` is JSON.
+    "Task": {
+        "id": "STRING", "title": "STRING", "description": "STRING", "status": "STRING", "kind": "STRING",
+        "labels": "STRING", "assignee": "STRING", "origin": "STRING", "path": "STRING", "line": "INT64",
+        "project": "STRING", "createdAt": "STRING",
+    },
+    # One scanner run (SARIF import) or a requested one (`status` pending). `kind`
+    # codeReview|security|license|compliance; `repo` and `commit` where the report was produced;
+    # `digest` the sha256 of the report, which makes re-importing it idempotent.
+    "Audit": {
+        "id": "STRING", "kind": "STRING", "status": "STRING", "summary": "STRING", "reportPath": "STRING",
+        "tool": "STRING", "toolVersion": "STRING", "repo": "STRING", "commit": "STRING", "digest": "STRING",
+        "target": "STRING", "createdAt": "STRING", "findings": "INT64",
+    },
+    # One SARIF result. `severity` critical|high|medium|low|info; `status` open|superseded;
+    # `path`/`line` the location as reported (1-based line); `target` the id it is attached to.
+    "Finding": {
+        "id": "STRING", "ruleId": "STRING", "severity": "STRING", "message": "STRING", "path": "STRING",
+        "line": "INT64", "column": "INT64", "status": "STRING", "tool": "STRING", "target": "STRING",
+        "fingerprint": "STRING",
+    },
+    # A compliance policy file; `source` the path it was loaded from.
+    "Policy": {"id": "STRING", "name": "STRING", "category": "STRING", "severity": "STRING", "source": "STRING"},
+    # One CEL rule of a policy; `target` the entity kind it is evaluated over (symbol|file|repo|project).
+    "PolicyRule": {
+        "id": "STRING", "name": "STRING", "expression": "STRING", "message": "STRING", "remediation": "STRING",
+        "target": "STRING", "severity": "STRING", "line": "INT64",
+    },
+    # The latest evaluation of one rule on one project: `status` pass|warn|fail, `violations` JSON
+    # [{"id": entity id, "message": ...}], `evaluated` how many entities were checked.
+    "ComplianceCheck": {
+        "id": "STRING", "status": "STRING", "violations": "STRING", "evaluated": "INT64", "project": "STRING",
+        "rule": "STRING", "checkedAt": "STRING",
+    },
+    # A signed statement over a project's checks and audits. `payload` is the canonical JSON that
+    # `signature` (Ed25519, base64) signs; `keyId` the sha256 of the public key, hex, first 16.
+    "Attestation": {
+        "id": "STRING", "status": "STRING", "summary": "STRING", "signature": "STRING", "expiresAt": "STRING",
+        "project": "STRING", "createdAt": "STRING", "keyId": "STRING", "payload": "STRING",
+    },
 }
 
 # Properties every dependency edge carries (structural edges carry none).
@@ -128,15 +190,33 @@ EDGE_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
     "USES": (("Symbol", "Symbol"), ("Symbol", "External")),
     "PROJECT_LINK": (("Project", "Project"),),
     "INTEGRATES": (("Service", "Service"),),
+    # Specs, tasks, audits and compliance (docs/decisions/0008).
+    "DECLARES": (("File", "SpecItem"), ("File", "Task")),
+    "IMPLEMENTED_BY": (("SpecItem", "Symbol"), ("SpecItem", "File"), ("Task", "Symbol"), ("Task", "File"),
+                       ("Task", "SpecItem")),
+    "TESTS": (("Symbol", "Symbol"),),
+    "DOCUMENTS": (("File", "Symbol"), ("File", "File")),
+    "HAS_TASK": (("Project", "Task"),),
+    "AUDITS": (("Audit", "Repo"), ("Audit", "Project"), ("Audit", "File"), ("Audit", "Symbol")),
+    "HAS_FINDING": (("Audit", "Finding"),),
+    "FOUND_IN": (("Finding", "Symbol"), ("Finding", "File")),
+    "HAS_RULE": (("Policy", "PolicyRule"),),
+    "EVALUATES": (("ComplianceCheck", "PolicyRule"),),
+    "CHECKS": (("ComplianceCheck", "Project"), ("ComplianceCheck", "Repo"), ("ComplianceCheck", "File"),
+               ("ComplianceCheck", "Symbol")),
+    "ATTESTS": (("Attestation", "Project"),),
 }
 
-STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES"})
+STRUCTURAL_EDGES = frozenset({"HAS_REPO", "CONTAINS", "DEFINES", "DECLARES", "HAS_TASK", "AUDITS", "HAS_FINDING",
+                              "FOUND_IN", "HAS_RULE", "EVALUATES", "CHECKS", "ATTESTS"})
 
 # Properties that describe a run or where a tree was checked out, not the code in it; the export
 # leaves them out, so the same tree gives the same export from any clone, path or time.
 VOLATILE_PROPS = frozenset({
     "lastIndexedAt", "lastRun", "headCommit", "root", "summary", "state", "url", "provider", "defaultBranch",
     "mtimeNs", "inode", "generation", "configs", "manifest",
+    # When an audit, check or attestation was made, where its report lay, and what an attestation signed.
+    "createdAt", "checkedAt", "reportPath", "expiresAt", "payload",
 })
 
 
@@ -172,6 +252,16 @@ def service_id(project: str, name: str) -> str:
 def external_id(lang: str, dotted: str) -> str:
     """Return the id of an external module or name, e.g. ``ext:python:os.path.join``."""
     return f"ext:{lang}:{dotted}"
+
+
+def spec_id(repo: str, path: str, key: str) -> str:
+    """Return the id of a spec item from its file and its heading-path key."""
+    return f"spec:{repo}:{path}#{key}"
+
+
+def task_id(repo: str, path: str, scope: str, n: int) -> str:
+    """Return the id of the ``n``-th (1-based) comment task inside the symbol ``scope`` of a file."""
+    return f"task:{repo}:{path}#{scope}/{n}"
 
 
 def unresolved_id(lang: str, name: str) -> str:
@@ -283,6 +373,38 @@ class LocalFact:
 
 
 @dataclass(frozen=True, slots=True)
+class SpecFact:
+    """A spec item found in a Markdown file.
+
+    ``key`` is the fragment of its id (heading slugs joined by ``/``, ``#n`` for duplicates);
+    ``mentions`` the names and paths it cites (backticked spans), each with its 1-based line.
+    """
+
+    key: str
+    source: str
+    title: str
+    line: int
+    status: str = ""
+    priority: str = ""
+    description: str = ""
+    heading_path: str = ""
+    mentions: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskFact:
+    """A TODO/FIXME/XXX/HACK comment: ``kind`` the marker, ``scope`` the qname of the enclosing symbol."""
+
+    kind: str
+    title: str
+    line: int
+    column: int
+    scope: str
+    assignee: str = ""
+    mentions: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileFacts:
     """Everything one adapter knows about one file."""
 
@@ -295,6 +417,9 @@ class FileFacts:
     refs: tuple[RefFact, ...] = ()
     locals: tuple[LocalFact, ...] = ()
     all_names: tuple[str, ...] | None = None
+    specs: tuple[SpecFact, ...] = ()
+    tasks: tuple[TaskFact, ...] = ()
+    mentions: tuple[tuple[str, int], ...] = ()  # backticked names in a document, for DOCUMENTS edges
 
 
 # ---------------------------------------------------------------------------

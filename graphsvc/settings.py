@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     event_log: str | None = Field(
         default=None, description="Event log shared by the processes of a store (default: beside the store).")
     event_log_bytes: int = Field(default=1 << 20, ge=4096, description="Size at which the event log is rotated.")
+    attestation_key: Path | None = Field(
+        default=None, description="Ed25519 private key (PEM) that signs attestations; never stored in the graph.")
+    attestation_public_key: Path | None = Field(
+        default=None, description="Ed25519 public key (PEM) that verifies attestations (default: from the private key).")
 
     def event_log_path(self) -> Path:
         """Where this store's processes append their events."""

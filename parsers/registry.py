@@ -25,6 +25,7 @@ from graphsvc.model import FileFacts
 
 from . import go as _go
 from . import java as _java
+from . import markdown as _markdown
 from . import python as _python
 from . import rust as _rust
 from . import typescript as _typescript
@@ -49,6 +50,9 @@ class LanguageSpec:
     adapter: ModuleType
     resolver: str
     project_files: tuple[str, ...] = ()
+    # Node types of the grammar that are comments: TODO/FIXME/XXX/HACK tasks are read from them
+    # (graphsvc/specs.py) for every language, without the adapter's help.
+    comment_nodes: tuple[str, ...] = ("comment",)
 
     @property
     def extract(self) -> Extractor:
@@ -85,10 +89,17 @@ LANGUAGES: tuple[LanguageSpec, ...] = (
         name="java", grammar="java", extensions=(".java",), query_file="java.scm",
         adapter=_java, resolver="graphsvc.ingest.resolve.java",
         project_files=("pom.xml", "build.gradle", "build.gradle.kts"),
+        comment_nodes=("line_comment", "block_comment"),
     ),
     LanguageSpec(
         name="rust", grammar="rust", extensions=(".rs",), query_file="rust.scm",
         adapter=_rust, resolver="graphsvc.ingest.resolve.rust", project_files=("Cargo.toml",),
+        comment_nodes=("line_comment", "block_comment"),
+    ),
+    # Spec items from headings, checklists and decision records (docs/decisions/0008).
+    LanguageSpec(
+        name="markdown", grammar="markdown", extensions=(".md", ".markdown"), query_file="markdown.scm",
+        adapter=_markdown, resolver="graphsvc.ingest.resolve.markdown", comment_nodes=(),
     ),
 )
 

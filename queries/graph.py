@@ -35,6 +35,7 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_GRAPH_NODES",
     "MAX_PAGE",
+    "OVERLAY_TYPES",
     "Definition",
     "Direction",
     "Entity",
@@ -90,6 +91,9 @@ MAX_GRAPH_NODES = 5000
 # Dependency edge types a traversal follows; structural edges (HAS_REPO, CONTAINS, DEFINES) are not dependencies.
 DEPENDENCY_TYPES = ("CALLS", "USES", "EXTENDS", "IMPORTS")
 STRUCTURAL_TYPES = ("HAS_REPO", "CONTAINS", "DEFINES")
+# Spec items, tasks, audits and compliance in a project graph (docs/decisions/0008).
+OVERLAY_TYPES = ("DECLARES", "HAS_TASK", "AUDITS", "HAS_FINDING", "CHECKS", "ATTESTS", "IMPLEMENTED_BY", "TESTS",
+                 "DOCUMENTS", "FOUND_IN")
 
 Direction = Literal["OUTGOING", "INCOMING", "BOTH"]
 T = TypeVar("T")
@@ -960,7 +964,7 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     if depth < 0:
         raise QueryError(f"depth must be 0 or more, got {depth}")
     budget = _max_nodes(max_nodes)
-    types = _types(flt.edge_types, (*STRUCTURAL_TYPES, *DEPENDENCY_TYPES))
+    types = _types(flt.edge_types, (*STRUCTURAL_TYPES, *DEPENDENCY_TYPES, *OVERLAY_TYPES))
     proj, _ = project(store, project_id)
     nodes = _ProjectNodes(candidates=[(0, GraphNode(id=proj.id, label="Project", name=proj.name, depth=0))])
     if depth >= 1:
@@ -995,9 +999,43 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
         edges.append(_graph_edge(r))
     for e in entities(store, externals).values():
         externals[e.id] = _graph_node(e, None)
+    if depth >= 1 and any(t in types for t in OVERLAY_TYPES):
+        truncated = _add_overlay(store, project_id, kept, edges, types, budget - len(externals)) or truncated
     edges.sort(key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
     return Graph(nodes=(*kept.values(), *sorted(externals.values(), key=lambda n: n.id)), edges=tuple(edges),
                  truncated=truncated)
+
+
+_OVERLAY_PARENT_EDGE = {"SpecItem": "DECLARES", "Audit": "AUDITS", "Finding": "HAS_FINDING",
+                        "ComplianceCheck": "CHECKS", "Attestation": "ATTESTS"}
+
+
+def _add_overlay(store: Store, project_id: str, kept: dict[str, GraphNode], edges: list[GraphEdge],
+                 types: Sequence[str], budget: int) -> bool:
+    """Add the spec items, tasks, audits, findings, checks and attestations hanging off kept nodes."""
+    from queries.specs import project_overlay
+
+    overlay = project_overlay(store, project_id)
+    truncated = False
+    rows = sorted(overlay.nodes, key=lambda r: (r["label"] == "Finding", r["id"]))
+    for r in rows:
+        label = r["label"]
+        etype = _OVERLAY_PARENT_EDGE.get(label) or ("HAS_TASK" if r["parent"] == project_id else "DECLARES")
+        if r["parent"] not in kept or etype not in types:
+            continue
+        if len(kept) >= budget:
+            truncated = True
+            continue
+        kept[r["id"]] = GraphNode(id=r["id"], label=label, name=str(r["name"] or ""), kind=r["kind"],
+                                  path=r["path"] if label in ("SpecItem", "Task", "Finding") else None,
+                                  line=r["line"] if label in ("SpecItem", "Task", "Finding") else None,
+                                  depth=(kept[r["parent"]].depth or 0) + 1)
+        src, dst = (r["id"], r["parent"]) if etype in ("AUDITS", "CHECKS", "ATTESTS") else (r["parent"], r["id"])
+        edges.append(GraphEdge(type=etype, source=src, target=dst))
+    for r in overlay.edges:
+        if r["type"] in types and r["src"] in kept and r["dst"] in kept:
+            edges.append(_graph_edge(r))
+    return truncated
 
 
 # ---------------------------------------------------------------------------

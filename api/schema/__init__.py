@@ -29,6 +29,7 @@ from api.schema.ecosystem import EcosystemMutations, EcosystemQueries
 from api.schema.events import EventSubscriptions
 from api.schema.projects import ProjectQueries
 from api.schema.search import SearchQueries
+from api.schema.specs import SpecMutations, SpecQueries
 from api.schema.symbols import SymbolQueries
 from api.schema.types import External, File, Symbol
 from api.schema.views import ViewQueries
@@ -45,12 +46,12 @@ _TOO_DEEP = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 @strawberry.type(description="Questions about the code graph.")
-class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries, ViewQueries):
+class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries, ViewQueries, SpecQueries):
     pass
 
 
 @strawberry.type(description="Changes to the graph. Every mutation needs an API key when keys are configured.")
-class Mutation(EcosystemMutations):
+class Mutation(EcosystemMutations, SpecMutations):
     pass
 
 

@@ -62,6 +62,16 @@ class EdgeType(enum.Enum):
     USES = "USES"
     EXTENDS = "EXTENDS"
     IMPORTS = "IMPORTS"
+    DECLARES = "DECLARES"
+    HAS_TASK = "HAS_TASK"
+    AUDITS = "AUDITS"
+    HAS_FINDING = "HAS_FINDING"
+    CHECKS = "CHECKS"
+    ATTESTS = "ATTESTS"
+    IMPLEMENTED_BY = "IMPLEMENTED_BY"
+    TESTS = "TESTS"
+    DOCUMENTS = "DOCUMENTS"
+    FOUND_IN = "FOUND_IN"
 
 
 @strawberry.interface(description="A node a reference can start or end at: a Symbol, a File or an External.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tree_sitter import QueryCursor
 
+from graphsvc import specs
 from graphsvc.model import FileFacts
 from parsers import registry
 
@@ -39,7 +40,8 @@ def parse_source(lang: str, path: str, source: bytes) -> FileFacts:
     spec = registry.by_name(lang)
     assert spec is not None
     matches = QueryCursor(query).matches(tree.root_node)
-    return spec.extract(path, source, tree.root_node, matches)
+    facts = spec.extract(path, source, tree.root_node, matches)
+    return specs.with_tasks(lang, facts, tree.root_node, source)
 
 
 def _parse_one(args: tuple[str, str, str]) -> FileFacts | ParseFailure:

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graphsvc import ecosystem
+from graphsvc import ecosystem, specs
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
@@ -297,11 +297,21 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             return False
         return any(resolvers[group[lang]].dep_answer(k) != v for k, v in deps.items())
 
-    relink = sorted(
+    relink_set = {
         p for p, s in stored.items()
         if p in hashes and p in summaries[group[langs[p]]] and p not in facts and p not in report.failed
         and stale(p, s.summary.get("deps") or {})
-    )
+    }
+    # Mentions in specs, tasks and documents are linked against every file of the repo; an
+    # unchanged file whose links would now differ is re-linked like a stale dependent.
+    everything = {p: summ for by in summaries.values() for p, summ in by.items()}
+    linker = specs.Linker(rid, everything) if any(s.get("mentions") for s in everything.values()) else None
+    if linker is not None:
+        relink_set |= {p for p, summ in everything.items()
+                       if p not in facts and p in stored and summ.get("mentions")
+                       and linker.signature(p, summ) != summ.get("links", "")}
+    relink = sorted(relink_set)
+    parsed = dict(facts)
     if relink:
         for result in parse_files(scanned.root, [(p, langs[p]) for p in relink], settings.workers):
             if isinstance(result, ParseFailure):
@@ -310,6 +320,14 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             lang = langs[result.path]
             summaries[group[lang]][result.path] = resolver_module(lang).make_summary(result, names[result.path])
             graphs.append(resolvers[group[lang]].resolve(result))
+            parsed[result.path] = result
+    for fg in graphs:
+        specs.attach(fg, parsed[fg.path], rid)
+    if linker is None and any(fg.summary.get("mentions") for fg in graphs):
+        linker = specs.Linker(rid, everything)
+    if linker is not None:
+        for fg in graphs:
+            specs.link(fg, linker)
     report.changed = len(facts)
     report.relinked = len(relink)
     timings["resolve"] = time.perf_counter() - t

@@ -24,7 +24,7 @@ from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
-__all__ = ["SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredFile"]
+__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredFile", "put_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 5
@@ -92,8 +92,17 @@ class Rows:
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
 
+# Labels of the nodes a file's facts hold, in the order they are written.
+FILE_LABELS = ("File", "Symbol", "SpecItem", "Task", "External")
+
+
 def _symbol_ids(repo: str, path: str, summary: Summary) -> list[str]:
     return [symbol_id(repo, path, q) for q in summary.get("defs", {})]
+
+
+def _owned(summary: Summary) -> dict[str, list[str]]:
+    """The spec items and tasks a file's summary says it holds (graphsvc/specs.py)."""
+    return {label: list(ids) for label, ids in (summary.get("owned") or {}).items()}
 
 
 def node_row(node: Node) -> dict[str, Any]:
@@ -111,6 +120,18 @@ def edge_row(edge: Edge) -> dict[str, Any]:
     return row
 
 
+def put_rows(nodes: list[Node], edges: list[Edge]) -> tuple[dict[str, list[dict[str, Any]]],
+                                                           dict[tuple[str, str, str], list[dict[str, Any]]]]:
+    """Group ``put`` input into node rows per label and edge rows per (type, from, to)."""
+    node_rows: dict[str, list[dict[str, Any]]] = {}
+    for node in nodes:
+        node_rows.setdefault(node.label, []).append(node_row(node))
+    edge_rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for edge in edges:
+        edge_rows.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
+    return node_rows, edge_rows
+
+
 def flatten(change: RepoChange) -> Rows:
     """Turn a change into delete lists, node rows and edge rows grouped by (type, from, to)."""
     rid = change.repo.id
@@ -119,6 +140,8 @@ def flatten(change: RepoChange) -> Rows:
         old = change.old.get(path, {})
         rows.delete_nodes.setdefault("File", []).append(file_id(rid, path))
         rows.delete_nodes.setdefault("Symbol", []).extend(_symbol_ids(rid, path, old))
+        for label, ids in _owned(old).items():
+            rows.delete_nodes.setdefault(label, []).extend(ids)
     for fg in change.writes:
         if fg.path in change.relinked and fg.path in change.old:
             _flatten_relinked(rows, change, fg)
@@ -129,6 +152,10 @@ def flatten(change: RepoChange) -> Rows:
             rows.delete_out.setdefault("File", []).append(file_id(rid, fg.path))
             rows.delete_out.setdefault("Symbol", []).extend(i for i in old_ids if i in new_ids)
             rows.delete_nodes.setdefault("Symbol", []).extend(i for i in old_ids if i not in new_ids)
+            new_owned = {n.id for n in fg.nodes if n.label in ("SpecItem", "Task")}
+            for label, ids in _owned(change.old[fg.path]).items():
+                rows.delete_out.setdefault(label, []).extend(i for i in ids if i in new_owned)
+                rows.delete_nodes.setdefault(label, []).extend(i for i in ids if i not in new_owned)
         else:
             rows.edges.setdefault(("CONTAINS", "Repo", "File"), []).append(
                 {"src": rid, "dst": file_id(rid, fg.path)})
@@ -159,6 +186,8 @@ def _flatten_relinked(rows: Rows, change: RepoChange, fg: FileGraph) -> None:
     rid = change.repo.id
     rows.delete_deps.setdefault("File", []).append(file_id(rid, fg.path))
     rows.delete_deps.setdefault("Symbol", []).extend(_symbol_ids(rid, fg.path, change.old[fg.path]))
+    for label, ids in _owned(change.old[fg.path]).items():
+        rows.delete_deps.setdefault(label, []).extend(ids)
     for node in fg.nodes:
         if node.label == "File":
             rows.nodes.setdefault("File", []).append(_file_row(change, fg, node))
@@ -187,6 +216,26 @@ class Store(ABC):
     @abstractmethod
     def apply(self, change: RepoChange) -> None:
         """Write one repo's change atomically (see the module docstring)."""
+
+    @abstractmethod
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        """Write nodes that belong to no file (audits, findings, policies, checks, attestations, API tasks).
+
+        One transaction: the nodes ``delete`` names (label -> ids) go first with their edges, then
+        ``nodes`` are upserted by id (every schema property set, None clears), then ``edges``
+        are created unless the same (type, from, to) edge exists. Edges to missing nodes are skipped.
+        """
+
+    def overlay_edges(self, repo_id: str) -> list[Edge]:
+        """Edges into a repo's code from nodes no file owns (findings, checks, API tasks).
+
+        A full re-ingest reloads the repo's nodes, which drops the edges into them; the bulk
+        paths read these first and merge them back (``put``) once the reload is done; those
+        whose target vanished are skipped.
+        """
+        rows = self.read("overlay_in", sym=f"sym:{repo_id}:", file=f"file:{repo_id}:", spec=f"spec:{repo_id}:")
+        return [Edge(r["type"], r["src"], r["srcLabel"], r["dst"], r["dstLabel"],
+                     {"line": r["line"], "resolution": r["resolution"]} if r["resolution"] else {}) for r in rows]
 
     @abstractmethod
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:

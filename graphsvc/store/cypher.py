@@ -12,7 +12,7 @@ from functools import cache
 
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 
-__all__ = ["create_edges", "delete_nodes", "delete_out", "dependency_types", "gc_externals", "merge_nodes"]
+__all__ = ["create_edges", "merge_edges", "delete_nodes", "delete_out", "dependency_types", "gc_externals", "merge_nodes"]
 
 
 _LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
@@ -38,6 +38,15 @@ def create_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
         " {" + ", ".join(f"`{p}`: {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()) + "}")
     return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
             f"CREATE (a)-[:{etype}{props}]->(b)")
+
+
+@cache
+def merge_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
+    """Create edges ``$rows`` unless an edge of that type already joins the two nodes."""
+    props = "" if etype in STRUCTURAL_EDGES else (
+        " SET " + ", ".join(f"e.`{p}` = {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()))
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+            f"MERGE (a)-[e:{etype}]->(b){props}")
 
 
 @cache

@@ -23,9 +23,10 @@ import ladybug
 import pyarrow as pa
 
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
-from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
+from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten,
+                                 node_row, put_rows)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
@@ -318,6 +319,8 @@ class LadybugStore(Store):
 
     def _delete_repo_facts(self, repo_id: str) -> None:
         self._run("MATCH (s:Symbol) WHERE s.id STARTS WITH $p DETACH DELETE s", {"p": f"sym:{repo_id}:"})
+        self._run("MATCH (s:SpecItem) WHERE s.id STARTS WITH $p DETACH DELETE s", {"p": f"spec:{repo_id}:"})
+        self._run("MATCH (t:Task) WHERE t.id STARTS WITH $p DETACH DELETE t", {"p": f"task:{repo_id}:"})
         self._run("MATCH (f:File) WHERE f.id STARTS WITH $p DETACH DELETE f", {"p": f"file:{repo_id}:"})
         self._run(cypher.gc_externals())
 
@@ -340,12 +343,27 @@ class LadybugStore(Store):
                 self._batched(cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
                 self._batched(cypher.delete_nodes(label), "ids", ids)
-            for label in ("File", "Symbol", "External"):
+            for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     self._batched(cypher.merge_nodes(label, typed=True), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
                 self._batched(cypher.create_edges(etype, src, dst, typed=True), "rows", edge_rows)
             self._run(cypher.gc_externals())
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        node_rows, edge_rows = put_rows(nodes, edges)
+        self._run("BEGIN TRANSACTION")
+        try:
+            for label, ids in (delete or {}).items():
+                self._batched(cypher.delete_nodes(label), "ids", ids)
+            for label, label_rows in node_rows.items():
+                self._batched(cypher.merge_nodes(label, typed=True), "rows", label_rows)
+            for (etype, src, dst), rows in edge_rows.items():
+                self._batched(cypher.merge_edges(etype, src, dst, typed=True), "rows", rows)
             self._run("COMMIT")
         except BaseException:
             self._run("ROLLBACK")
@@ -365,6 +383,7 @@ class LadybugStore(Store):
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state="writing")
         self._run("COMMIT")
+        kept = self.overlay_edges(change.repo.id) if existed else []
         if existed:
             self.delete_repo(change.repo.id)
         for fg in change.writes:
@@ -372,11 +391,13 @@ class LadybugStore(Store):
         rows = flatten(change)
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
         rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r["id"] not in known]
-        for label in ("File", "Symbol", "External"):
+        for label in FILE_LABELS:
             if rows.nodes.get(label):
                 self._copy_nodes(label, rows.nodes[label])
         for (etype, src, dst), edge_rows in rows.edges.items():
             self._copy_edges(etype, src, dst, edge_rows)
+        if kept:
+            self.put([], kept)
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state=final_state)
         self._run("COMMIT")

@@ -15,9 +15,10 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUnavailable
-from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA
+from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten, node_row
+from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten,
+                                 node_row, put_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -104,7 +105,7 @@ class Neo4jStore(Store):
 
     def delete_repo(self, repo_id: str) -> None:
         # Batched: one repo's facts can exceed the server's transaction memory limit.
-        for label, prefix in (("Symbol", "sym"), ("File", "file")):
+        for label, prefix in (("Symbol", "sym"), ("SpecItem", "spec"), ("Task", "task"), ("File", "file")):
             statement = (f"MATCH (n:{label}) WHERE n.id STARTS WITH $p WITH n LIMIT {_BATCH} "
                          "DETACH DELETE n RETURN count(*) AS deleted")
             while self._rows(statement, {"p": f"{prefix}:{repo_id}:"})[0]["deleted"]:
@@ -139,12 +140,25 @@ class Neo4jStore(Store):
                 _batched(tx, cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
                 _batched(tx, cypher.delete_nodes(label), "ids", ids)
-            for label in ("File", "Symbol", "External"):
+            for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     _batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
                 _batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
             tx.run(cypher.gc_externals()).consume()
+
+        self._write(work)
+
+    def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
+        node_rows, edge_rows = put_rows(nodes, edges)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for label, ids in (delete or {}).items():
+                _batched(tx, cypher.delete_nodes(label), "ids", ids)
+            for label, label_rows in node_rows.items():
+                _batched(tx, cypher.merge_nodes(label), "rows", label_rows)
+            for (etype, src, dst), rows in edge_rows.items():
+                _batched(tx, cypher.merge_edges(etype, src, dst), "rows", rows)
 
         self._write(work)
 
@@ -166,13 +180,14 @@ class Neo4jStore(Store):
         """
         change.repo.props["generation"] = change.next_generation(self.repo(change.repo.id))
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
+        kept = self.overlay_edges(change.repo.id)
         self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
         change.removed = []
         rows = flatten(change)
         batches: list[tuple[str, list[dict[str, Any]]]] = []
-        for label in ("File", "Symbol", "External"):
+        for label in FILE_LABELS:
             batches.append((cypher.merge_nodes(label), rows.nodes.get(label, [])))
         for (etype, src, dst), edge_rows in rows.edges.items():
             batches.append((cypher.create_edges(etype, src, dst), edge_rows))
@@ -180,6 +195,8 @@ class Neo4jStore(Store):
             for i in range(0, len(items), _BATCH):
                 chunk = items[i:i + _BATCH]
                 self._write(lambda tx, st=statement, c=chunk: tx.run(st, {"rows": c}).consume())
+        if kept:
+            self.put([], kept)
         self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
                                 self._write_repo_nodes(tx, change, "ok")))
 

@@ -51,11 +51,12 @@ Summary = dict[str, Any]
 def summary_signature(summary: Summary) -> str:
     """Hash of the parts of a summary other files' resolution depends on (cached in ``sig``).
 
-    Everything but the file's own recorded lookups (``deps``) is part of it.
+    Everything but the file's own recorded lookups (``deps``) and its spec/task records is part of it.
     """
     sig = summary.get("sig")
     if sig is None:
-        core = {k: v for k, v in summary.items() if k not in ("deps", "sig")}
+        # Spec items, tasks and their links (graphsvc/specs.py) never steer name resolution.
+        core = {k: v for k, v in summary.items() if k not in ("deps", "sig", "owned", "mentions", "links")}
         sig = hashlib.sha256(json.dumps(core, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
         summary["sig"] = sig
     return str(sig)

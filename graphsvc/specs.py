@@ -1,0 +1,258 @@
+"""Spec items and tasks: extraction, attachment to a file's rows, and the repo-wide linker.
+
+Three stages of the ingest pipeline call in here (docs/decisions/0008):
+
+1. **Parse** — ``comment_tasks`` reads TODO/FIXME/XXX/HACK comments from the comment nodes
+   a language's registry row names (``LanguageSpec.comment_nodes``), for every language,
+   and notes the innermost enclosing symbol. Markdown spec items come from its adapter.
+2. **Resolve** — ``attach`` adds a file's ``SpecItem`` and ``Task`` nodes (``DECLARES``
+   from the file), ``IMPLEMENTED_BY`` from each comment task to its enclosing symbol, and
+   ``TESTS`` from a test symbol to every symbol it calls (its first resolved ``CALLS`` to each). It
+   records what the file owns in its summary, so the store replaces them with the file.
+3. **Link** — ``Linker`` resolves the names and paths spec items, tasks and documents
+   mention against every file of the repo: ``IMPLEMENTED_BY`` and ``DOCUMENTS`` edges,
+   ``exact`` when one symbol or file answers, ``heuristic`` with a ``confidence``
+   otherwise (1/candidates for an ambiguous name, the rapidfuzz score / 100 for a close
+   spelling). A file whose links would change is re-linked, which keeps an incremental
+   run equal to a fresh build.
+
+Summary keys owned here: ``owned`` ({label: [ids]}), ``mentions`` ({owner id: [[name, line]]})
+and ``links`` (hash of the file's link edges).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import cache
+
+from rapidfuzz import fuzz, process
+from tree_sitter import Node as TSNode
+from tree_sitter import Query, QueryCursor
+
+from graphsvc.ingest.resolve import FileGraph, Summary
+from graphsvc.model import Edge, FileFacts, Node, SymbolFact, TaskFact, file_id, spec_id, symbol_id, task_id
+from parsers import markdown, registry
+
+__all__ = ["Linker", "attach", "comment_tasks", "link", "with_tasks"]
+
+MARKERS = ("TODO", "FIXME", "XXX", "HACK")
+_MARKER_BYTES = re.compile(rb"\b(?:TODO|FIXME|XXX|HACK)\b")
+_MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b(?:\(([^)\n]*)\))?[:\s-]*(.*)")
+_CLOSERS = re.compile(r"\s*(\*/|-->|\*+|#+)\s*$")
+_FUZZY_CUTOFF = 88.0
+_MIN_MENTION = 3
+_MAX_TITLE = 200
+
+
+# -- parse stage -------------------------------------------------------------------------
+
+
+@cache
+def _comment_query(lang: str) -> Query | None:
+    spec = registry.by_name(lang)
+    if spec is None or not spec.comment_nodes:
+        return None
+    from tree_sitter_language_pack import get_language
+
+    return Query(get_language(spec.grammar), "\n".join(f"({t}) @comment" for t in spec.comment_nodes))  # type: ignore[arg-type]
+
+
+def _enclosing(symbols: Iterable[SymbolFact], pos: tuple[int, int]) -> str | None:
+    best: SymbolFact | None = None
+    for s in symbols:
+        if s.start <= pos < s.end and (best is None or best.start <= s.start and s.end <= best.end):
+            best = s
+    return best.qname if best is not None else None
+
+
+def comment_tasks(lang: str, root: TSNode, source: bytes, symbols: tuple[SymbolFact, ...]) -> tuple[TaskFact, ...]:
+    """The TODO/FIXME/XXX/HACK markers in a file's comments, each with its enclosing symbol."""
+    if not _MARKER_BYTES.search(source):
+        return ()
+    query = _comment_query(lang)
+    if query is None:
+        return ()
+    has_module = any(s.qname == "" for s in symbols)
+    tasks: list[TaskFact] = []
+    for node in sorted(QueryCursor(query).captures(root).get("comment", []), key=lambda n: n.start_byte):
+        text = (node.text or b"").decode("utf-8", "replace")
+        for i, line_text in enumerate(text.split("\n")):
+            hit = _MARKER.search(line_text)
+            if hit is None:
+                continue
+            line = node.start_point.row + 1 + i
+            column = (node.start_point.column if i == 0 else 0) + hit.start()
+            title = _CLOSERS.sub("", hit.group(3)).strip()[:_MAX_TITLE] or hit.group(1)
+            scope = _enclosing(symbols, (line, column))
+            tasks.append(TaskFact(kind=hit.group(1), title=title, line=line, column=column,
+                                  scope=scope if scope is not None else ("" if has_module else "\0file"),
+                                  assignee=(hit.group(2) or "").strip(),
+                                  mentions=tuple(markdown.mentions(title, line))))
+    return tuple(tasks)
+
+
+def with_tasks(lang: str, facts: FileFacts, root: TSNode, source: bytes) -> FileFacts:
+    """``facts`` with the comment tasks of its file added."""
+    tasks = comment_tasks(lang, root, source, facts.symbols)
+    return replace(facts, tasks=tasks) if tasks else facts
+
+
+# -- resolve stage ------------------------------------------------------------------------
+
+
+def attach(fg: FileGraph, facts: FileFacts, repo: str) -> None:
+    """Add a file's spec items, tasks and TESTS edges to its rows and record what it owns."""
+    fid = file_id(repo, facts.path)
+    owned: dict[str, list[str]] = {}
+    mentions: dict[str, list[list[object]]] = {}
+    for spec in facts.specs:
+        sid = spec_id(repo, facts.path, spec.key)
+        owned.setdefault("SpecItem", []).append(sid)
+        fg.nodes.append(Node("SpecItem", sid, {
+            "source": spec.source, "ref": f"{facts.path}:{spec.line}", "title": spec.title,
+            "description": spec.description, "priority": spec.priority, "status": spec.status,
+            "path": facts.path, "line": spec.line, "headingPath": spec.heading_path,
+        }))
+        fg.edges.append(Edge("DECLARES", fid, "File", sid, "SpecItem"))
+        if spec.mentions:
+            mentions[sid] = [[name, line] for name, line in spec.mentions]
+    counts: dict[str, int] = {}
+    for task in facts.tasks:
+        in_file = task.scope == "\0file"
+        scope = "" if in_file else task.scope
+        counts[scope] = counts.get(scope, 0) + 1
+        tid = task_id(repo, facts.path, scope, counts[scope])
+        owned.setdefault("Task", []).append(tid)
+        fg.nodes.append(Node("Task", tid, {
+            "title": task.title, "description": "", "status": "open", "kind": task.kind,
+            "labels": json.dumps([task.kind.lower()]), "assignee": task.assignee, "origin": "comment",
+            "path": facts.path, "line": task.line,
+        }))
+        fg.edges.append(Edge("DECLARES", fid, "File", tid, "Task"))
+        props = {"line": task.line, "column": task.column, "resolution": "exact"}
+        if in_file:
+            fg.edges.append(Edge("IMPLEMENTED_BY", tid, "Task", fid, "File", props))
+        else:
+            fg.edges.append(Edge("IMPLEMENTED_BY", tid, "Task", symbol_id(repo, facts.path, scope), "Symbol", props))
+        if task.mentions:
+            mentions[tid] = [[name, line] for name, line in task.mentions]
+    if facts.mentions:
+        mentions[fid] = [[name, line] for name, line in facts.mentions]
+    _add_tests(fg)
+    if owned:
+        fg.summary["owned"] = owned
+    if mentions:
+        fg.summary["mentions"] = mentions
+
+
+def _add_tests(fg: FileGraph) -> None:
+    tests = {n.id for n in fg.nodes if n.label == "Symbol" and n.props.get("kind") == "Test"}
+    if not tests:
+        return
+    seen: set[tuple[str, str]] = set()
+    for e in list(fg.edges):
+        if e.type == "CALLS" and e.dst_label == "Symbol" and e.src in tests and e.dst not in tests \
+                and (e.src, e.dst) not in seen:
+            seen.add((e.src, e.dst))
+            fg.edges.append(Edge("TESTS", e.src, "Symbol", e.dst, "Symbol", dict(e.props)))
+
+
+# -- link stage -----------------------------------------------------------------------------
+
+
+class Linker:
+    """Resolves mentions against every file of a repo (the summaries of all languages)."""
+
+    def __init__(self, repo: str, summaries: Mapping[str, Summary]) -> None:
+        self.repo = repo
+        self.files: dict[str, str] = {}
+        self.names: dict[str, set[str]] = {}
+        self.short: dict[str, set[str]] = {}
+        for path, summ in summaries.items():
+            self.files[path] = file_id(repo, path)
+            module = summ.get("m") or ""
+            for qname in summ.get("defs", {}):
+                sid = symbol_id(repo, path, qname)
+                plain = re.sub(r"#\d+", "", qname)
+                if plain:
+                    self.names.setdefault(plain, set()).add(sid)
+                    self.short.setdefault(plain.rsplit(".", 1)[-1], set()).add(sid)
+                    if module:
+                        self.names.setdefault(f"{module}.{plain}", set()).add(sid)
+                elif module:
+                    self.names.setdefault(module, set()).add(sid)
+        self._choices = sorted(self.names)
+
+    def resolve(self, mention: str) -> tuple[str, str, dict[str, object]] | None:
+        """The node a mention names: (id, label, edge properties), or None."""
+        if len(mention) < _MIN_MENTION:
+            return None
+        if "/" in mention or (mention not in self.names and mention in self.files):
+            return self._path(mention)
+        name = mention.replace("::", ".")
+        hits = self.names.get(name) or (self.short.get(name) if "." not in name else None)
+        if hits:
+            return self._pick(hits, "Symbol")
+        if self._choices and len(name) >= 4:
+            best = process.extractOne(name, self._choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if best is not None:
+                target = sorted(self.names[best[0]])[0]
+                return target, "Symbol", {"resolution": "heuristic", "candidates": len(self.names[best[0]]),
+                                          "confidence": round(best[1] / 100, 2)}
+        return None
+
+    def _path(self, mention: str) -> tuple[str, str, dict[str, object]] | None:
+        if mention in self.files:
+            return self.files[mention], "File", {"resolution": "exact"}
+        hits = {fid for p, fid in self.files.items() if p.endswith("/" + mention)}
+        return self._pick(hits, "File") if hits else None
+
+    @staticmethod
+    def _pick(hits: set[str], label: str) -> tuple[str, str, dict[str, object]]:
+        if len(hits) == 1:
+            return next(iter(hits)), label, {"resolution": "exact"}
+        return sorted(hits)[0], label, {"resolution": "heuristic", "candidates": len(hits),
+                                        "confidence": round(1 / len(hits), 2)}
+
+    def edges(self, path: str, summary: Summary) -> list[Edge]:
+        """The IMPLEMENTED_BY and DOCUMENTS edges of one file's mentions."""
+        fid = file_id(self.repo, path)
+        out: list[Edge] = []
+        seen: set[tuple[str, str]] = set()
+        for owner, found in sorted((summary.get("mentions") or {}).items()):
+            etype, label = ("DOCUMENTS", "File") if owner == fid else (
+                "IMPLEMENTED_BY", "SpecItem" if owner.startswith("spec:") else "Task")
+            for name, line in found:
+                hit = self.resolve(str(name))
+                if hit is None or (owner, hit[0]) in seen or hit[0] == owner:
+                    continue
+                if etype == "DOCUMENTS" and hit[1] == "File" and hit[0] == fid:
+                    continue
+                seen.add((owner, hit[0]))
+                out.append(Edge(etype, owner, label, hit[0], hit[1], {"line": int(line), "column": 0, **hit[2]}))
+        return out
+
+    def signature(self, path: str, summary: Summary) -> str:
+        """A hash of the link edges a file would get now ("" when it mentions nothing)."""
+        if not summary.get("mentions"):
+            return ""
+        return _edges_signature(self.edges(path, summary))
+
+
+def _edges_signature(edges: list[Edge]) -> str:
+    text = json.dumps([[e.type, e.src, e.dst, sorted(e.props.items())] for e in edges], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def link(fg: FileGraph, linker: Linker) -> None:
+    """Add a file's link edges to its rows and record their signature in its summary."""
+    edges = linker.edges(fg.path, fg.summary)
+    fg.edges.extend(edges)
+    if fg.summary.get("mentions"):
+        fg.summary["links"] = _edges_signature(edges)
+    else:
+        fg.summary.pop("links", None)
