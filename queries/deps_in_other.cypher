@@ -4,7 +4,7 @@
 // Columns: src, type, dst, line, column, resolution, candidates, confidence, alias.
 UNWIND $ids AS id
 MATCH (b:File|External {id: id})
-MATCH (a)-[e:CALLS|USES|EXTENDS|IMPORTS]->(b)
+MATCH (a)-[e:CALLS|USES|EXTENDS|IMPLEMENTS|IMPORTS]->(b)
 RETURN a.id AS src, label(e) AS type, b.id AS dst,
        e.line AS line, e.`column` AS `column`, e.resolution AS resolution, e.candidates AS candidates,
        e.confidence AS confidence, e.alias AS alias

@@ -1,6 +1,6 @@
 // deps_out.cypher for a few ids (see deps_in_few.cypher). Parameters: $ids (symbol ids).
 // Columns: src, type, dst, line, column, resolution, candidates, confidence, alias.
-MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS]->(b) WHERE a.id IN $ids
+MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS|IMPLEMENTS]->(b) WHERE a.id IN $ids
 RETURN a.id AS src, type(e) AS type, b.id AS dst,
        e.line AS line, e.`column` AS `column`, e.resolution AS resolution, e.candidates AS candidates,
        e.confidence AS confidence, e.alias AS alias

@@ -3,7 +3,7 @@
 // graphsvc/model.py); the caller turns `sym:` into `file:`. Parameters: $symPrefix
 // (`sym:<repo-id>:`), $filePrefix (`file:<repo-id>:`).
 // Columns: src, type, dst, resolution, n.
-MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS]->(b:Symbol) WHERE a.id STARTS WITH $symPrefix
+MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS|IMPLEMENTS]->(b:Symbol) WHERE a.id STARTS WITH $symPrefix
 RETURN split_part(a.id, '#', 1) AS src, label(e) AS type, split_part(b.id, '#', 1) AS dst,
        e.resolution AS resolution, count(*) AS n
 UNION ALL

@@ -3,7 +3,7 @@
 // graphsvc/model.py); the caller turns `sym:` into `file:`. Parameters: $symPrefix
 // (`sym:<repo-id>:`), $filePrefix (`file:<repo-id>:`).
 // Columns: src, type, dst, resolution, n.
-MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS]->(b:Symbol) WHERE a.id STARTS WITH $symPrefix
+MATCH (a:Symbol)-[e:CALLS|USES|EXTENDS|IMPLEMENTS]->(b:Symbol) WHERE a.id STARTS WITH $symPrefix
 RETURN split(a.id, '#')[0] AS src, type(e) AS type, split(b.id, '#')[0] AS dst,
        e.resolution AS resolution, count(*) AS n
 UNION ALL

@@ -89,7 +89,7 @@ MAX_DEPTH = 5
 DEFAULT_GRAPH_NODES = 500
 MAX_GRAPH_NODES = 5000
 # Dependency edge types a traversal follows; structural edges (HAS_REPO, CONTAINS, DEFINES) are not dependencies.
-DEPENDENCY_TYPES = ("CALLS", "USES", "EXTENDS", "IMPORTS")
+DEPENDENCY_TYPES = ("CALLS", "USES", "EXTENDS", "IMPLEMENTS", "IMPORTS")
 STRUCTURAL_TYPES = ("HAS_REPO", "CONTAINS", "DEFINES")
 # Spec items, tasks, audits and compliance in a project graph (docs/decisions/0008).
 OVERLAY_TYPES = ("DECLARES", "HAS_TASK", "AUDITS", "HAS_FINDING", "CHECKS", "ATTESTS", "IMPLEMENTED_BY", "TESTS",
@@ -981,7 +981,7 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     dep_rows: list[dict[str, Any]] = []
     kept_symbols = [i for i, n in kept.items() if n.label == "Symbol"]
     kept_files = [i for i, n in kept.items() if n.label == "File"]
-    if kept_symbols and any(t in types for t in ("CALLS", "USES", "EXTENDS")):
+    if kept_symbols and any(t in types for t in ("CALLS", "USES", "EXTENDS", "IMPLEMENTS")):
         dep_rows += hop_rows(store, "deps_out", kept_symbols)
     if kept_files and "IMPORTS" in types:
         dep_rows += hop_rows(store, "imports_out", kept_files)

@@ -113,7 +113,7 @@ def implementations(store: Store, node_id: str, win: Window) -> Page[SymbolInfo]
     owner, method = target.id, None
     if target.kind == "Method":
         owner, _, method = target.id.rpartition(".")
-    subclasses = dependencies(store, owner, "INCOMING", MAX_DEPTH, ["EXTENDS"], 5000)
+    subclasses = dependencies(store, owner, "INCOMING", MAX_DEPTH, ["EXTENDS", "IMPLEMENTS"], 5000)
     ranked = sorted(((n.depth or 0, n.id) for n in subclasses.nodes if n.id != owner and n.label == "Symbol"))
     ids = [i if method is None else f"{i}.{method}" for _, i in ranked]
     found = entities(store, ids)

@@ -2,7 +2,7 @@
 // Parameters: $id, $offset, $limit.
 // Columns: src, type, dst, line, column, resolution, candidates, confidence, alias.
 MATCH (s:Symbol {id: $id})
-MATCH (a)-[e:CALLS|USES|EXTENDS|IMPORTS]->(s)
+MATCH (a)-[e:CALLS|USES|EXTENDS|IMPLEMENTS|IMPORTS]->(s)
 RETURN a.id AS src, label(e) AS type, s.id AS dst,
        e.line AS line, e.`column` AS `column`, e.resolution AS resolution, e.candidates AS candidates,
        e.confidence AS confidence, e.alias AS alias

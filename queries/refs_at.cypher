@@ -3,7 +3,7 @@
 // under the column. Parameters: $prefix, $file (file id), $line.
 // Columns: src, type, dst, dstName, dstModule, line, column, resolution, candidates, confidence, alias.
 MATCH (a:Symbol) WHERE a.id STARTS WITH $prefix
-MATCH (a)-[e:CALLS|USES|EXTENDS]->(b) WHERE e.line = $line
+MATCH (a)-[e:CALLS|USES|EXTENDS|IMPLEMENTS]->(b) WHERE e.line = $line
 RETURN a.id AS src, label(e) AS type, b.id AS dst, b.name AS dstName, b.module AS dstModule,
        e.line AS line, e.`column` AS `column`, e.resolution AS resolution, e.candidates AS candidates,
        e.confidence AS confidence, e.alias AS alias

@@ -50,6 +50,7 @@ class DependencyType(enum.Enum):
     CALLS = "CALLS"
     USES = "USES"
     EXTENDS = "EXTENDS"
+    IMPLEMENTS = "IMPLEMENTS"
     IMPORTS = "IMPORTS"
 
 
@@ -61,6 +62,7 @@ class EdgeType(enum.Enum):
     CALLS = "CALLS"
     USES = "USES"
     EXTENDS = "EXTENDS"
+    IMPLEMENTS = "IMPLEMENTS"
     IMPORTS = "IMPORTS"
     DECLARES = "DECLARES"
     HAS_TASK = "HAS_TASK"
