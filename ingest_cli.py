@@ -79,9 +79,10 @@ def ingest(path: Path, project: str | None, incremental: bool, since: str | None
            max_file_size: int | None, as_json: bool, store: str | None, neo4j_user: str | None,
            neo4j_password: str | None) -> None:
     """Index the repository at PATH."""
-    from graphsvc.ingest.run import ingest as run_ingest
-
     with _errors():
+        # Imported inside: Ctrl-C during the imports is an interrupt (exit 130) like any other.
+        from graphsvc.ingest.run import ingest as run_ingest
+
         settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password,
                              workers=workers, max_file_size=max_file_size,
                              languages=[s.strip() for s in langs.split(",") if s.strip()] if langs else None)
