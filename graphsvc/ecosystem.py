@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, service_id
 from graphsvc.store import cypher
@@ -99,12 +98,20 @@ def read_manifest(root: Path) -> Manifest:
             elif name == "go.mod":
                 _go_mod(found, path.read_text(encoding="utf-8"))
             elif _COMPOSE.match(name):
+                import yaml  # only repos with a compose file pay for it
+
                 found.services += _compose(name, yaml.safe_load(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError, configparser.Error,
-                AttributeError, TypeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, configparser.Error, AttributeError, TypeError,
+                _yaml_error()) as exc:
             found.problems[name] = f"manifest not read: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     found.requires -= found.provides
     return found
+
+
+def _yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError  # type: ignore[no-any-return]
 
 
 def _dists(specs: Iterable[Any]) -> set[str]:
