@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLScalarType, get_named_type
+from graphql import GraphQLInputObjectType, GraphQLNonNull, GraphQLScalarType, get_named_type, is_composite_type
 
 from api.auth import hash_key
 from api.schema import build_schema
@@ -81,8 +81,9 @@ def _every_mutation() -> list[tuple[str, dict[str, Any]]]:
         args = {a: _dummy(f.type) for a, f in field.args.items() if isinstance(f.type, GraphQLNonNull)}
         decl = ", ".join(f"${a}: {f.type}" for a, f in field.args.items() if a in args)
         call = ", ".join(f"{a}: ${a}" for a in args)
-        out.append((f"mutation{f'({decl})' if decl else ''} {{ {name}{f'({call})' if call else ''} "
-                    f"{{ __typename }} }}", args))
+        selection = " { __typename }" if is_composite_type(get_named_type(field.type)) else ""
+        out.append((f"mutation{f'({decl})' if decl else ''} {{ {name}{f'({call})' if call else ''}{selection} }}",
+                    args))
     return out
 
 
