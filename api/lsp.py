@@ -50,7 +50,8 @@ from api.indexer import Indexer
 from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
 from graphsvc.model import FileFacts, repo_id, split_symbol_id, symbol_id
 from graphsvc.settings import Settings
-from graphsvc.store import Store, open_store
+from graphsvc.store import Store
+from graphsvc.store.readers import KeptReader
 from queries import graph
 from queries import search as search_
 
@@ -79,38 +80,6 @@ def _kind(kind: str | None) -> lsp.SymbolKind:
     return _KINDS.get(kind or "", lsp.SymbolKind.Variable)
 
 
-class _Stores:
-    """Stores for requests, as in ``api/context.py`` (not imported: it pulls in the web stack, seconds of
-    start-up): the embedded store opened read-only per request and closed after it, one shared for Neo4j."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.shared = not settings.store.startswith("ladybug:")
-        self._store: Store | None = None
-        self._lock = threading.Lock()
-
-    def acquire(self) -> Store:
-        """A store for one request; give it back with ``release``."""
-        if not self.shared:
-            return open_store(self.settings, read_only=True)
-        with self._lock:
-            if self._store is None:
-                self._store = open_store(self.settings, read_only=True)
-            return self._store
-
-    def release(self, store: Store) -> None:
-        """Give back a store from ``acquire``."""
-        if not self.shared:
-            store.close()
-
-    def close(self) -> None:
-        """Close the shared store, if one was opened."""
-        with self._lock:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-
-
 @dataclass(frozen=True)
 class _Place:
     """Where a document sits in the graph."""
@@ -133,7 +102,7 @@ class _Buffer:
 
 
 class _Navigator:
-    """Answers LSP questions from the graph; runs in worker threads, one store handle per request."""
+    """Answers LSP questions from the graph; runs in worker threads, one read-only handle kept between requests (graphsvc/store/readers.py)."""
 
     def __init__(self, server: GraphServer) -> None:
         self.server = server
@@ -614,7 +583,7 @@ class GraphServer(LanguageServer):
     def __init__(self, settings: Settings) -> None:
         super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.settings = settings
-        self.access = _Stores(settings)
+        self.access = KeptReader(settings)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
         self.nav = _Navigator(self)
         self.ready = asyncio.Event()
@@ -650,11 +619,8 @@ class GraphServer(LanguageServer):
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
         for root in self.indexer.tracked():
             self.indexer.wait_fresh(root, _WAIT_FRESH)
-        store = self.access.acquire()
-        try:
+        with self.access.use() as store:
             return fn(store, *args)
-        finally:
-            self.access.release(store)
 
     def say(self, kind: lsp.MessageType, message: str) -> None:
         """``window/showMessage``, once per distinct message until the next success."""

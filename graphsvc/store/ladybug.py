@@ -197,9 +197,14 @@ class LadybugStore(Store):
         """Take the readers' lock again; True when nothing was written since the handle opened, so
         its snapshot is the store's current state and it may answer. On False, close it and open a
         new one."""
+        if not self.path.exists():
+            return False  # removed under the handle: reopening says what is missing
         if self._lock is None:
             deadline = time.monotonic() + lock_timeout
-            self._lock = _acquire(self.path, exclusive=False, deadline=deadline, timeout=lock_timeout)
+            try:
+                self._lock = _acquire(self.path, exclusive=False, deadline=deadline, timeout=lock_timeout)
+            except FileNotFoundError:
+                return False
         return files_state(self.path) == self._state
 
     def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
