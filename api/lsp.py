@@ -102,7 +102,8 @@ class _Buffer:
 
 
 class _Navigator:
-    """Answers LSP questions from the graph; runs in worker threads, one read-only handle kept between requests (graphsvc/store/readers.py)."""
+    """Answers LSP questions from the graph; runs in worker threads, with one read-only handle kept
+    between requests (graphsvc/store/readers.py)."""
 
     def __init__(self, server: GraphServer) -> None:
         self.server = server
