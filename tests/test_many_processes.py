@@ -1,5 +1,5 @@
 """Many processes at once on one embedded store (docs/decisions/0010): `graph serve`, `graph watch`,
-two `graph mcp` servers (stdio and HTTP) under constant read load, repeated CLI ingests, and a
+two `graph mcp` servers (stdio and HTTP) and a `graph lsp` editing the watched repo, under constant read load, repeated CLI ingests, and a
 writer killed with SIGKILL mid-write. None may fail to start, meet a lock error, lose a write or
 answer from a snapshot older than a committed write; a waiting writer waits only for the
 requests in flight and for other writers, never for the stream of readers.
@@ -55,7 +55,7 @@ def _mcp_reader(name: str, client: McpClient) -> _Reader:
     def has(symbol_id: str) -> bool:
         result = client.call("symbol", {"target": symbol_id, "max_lines": 0})
         text = result.content[0].text  # type: ignore[union-attr]
-        assert not result.isError or "no symbol with id" in text, text
+        assert not result.isError or " with id " in text, text
         return not result.isError
 
     def load() -> None:
@@ -83,6 +83,72 @@ def _graphql_reader(port: int) -> _Reader:
         assert "errors" not in answer, answer
 
     return _Reader("graphql", has, load, http.close)
+
+
+class _Lsp:
+    """A minimal LSP client over stdio (JSON-RPC with Content-Length frames), one request at a time."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        self.proc = _graph("lsp", env=env, stdin=subprocess.PIPE)
+        self.ids = 0
+        self.mutex = threading.Lock()
+        self.request("initialize", {"processId": os.getpid(), "rootUri": folder.as_uri(), "capabilities": {},
+                                    "workspaceFolders": [{"uri": folder.as_uri(), "name": folder.name}]})
+        self._send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+    def _send(self, message: dict[str, Any]) -> None:
+        body = json.dumps(message).encode()
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        length = 0
+        while (line := self.proc.stdout.readline().strip()):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        if not length:
+            raise EOFError(f"graph lsp exited: {self.proc.stderr.read().decode() if self.proc.stderr else ''}")
+        return json.loads(self.proc.stdout.read(length))  # type: ignore[no-any-return]
+
+    def request(self, method: str, params: dict[str, Any]) -> Any:
+        with self.mutex:
+            self.ids += 1
+            self._send({"jsonrpc": "2.0", "id": self.ids, "method": method, "params": params})
+            while True:
+                message = self._read()
+                if message.get("id") == self.ids and "method" not in message:
+                    assert "error" not in message, message
+                    return message.get("result")
+                if "id" in message and "method" in message:  # a request of the server's (progress, …)
+                    self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", {})
+            self._send({"jsonrpc": "2.0", "method": "exit"})
+            self.proc.communicate(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+def _lsp_reader(client: _Lsp, roots: dict[str, Path]) -> _Reader:
+    def has(symbol_id: str) -> bool:
+        body = symbol_id.removeprefix("sym:")
+        repo = next(r for r in roots if body.startswith(r + ":"))
+        path, _, name = body[len(repo) + 1:].partition("#")
+        uri = (roots[repo] / path).as_uri()
+        found = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}}) or []
+        return name in {s["name"] for s in found}
+
+    def load() -> None:
+        uri = (roots["repo:watched/shop"] / "shop" / "models.py").as_uri()
+        assert client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+        client.request("workspace/symbol", {"query": "Product"})
+
+    return _Reader("lsp", has, load)
 
 
 def _big_repo(root: Path) -> Path:
@@ -139,10 +205,12 @@ def test_serve_watch_mcp_and_cli_ingests_share_one_store(tmp_path: Path) -> None
     watch = _graph("watch", str(watched), "--project", "watched", "--json", "--debounce", "0.05", env=env)
     mcp_stdio = McpClient.stdio(env)
     mcp_http = McpClient.http(env)
-    # `graph lsp` joins here: start one per workspace like the MCP servers and add a _Reader whose
-    # `has` asks workspace/symbol (or definition) and whose `load` asks references.
+    # An editor on the watched repo: its server also ingests the saves `graph watch` sees.
+    editor = _Lsp(env, watched)
     wait_for_port(port, serve)
-    readers = [_graphql_reader(port), _mcp_reader("mcp-stdio", mcp_stdio), _mcp_reader("mcp-http", mcp_http)]
+    roots = {"repo:watched/shop": watched, "repo:cli/toolkit": cli_repo, "repo:victim/big": victim}
+    readers = [_graphql_reader(port), _mcp_reader("mcp-stdio", mcp_stdio), _mcp_reader("mcp-http", mcp_http),
+               _lsp_reader(editor, roots)]
     events: queue.Queue[dict[str, Any]] = queue.Queue()
     assert watch.stdout is not None
     threading.Thread(target=lambda: [events.put(json.loads(line)) for line in watch.stdout],  # type: ignore[union-attr]
@@ -159,15 +227,24 @@ def test_serve_watch_mcp_and_cli_ingests_share_one_store(tmp_path: Path) -> None
 
     def watcher_writes() -> None:
         for k in range(ROUNDS):
+            while not events.empty():
+                events.get_nowait()
             _append(watched / "shop" / "orders.py", f"watched_{k}")
+            # The editor's server ingests the same save as `graph watch`: whichever commits first, the
+            # other finds nothing changed, so there is no one event to wait for. Every reader must see
+            # the symbol after a run that finished after the save (strict freshness: the CLI rounds).
+            symbol = f"sym:repo:watched/shop:shop/orders.py#watched_{k}"
             deadline = time.monotonic() + 60
-            while True:
-                event = events.get(timeout=max(0.1, deadline - time.monotonic()))
-                if event["subject"] == "graph.ingest.finished" and not event["payload"]["nothingChanged"]:
+            while time.monotonic() < deadline:
+                try:
+                    event = events.get(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
                     break
                 if event["subject"] in ("graph.ingest.failed", "graph.watch.retrying"):
                     failures.append(f"watch: {event['payload']}")
-            fresh(f"sym:repo:watched/shop:shop/orders.py#watched_{k}", "graph watch committed it")
+                if event["subject"] == "graph.ingest.finished" and all(r.has(symbol) for r in readers):
+                    break
+            fresh(symbol, "graph watch and the editor ingested the save")
 
     def cli_writes() -> None:
         for k in range(ROUNDS):
@@ -210,7 +287,7 @@ def test_serve_watch_mcp_and_cli_ingests_share_one_store(tmp_path: Path) -> None
         load.close()
         for r in readers:
             r.close()
-        for c in (mcp_stdio, mcp_http):
+        for c in (mcp_stdio, mcp_http, editor):
             c.close()
         alive = {name: p.poll() is None for name, p in (("serve", serve), ("watch", watch))}
         for p in (serve, watch):
