@@ -30,7 +30,6 @@ is the second result of calling ``F``):
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from collections.abc import Iterable
@@ -38,6 +37,7 @@ from collections.abc import Iterable
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+from parsers.scopes import Scopes
 
 __all__ = ["PREDECLARED_FUNCS", "PREDECLARED_TYPES", "extract", "is_test_file", "package_name_guess"]
 
@@ -196,23 +196,6 @@ def _called(chain: tuple[str, ...], index: int) -> tuple[str, ...]:
     return chain[:-1] + (chain[-1] + suffix,)
 
 
-class _Scopes:
-    """Symbol spans sorted by start byte, to find the innermost one around a position."""
-
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
-        self._starts = [s[0] for s in self._spans]
-
-    def innermost(self, byte: int) -> str:
-        i = bisect.bisect_right(self._starts, byte) - 1
-        best: tuple[int, str] | None = None
-        while i >= 0:
-            start, end, qname = self._spans[i]
-            if start <= byte < end and (best is None or start > best[0]):
-                best = (start, qname)
-                return qname
-            i -= 1
-        return ""
 
 
 def _outer(spec: TSNode) -> TSNode:
@@ -398,7 +381,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
                 locals_.append(LocalFact(scope="", name=_text(nn), type_ref=_spec_ref(spec, i, len(names))))
 
     b.symbols.sort(key=lambda s: (s.start, s.line, s.column))
-    scopes = _Scopes(b.spans)
+    scopes = Scopes(b.spans)
 
     # Locals, parameters, receivers, type parameters.
     bound: dict[tuple[str, str], tuple[str, ...] | None] = {}
@@ -564,7 +547,7 @@ def _local_ref(entity: TSNode, name_node: TSNode) -> tuple[str, ...] | None:
     return None
 
 
-def _references(groups: dict[str, list[dict[str, list[TSNode]]]], scopes: _Scopes, b: _Builder,
+def _references(groups: dict[str, list[dict[str, list[TSNode]]]], scopes: Scopes, b: _Builder,
                 type_params: dict[str, set[str]]) -> list[RefFact]:
     refs: dict[tuple[int, int, str], RefFact] = {}
     handled: set[int] = set()  # type_identifier nodes already covered by a call or base reference

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+from parsers.scopes import Scopes
 
 __all__ = ["TYPE_KINDS", "extract", "plain_type"]
 
@@ -159,21 +160,6 @@ def _anonymous(new: TSNode) -> bool:
     return any(c.type == "class_body" for c in new.children)
 
 
-class _Scopes:
-    """Definitions by start byte, to find the innermost one around a position."""
-
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
-        self._starts = [s[0] for s in self._spans]
-
-    def innermost(self, byte: int) -> str:
-        i = bisect.bisect_right(self._starts, byte) - 1
-        while i >= 0:
-            start, end, qname = self._spans[i]
-            if start <= byte < end:
-                return qname
-            i -= 1
-        return ""
 
 
 def _in_anonymous_body(node: TSNode, stop: int) -> bool:
@@ -293,7 +279,7 @@ def extract(path: str, source: bytes, root: TSNode,
                 imports[stmt.id] = caps
 
     symbols, spans, kinds = _symbols(path, defs, _Docs(source, comments))
-    scopes = _Scopes(spans)
+    scopes = Scopes(spans)
     starts = {q: s for s, _e, q in spans}
     type_params = _type_params(tparams, scopes)
 
@@ -466,7 +452,7 @@ def _declared_in_body(entity: TSNode) -> bool:
     return owner is not None and owner.type in _TYPE_DECLS
 
 
-def _type_params(names: list[TSNode], scopes: _Scopes) -> dict[str, set[str]]:
+def _type_params(names: list[TSNode], scopes: Scopes) -> dict[str, set[str]]:
     """Type parameter names by the scope that declares them, inherited by nested scopes."""
     own: dict[str, set[str]] = {}
     for ident in names:

@@ -10,7 +10,6 @@ another file: cross-file work is the resolver's (``graphsvc/ingest/resolve/pytho
 from __future__ import annotations
 
 import ast
-import bisect
 import inspect
 import posixpath
 import re
@@ -19,6 +18,7 @@ from collections.abc import Iterable
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+from parsers.scopes import Scopes
 
 __all__ = ["BUILTINS", "extract", "module_names", "resolve_relative"]
 
@@ -132,23 +132,6 @@ def _all_names(value: TSNode) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-class _Scopes:
-    """Definitions sorted by start byte, to find the innermost one around a position."""
-
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
-        self._starts = [s[0] for s in self._spans]
-
-    def innermost(self, byte: int) -> str:
-        i = bisect.bisect_right(self._starts, byte) - 1
-        while i >= 0:
-            start, end, qname = self._spans[i]
-            if start <= byte < end:
-                # Candidates are nested: the latest-starting one that contains `byte`
-                # is the innermost, unless a later sibling ended before `byte`.
-                return qname
-            i -= 1
-        return ""
 
 
 def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int, dict[str, list[TSNode]]]]) -> FileFacts:
@@ -251,7 +234,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         spans.append((outer.start_byte, outer.end_byte, qname))
         def_stack.append((outer.end_byte, qname))
 
-    scopes = _Scopes(spans)
+    scopes = Scopes(spans)
     locals_: list[LocalFact] = []
     defined_vars: set[str] = set()
     for entity, name_node, value in sorted(variables.values(), key=lambda v: v[1].start_byte):
@@ -282,7 +265,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         ))
         exported_by_qname[qname] = False
         spans.append((stmt.start_byte, stmt.end_byte, qname))
-    scopes = _Scopes(spans)
+    scopes = Scopes(spans)
 
     for name_node, value in params.values():
         scope = scopes.innermost(name_node.start_byte)

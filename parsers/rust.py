@@ -27,7 +27,6 @@ Encodings the resolver reads:
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from collections.abc import Iterable
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+from parsers.scopes import Scopes
 
 __all__ = ["TYPE_KINDS", "extract", "path_segments"]
 
@@ -199,19 +199,6 @@ class _Def:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-class _Scopes:
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
-        self._starts = [s[0] for s in self._spans]
-
-    def innermost(self, byte: int) -> str:
-        i = bisect.bisect_right(self._starts, byte) - 1
-        while i >= 0:
-            start, end, qname = self._spans[i]
-            if start <= byte < end:
-                return qname
-            i -= 1
-        return ""
 
 
 def extract(path: str, source: bytes, root: TSNode,
@@ -260,7 +247,7 @@ def extract(path: str, source: bytes, root: TSNode,
             }))
     defs = _nest(raw_defs, path)
     spans = [(d.entity.start_byte, d.entity.end_byte, d.qname) for d in defs if d.kind != "<impl>"]
-    scopes = _Scopes(spans)
+    scopes = Scopes(spans)
     kinds = {d.qname: d.kind for d in defs if d.kind != "<impl>"}
     kinds[""] = "Module"
 

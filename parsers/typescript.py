@@ -12,7 +12,6 @@ are local to a function. It never looks at another file: cross-file work is the 
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -21,6 +20,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
+from parsers.scopes import Scopes
 
 __all__ = ["ModuleFacts", "extract"]
 
@@ -243,21 +243,6 @@ def _type_params_around(node: TSNode) -> set[str]:
 _Emit = Callable[[str, str, "tuple[str, ...] | None", TSNode, TSNode], None]
 
 
-class _Scopes:
-    """Symbol spans sorted by start byte, to find the innermost one around a position."""
-
-    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
-        self._starts = [s[0] for s in self._spans]
-
-    def innermost(self, byte: int) -> str:
-        i = bisect.bisect_right(self._starts, byte) - 1
-        while i >= 0:
-            start, end, qname = self._spans[i]
-            if start <= byte < end:
-                return qname
-            i -= 1
-        return ""
 
 
 class _Builder:
@@ -613,7 +598,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             refs.append(("base", entity, entity))
     _defs(b, defs, params)
     _mark_listed_exports(b)
-    scopes = _Scopes(b.spans)
+    scopes = Scopes(b.spans)
     locals_ = _locals(b, scopes, params)
     ref_facts = _refs(b, scopes, refs, _lexical_bindings(b, params))
 
@@ -638,7 +623,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     )
 
 
-def _locals(b: _Builder, scopes: _Scopes, params: list[TSNode]) -> list[LocalFact]:
+def _locals(b: _Builder, scopes: Scopes, params: list[TSNode]) -> list[LocalFact]:
     """Names bound inside each symbol, with their type when every binding of the name agrees.
 
     Anonymous functions are not symbols: two callbacks of one function (or of the module)
@@ -707,7 +692,7 @@ def _head(node: TSNode, name: str, bindings: dict[int, dict[str, tuple[str, ...]
     return None
 
 
-def _refs(b: _Builder, scopes: _Scopes, refs: list[tuple[str, TSNode, TSNode]],
+def _refs(b: _Builder, scopes: Scopes, refs: list[tuple[str, TSNode, TSNode]],
           bindings: dict[int, dict[str, tuple[str, ...]]] | None = None) -> list[RefFact]:
     out: list[RefFact] = []
 

@@ -1,0 +1,28 @@
+"""The innermost definition around a position, shared by the adapters."""
+
+from __future__ import annotations
+
+import bisect
+
+__all__ = ["Scopes"]
+
+
+class Scopes:
+    """Definition spans ``(start byte, end byte, qualified name)``, sorted by start byte.
+
+    ``innermost(byte)`` is the qualified name of the innermost definition around ``byte``
+    (``""``: the module). Spans nest, so the latest-starting span that contains ``byte`` is it.
+    """
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
+        self._starts = [s[0] for s in self._spans]
+
+    def innermost(self, byte: int) -> str:
+        i = bisect.bisect_right(self._starts, byte) - 1
+        while i >= 0:
+            start, end, qname = self._spans[i]
+            if start <= byte < end:
+                return qname
+            i -= 1
+        return ""
