@@ -42,6 +42,7 @@ _REQUIREMENTS = re.compile(r"^requirements([.-][\w.-]+)?\.txt$")
 _DIST = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^@/\s]*@)?([A-Za-z0-9_.-]+)")
 _HTTP_URL = re.compile(r"https?://[^\s'\"]+")
+_HEALTH_PROPS = frozenset({"healthStatus", "healthLatencyMs", "healthCheckedAt"})
 _HEALTH_LABELS = ("graphsvc.health-url", "health-url", "healthUrl")
 _TYPES = (("db", ("postgres", "mysql", "mariadb", "mongo", "cockroach", "clickhouse", "cassandra", "neo4j")),
           ("queue", ("rabbitmq", "kafka", "nats", "activemq", "redpanda")),
@@ -334,10 +335,18 @@ def _service_statements(repos: dict[str, _Repo], report: LinkReport) -> list[tup
                 e["via"].add("environment")
                 e["protocol"] = e["protocol"] or scheme
     report.services, report.integrations = len(nodes), len(edges)
-    sets = ", ".join(f"n.`{p}` = r.`{p}`" for p in NODE_SCHEMA["Service"] if p != "id")
+    # Services still declared are updated in place, so what the health probes recorded on them
+    # (graphsvc/health.py) survives a re-link; the others go, with their samples.
+    sets = ", ".join(f"n.`{p}` = r.`{p}`" for p in NODE_SCHEMA["Service"] if p != "id" and p not in _HEALTH_PROPS)
+    keep = sorted(nodes)
+    gone: list[tuple[str, dict[str, Any]]] = [
+        ("MATCH (n:Service) WHERE NOT n.id IN $keep DETACH DELETE n", {"keep": keep}),
+        ("MATCH (h:HealthSample) WHERE NOT h.service IN $keep DELETE h", {"keep": keep}),
+    ] if keep else [("MATCH (n:Service) DETACH DELETE n", {}), ("MATCH (h:HealthSample) DELETE h", {})]
     return [
-        ("MATCH (n:Service) DETACH DELETE n", {}),
-        (f"UNWIND $rows AS r CREATE (n:Service {{id: r.id}}) SET {sets}", {"rows": [nodes[k] for k in sorted(nodes)]}),
+        *gone,
+        ("MATCH (:Service)-[e:INTEGRATES]->(:Service) DELETE e", {}),
+        (f"UNWIND $rows AS r MERGE (n:Service {{id: r.id}}) SET {sets}", {"rows": [nodes[k] for k in keep]}),
         ("UNWIND $rows AS r MATCH (a:Service {id: r.src}) MATCH (b:Service {id: r.dst}) "
          "CREATE (a)-[:INTEGRATES {protocol: r.protocol, via: r.via}]->(b)",
          {"rows": [{"src": a, "dst": b, "protocol": e["protocol"], "via": ",".join(sorted(e["via"]))}

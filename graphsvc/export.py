@@ -6,7 +6,8 @@ Format (one JSON object per line, keys sorted)::
     {"edge": {"from": "...", "to": "...", "type": "CALLS", ...}}    sorted by (type, from, to, line, column)
 
 Null properties and volatile ones (timestamps, the indexed root and commit, the
-resolver's internal summary) are left out, so two graphs are equal exactly when their
+resolver's internal summary, the latest health probe) are left out, and so are the time
+series (``HealthSample``, ``GlobalMetric``: observations of when the graph was looked at), so two graphs are equal exactly when their
 exports are byte-identical, whichever store holds them.
 """
 
@@ -16,7 +17,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from graphsvc.model import VOLATILE_PROPS, project_id
+from graphsvc.model import SERIES_LABELS, VOLATILE_PROPS, project_id
 from graphsvc.store.base import Store
 
 __all__ = ["export_lines"]
@@ -33,6 +34,7 @@ def _dump(obj: dict[str, Any]) -> str:
 def export_lines(store: Store, project: str | None = None) -> Iterator[str]:
     """Yield the export of the store (or of one project) line by line, without newlines."""
     nodes, edges = store.export()
+    nodes = [n for n in nodes if n[0] not in SERIES_LABELS]
     if project is not None:
         pid = project_id(project)
         prefixes = (f"repo:{project}/", f"file:repo:{project}/", f"sym:repo:{project}/", f"svc:{project}/",

@@ -14,6 +14,8 @@ Id grammar::
     ext:<lang>:<module>[.<name>]                     External  (a module or name outside the indexed repos)
     ext:<lang>:?.<name>                              External placeholder for an unresolved reference
     svc:<project>/<name>                             Service   (declared in a docker-compose file)
+    health:<service-id>@<at>                         HealthSample (one probe of a service's healthUrl)
+    metric:<scope>/<metricType>@<timestamp>          GlobalMetric (scope: a project id, or "ecosystem")
     spec:<repo-id>:<path>#<heading/path>[#<n>]       SpecItem  (slugs of the enclosing headings; a checklist
                                                                item adds its own slug)
     task:<repo-id>:<path>#<qualified.name>/<n>       Task from a comment: the n-th in its enclosing symbol
@@ -43,6 +45,7 @@ __all__ = [
     "ECOSYSTEM_EDGE_PROPS",
     "EDGE_SCHEMA",
     "NODE_SCHEMA",
+    "SERIES_LABELS",
     "VOLATILE_PROPS",
     "Edge",
     "FileFacts",
@@ -53,6 +56,8 @@ __all__ = [
     "SymbolFact",
     "external_id",
     "file_id",
+    "health_sample_id",
+    "metric_id",
     "project_id",
     "repo_id",
     "service_id",
@@ -85,6 +90,8 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
         # JSON {provides, requires, services}: what its manifests and docker-compose files declare
         # (graphsvc/ecosystem.py); the cross-project layer is derived from it.
         "manifest": "STRING",
+        # JSON [path, …]: the files the last writing run parsed, re-linked or removed, sorted.
+        "lastChanged": "STRING",
     },
     # One source file. `hash` is the sha256 of its bytes; `loc` its line count; `module`
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
@@ -108,9 +115,27 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     "External": {"id": "STRING", "name": "STRING", "module": "STRING", "lang": "STRING"},
     # A service declared in a docker-compose file of a repo of `project`; `ports` is JSON
     # ["host:container", …]; `type` db|queue|cache|api|job, guessed from the image and ports.
+    # `healthStatus` (up|degraded|down, "" before the first probe), `healthLatencyMs` and
+    # `healthCheckedAt` are those of its latest HealthSample (graphsvc/health.py).
     "Service": {
         "id": "STRING", "name": "STRING", "project": "STRING", "repo": "STRING", "path": "STRING",
         "image": "STRING", "type": "STRING", "ports": "STRING", "endpoint": "STRING", "healthUrl": "STRING",
+        "healthStatus": "STRING", "healthLatencyMs": "DOUBLE", "healthCheckedAt": "STRING",
+    },
+    # One probe of a service's healthUrl: `status` up|degraded|down, `latencyMs` until the answer (or
+    # the failure), `code` the HTTP status (null without an answer), `error` why it failed, `at` when
+    # (ISO 8601, UTC, milliseconds). The last `health_samples` per service are kept.
+    "HealthSample": {
+        "id": "STRING", "service": "STRING", "status": "STRING", "latencyMs": "DOUBLE", "code": "INT64",
+        "error": "STRING", "at": "STRING",
+    },
+    # One point of a time series of figures about the graph (graphsvc/insights.py): `metricType` its
+    # name (files, symbols, tested_public_share, …), `project` the project id ("" ecosystem-wide),
+    # `unit` count|ratio, `timestamp` when it was computed (ISO 8601, UTC, milliseconds). A point is
+    # appended only when the value changed; the last `metric_points` per series are kept.
+    "GlobalMetric": {
+        "id": "STRING", "metricType": "STRING", "project": "STRING", "value": "DOUBLE", "unit": "STRING",
+        "timestamp": "STRING",
     },
     # A requirement, design heading, checklist item or decision record from Markdown. `source` is
     # the kind (requirement|design|checklist|adr|doc), `ref` "<path>:<line>", `status`
@@ -217,7 +242,13 @@ VOLATILE_PROPS = frozenset({
     "mtimeNs", "inode", "generation", "configs", "manifest",
     # When an audit, check or attestation was made, where its report lay, and what an attestation signed.
     "createdAt", "checkedAt", "reportPath", "expiresAt", "payload",
+    # What the last run changed, and what the health probes last saw.
+    "lastChanged", "healthStatus", "healthLatencyMs", "healthCheckedAt",
 })
+
+# Labels of observations over time (probes, figures): they describe when the graph was looked at,
+# not the code, so the canonical export leaves them out, like the volatile properties above.
+SERIES_LABELS = frozenset({"HealthSample", "GlobalMetric"})
 
 
 # ---------------------------------------------------------------------------
@@ -247,6 +278,16 @@ def symbol_id(repo: str, path: str, qualified_name: str) -> str:
 def service_id(project: str, name: str) -> str:
     """Return the id of a docker-compose service of a project: ``svc:<project>/<name>``."""
     return f"svc:{project}/{name}"
+
+
+def health_sample_id(service: str, at: str) -> str:
+    """Return the id of one probe of a service: ``health:<service-id>@<at>``."""
+    return f"health:{service}@{at}"
+
+
+def metric_id(project: str, metric: str, at: str) -> str:
+    """Return the id of a metric point: ``metric:<project id or "ecosystem">/<metric>@<at>``."""
+    return f"metric:{project or 'ecosystem'}/{metric}@{at}"
 
 
 def external_id(lang: str, dotted: str) -> str:

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     attestation_public_key: Path | None = Field(
         default=None, description="Ed25519 public key (PEM) that verifies attestations (default: from the private key).")
 
+    health_interval: float = Field(
+        default=30.0, ge=0, description="Seconds between health probes of services with a healthUrl (0: off).")
+    health_timeout: float = Field(default=5.0, gt=0, description="Seconds a health probe waits for an answer.")
+    health_degraded_ms: float = Field(
+        default=1000.0, gt=0, description="A health answer slower than this many milliseconds is 'degraded'.")
+    health_samples: int = Field(default=100, ge=1, description="Health samples kept per service (older go).")
+    metric_points: int = Field(default=1000, ge=1, description="Points kept per insights time series (older go).")
+
     def event_log_path(self) -> Path:
         """Where this store's processes append their events."""
         from graphsvc.events import event_log_path

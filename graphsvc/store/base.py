@@ -27,7 +27,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 __all__ = ["FILE_LABELS", "SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredFile", "put_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 @dataclass(frozen=True, slots=True)
