@@ -7,7 +7,8 @@ Example::
     uvicorn.run(app, host="127.0.0.1", port=8000)
 
 ``/healthz`` answers while the process runs; ``/readyz`` answers 200 when the store answers a
-query and 503 (with the reason) when it does not. Every response carries ``X-Correlation-ID``
+query and 503 (with the reason) when it does not. While the app runs it probes the ``healthUrl`` of
+the graph's services every ``health_interval`` seconds (``graphsvc/health.py``). Every response carries ``X-Correlation-ID``
 (``api/correlation.py``).
 """
 
@@ -30,6 +31,7 @@ from api.editor import error_body
 from api.editor import router as editor_router
 from api.schema import build_schema
 from api.services import Services
+from graphsvc.health import HealthMonitor
 from graphsvc.settings import Settings
 from queries import graph
 
@@ -45,15 +47,27 @@ def create_app(settings: Settings) -> FastAPI:
     access = StoreAccess(settings)
     services = Services(settings)
 
+    async def read(fn: Any) -> Any:
+        session = access.session()
+        try:
+            return await session.run(fn)
+        finally:
+            await session.aclose()
+
+    monitor = HealthMonitor(settings, read)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        monitor.start()  # probes the services' health URLs every `health_interval` seconds (0: never)
         yield
+        await monitor.stop()
         await services.close()
         access.close()
 
     app = FastAPI(title="graphsvc", summary="A code knowledge graph.", version="0.1.0", lifespan=lifespan)
     app.state.store_access = access
     app.state.services = services
+    app.state.health = monitor
     app.add_middleware(CorrelationIdMiddleware)
 
     async def context() -> AsyncIterator[GraphContext]:

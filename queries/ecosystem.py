@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from graphsvc.errors import NotFound
+from graphsvc.errors import LimitExceeded, NotFound
 from graphsvc.store.base import Store
 from queries.graph import Page, ProjectInfo, Reference, Window, _page, _references
 
-__all__ = ["CrossProjectDependencies", "EcosystemGraph", "Integration", "ProjectLink", "ServiceInfo",
-           "cross_project_dependencies", "ecosystem_graph"]
+__all__ = ["MAX_HEALTH_SAMPLES", "CrossProjectDependencies", "EcosystemGraph", "HealthSampleInfo", "Integration",
+           "ProjectLink", "ServiceInfo", "cross_project_dependencies", "ecosystem_graph", "health_samples"]
+
+MAX_HEALTH_SAMPLES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,21 @@ class ServiceInfo:
     ports: tuple[str, ...]
     endpoint: str
     health_url: str
+    health_status: str = ""  # up, degraded, down; "" before the first probe
+    health_latency_ms: float | None = None
+    health_checked_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthSampleInfo:
+    """One probe of a service's health URL (graphsvc/health.py)."""
+
+    id: str
+    status: str
+    latency_ms: float | None
+    code: int | None
+    error: str
+    at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +102,9 @@ def ecosystem_graph(store: Store) -> EcosystemGraph:
     services = tuple(ServiceInfo(
         id=r["id"], name=r["name"], project=r["project"] or "", repo=r["repo"] or "", path=r["path"] or "",
         image=r["image"] or "", type=r["type"] or "", ports=tuple(json.loads(r["ports"] or "[]")),
-        endpoint=r["endpoint"] or "", health_url=r["healthUrl"] or "") for r in store.read("eco_services"))
+        endpoint=r["endpoint"] or "", health_url=r["healthUrl"] or "", health_status=r["healthStatus"] or "",
+        health_latency_ms=r["healthLatencyMs"], health_checked_at=r["healthCheckedAt"] or None)
+        for r in store.read("eco_services"))
     links, integrations = [], []
     for r in store.read("eco_links"):
         if r["type"] == "PROJECT_LINK":
@@ -123,3 +142,17 @@ def cross_project_dependencies(store: Store, project_id: str, win: Window) -> Cr
         dependents=tuple(x for x in links if x.target == project_id),
         outgoing=_cross_page(store, name, True, win),
         incoming=_cross_page(store, name, False, win))
+
+
+def health_samples(store: Store, service_id: str, limit: int = 20) -> tuple[HealthSampleInfo, ...]:
+    """A service's latest health samples, newest first.
+
+    Raises:
+        LimitExceeded: ``limit`` outside 1..MAX_HEALTH_SAMPLES.
+    """
+    if not 1 <= limit <= MAX_HEALTH_SAMPLES:
+        raise LimitExceeded(f"limit {limit} is outside 1..{MAX_HEALTH_SAMPLES}",
+                            suggestion=f"ask for at most {MAX_HEALTH_SAMPLES} samples")
+    return tuple(HealthSampleInfo(id=r["id"], status=r["status"] or "", latency_ms=r["latencyMs"], code=r["code"],
+                                  error=r["error"] or "", at=r["at"] or "")
+                 for r in store.read("health_samples", service=service_id, limit=limit))

@@ -19,6 +19,11 @@ import pytest
 
 from graphsvc.settings import Settings
 
+# A server started by a test probes no service's health unless the test asks for it (the fixtures'
+# compose files name URLs such as http://localhost:8000/healthz, which may be anyone's server here);
+# subprocesses inherit this too. Tests of the probes set `health_interval` themselves.
+os.environ.setdefault("GRAPH_HEALTH_INTERVAL", "0")
+
 sys.path.insert(0, str(Path(__file__).parent / "neo4j_server"))
 import launcher  # noqa: E402
 

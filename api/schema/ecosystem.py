@@ -8,6 +8,7 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from api.correlation import correlation_id
+from api.schema.health import HealthSample, health_samples
 from api.schema.types import Info, ReferencePage
 from graphsvc import projects as registry
 from graphsvc.settings import Settings
@@ -30,6 +31,14 @@ class Service:
     ports: list[str]
     endpoint: str = strawberry.field(description="`<service>:<container port>` on the compose network, or empty.")
     health_url: str = strawberry.field(description="From a `graphsvc.health-url` label or an HTTP healthcheck.")
+    health_status: str = strawberry.field(description="up, degraded or down as the latest probe of `healthUrl` "
+                                                      "saw it; empty before the first probe.")
+    health_latency_ms: float | None = strawberry.field(description="Milliseconds the latest probe took.")
+    health_checked_at: str | None = strawberry.field(description="When the latest probe ran (ISO 8601, UTC).")
+
+    @strawberry.field(description="The latest probes, newest first (`graph serve` keeps `health_samples` of them).")
+    async def health_samples(self, info: Info, limit: int = 20) -> list[HealthSample]:
+        return await health_samples(info, str(self.id), limit)
 
 
 @strawberry.type(description="`from` depends on `to`: a repo of `from` requires `package`, a repo of `to` provides it.")
@@ -88,7 +97,9 @@ class EcosystemQueries:
             projects=[EcosystemProject(id=strawberry.ID(p.id), name=p.name) for p in g.projects],
             services=[Service(id=strawberry.ID(s.id), name=s.name, project=s.project, repo=s.repo, path=s.path,
                               image=s.image, type=s.type, ports=list(s.ports), endpoint=s.endpoint,
-                              health_url=s.health_url) for s in g.services],
+                              health_url=s.health_url, health_status=s.health_status,
+                              health_latency_ms=s.health_latency_ms, health_checked_at=s.health_checked_at)
+                      for s in g.services],
             links=[_link(x) for x in g.links],
             integrations=[Integration(source=strawberry.ID(i.source), target=strawberry.ID(i.target),
                                       protocol=i.protocol, via=i.via) for i in g.integrations])
