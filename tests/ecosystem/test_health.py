@@ -25,18 +25,18 @@ from tests.ecosystem.live import live_server, next_messages
 SVC = "svc:shop/api"
 
 
-class Backend:
+class HealthBackend:
     """A loopback HTTP server whose answer (status code, delay) a test changes, and that it can stop."""
 
     def __init__(self) -> None:
         self.code = 200
         self.delay = 0.0
-        backend = self
+        state = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                time.sleep(backend.delay)
-                self.send_response(backend.code)
+                time.sleep(state.delay)
+                self.send_response(state.code)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
@@ -59,8 +59,8 @@ class Backend:
 
 
 @pytest.fixture
-def backend() -> Iterator[Backend]:
-    b = Backend()
+def http_backend() -> Iterator[HealthBackend]:
+    b = HealthBackend()
     yield b
     if b.server.socket.fileno() != -1:
         b.stop()
@@ -112,9 +112,9 @@ def test_classify_by_code_and_latency() -> None:
 
 
 def test_status_flips_up_degraded_down_with_events_and_bounded_samples(
-        make_settings: Any, tmp_path: Path, backend: Backend) -> None:
+        make_settings: Any, tmp_path: Path, http_backend: HealthBackend) -> None:
     settings = make_settings(health_degraded_ms=250, health_timeout=2, health_samples=3, health_interval=0)
-    ingest(_repo(tmp_path, backend.url), settings)
+    ingest(_repo(tmp_path, http_backend.url), settings)
     before = _export(settings)
     assert _service(settings).health_status == ""
     monitor = HealthMonitor(settings)
@@ -125,18 +125,18 @@ def test_status_flips_up_degraded_down_with_events_and_bounded_samples(
         assert 0 <= up.health_latency_ms < 250
         assert asyncio.run(monitor.check_once()) == []  # still up: a sample, no change
 
-        backend.delay = 0.4
+        http_backend.delay = 0.4
         changes = asyncio.run(monitor.check_once())
         assert [(c["from"], c["to"], c["code"]) for c in changes] == [("up", "degraded", 200)]
         assert changes[0]["latencyMs"] >= 400
 
-        backend.delay, backend.code = 0.0, 503
+        http_backend.delay, http_backend.code = 0.0, 503
         assert [(c["from"], c["to"], c["code"], c["error"]) for c in asyncio.run(monitor.check_once())] == [
             ("degraded", "down", 503, "HTTP 503")]
-        backend.code = 200
+        http_backend.code = 200
         assert [c["to"] for c in asyncio.run(monitor.check_once())] == ["up"]
 
-        backend.stop()
+        http_backend.stop()
         changes = asyncio.run(monitor.check_once())
         assert [(c["from"], c["to"], c["code"]) for c in changes] == [("up", "down", None)]
         assert changes[0]["error"]
@@ -163,9 +163,9 @@ def test_status_flips_up_degraded_down_with_events_and_bounded_samples(
 
 
 def test_a_service_removed_from_the_compose_file_takes_its_samples_along(
-        make_settings: Any, tmp_path: Path, backend: Backend) -> None:
+        make_settings: Any, tmp_path: Path, http_backend: HealthBackend) -> None:
     settings = make_settings(health_interval=0)
-    repo = _repo(tmp_path, backend.url)
+    repo = _repo(tmp_path, http_backend.url)
     ingest(repo, settings)
     asyncio.run(HealthMonitor(settings).check_once())
     assert len(_samples(settings)) == 1
@@ -182,9 +182,9 @@ EVENTS = 'subscription { events(subject: "service.health.changed") { subject pay
 
 
 def test_graph_serve_probes_on_its_interval_and_streams_the_changes(
-        make_settings: Any, tmp_path: Path, backend: Backend) -> None:
+        make_settings: Any, tmp_path: Path, http_backend: HealthBackend) -> None:
     settings = make_settings(health_interval=0.3, health_timeout=1, event_log=str(tmp_path / "events.jsonl"))
-    ingest(_repo(tmp_path, backend.url), settings)
+    ingest(_repo(tmp_path, http_backend.url), settings)
     with live_server(settings) as live:
         with live.subscribe(EVENTS) as ws:
             first = next_messages(ws, until="service.health.changed", timeout=30)
@@ -193,9 +193,9 @@ def test_graph_serve_probes_on_its_interval_and_streams_the_changes(
             assert services["svc:shop/db"] == {"id": "svc:shop/db", "healthUrl": "", "healthStatus": "",
                                                "healthLatencyMs": None, "healthCheckedAt": None, "healthSamples": []}
             api = services[SVC]
-            assert (api["healthUrl"], api["healthStatus"]) == (backend.url, "up")
+            assert (api["healthUrl"], api["healthStatus"]) == (http_backend.url, "up")
             assert api["healthSamples"][0]["status"] == "up" and api["healthSamples"][0]["code"] == 200
-            backend.stop()
+            http_backend.stop()
             flipped = next_messages(ws, until="service.health.changed", timeout=30)
             payload = flipped[-1]["payload"]["data"]["events"]["payload"]
             assert (payload["service"], payload["from"], payload["to"], payload["code"]) == (SVC, "up", "down", None)
