@@ -499,10 +499,13 @@ def audit() -> None:
 def audit_import(report: Path, project: str, repo: str | None, commit: str | None, kind: str | None, as_json: bool,
                  **flags: Any) -> None:
     """Import a SARIF report: an Audit and its Findings, attached to the innermost symbol or file."""
+    from graphsvc import insights
     from graphsvc.audits import import_report
 
     with _errors(), _writer(flags) as store:
         result = import_report(store, report, project, repo, commit=commit, kind=kind)
+        if not result.unchanged:
+            insights.record(store, _settings(**flags).metric_points)  # the open findings changed
         if as_json:
             click.echo(json.dumps(dataclasses.asdict(result), sort_keys=True))
         elif result.unchanged and not result.findings:
@@ -658,12 +661,14 @@ _CHECK_OTHER_ERROR = 91
 @_store_options
 def check(project: str, policies: tuple[Path, ...], as_json: bool, **flags: Any) -> None:
     """Evaluate compliance policies. Exit 0 pass, 1 a check failed, 2 warnings only, 91-93 could not check."""
-    from graphsvc import compliance
+    from graphsvc import compliance, insights
     from graphsvc.errors import PolicyError, StoreError
     from graphsvc.model import project_id
+    from graphsvc.store import open_store
 
     try:
-        with _writer(flags) as store:
+        store_settings = _settings(**flags)
+        with open_store(store_settings) as store:
             paths = list(policies)
             if not paths:
                 for r in store.read("project_repos", id=project_id(project)):
@@ -674,6 +679,7 @@ def check(project: str, policies: tuple[Path, ...], as_json: bool, **flags: Any)
                 raise PolicyError(f"no policies for project '{project}'",
                                   suggestion="add policies/*.yaml to a repo or pass --policy")
             results = compliance.run_check(store, project, compliance.load_policies(paths))
+            insights.record(store, store_settings.metric_points)
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         sys.exit(Interrupted.exit_code)

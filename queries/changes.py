@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from graphsvc.store.base import Store
 from queries.graph import Entity, FileInfo, ImpactEntry, ImpactGroup, SymbolInfo, file, file_symbols, impact, \
     normalize_repo
 
-__all__ = ["MAX_TOUCHED", "ChangesImpact", "Touched", "changes_impact"]
+__all__ = ["MAX_TOUCHED", "ChangesImpact", "Touched", "changed_files", "changes_impact"]
 
 MAX_TOUCHED = 200  # touched symbols whose dependents are walked; more and the answer says truncated
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
@@ -218,3 +219,33 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((a, b))
     return out
+
+
+def changed_files(store: Store, repo: str, since: str | None = None) -> tuple[str, ...]:
+    """Paths (relative to the repo root, sorted) changed since a git ref, or written by the last ingest.
+
+    With ``since``: what ``git diff <since>`` of the work tree reports (modified, added, deleted,
+    both sides of a rename) and the untracked files, as ``graph ingest --since`` sees them. Without:
+    the files the repo's last writing ingest parsed, re-linked or removed (``Repo.lastChanged``).
+
+    Raises:
+        NotFound: no such repo, or (with ``since``) the graph does not know where its tree is.
+        QueryError: an unknown git ref, or the tree is not in git.
+    """
+    rid = normalize_repo(repo)
+    props = store.repo(rid)
+    if props is None:
+        raise NotFound(f"no repo '{rid}'", suggestion="ask `projects` for the repo ids (repo:<project>/<name>)")
+    if since is None:
+        return tuple(json.loads(props.get("lastChanged") or "[]"))
+    if since.startswith("-") or not since.strip():
+        raise QueryError(f"'{since}' is not a git ref", suggestion="give a commit, branch or tag, e.g. HEAD~1")
+    root = props.get("root")
+    if not root or not Path(root).is_dir():
+        raise NotFound(f"no indexed work tree for {rid}", suggestion="run `graph ingest PATH` on the repo first")
+    from graphsvc.ingest.scan import changed_since
+
+    try:
+        return tuple(sorted(changed_since(Path(root), since)))
+    except InputError as exc:  # the same error without the server's path
+        raise QueryError(exc.message, suggestion=exc.suggestion) from None

@@ -25,8 +25,10 @@ from strawberry.types import ExecutionContext
 from api.auth import RequireKeys
 from api.correlation import correlation_id
 from api.errors import code_of, message_of
+from api.schema.changes import ChangeQueries
 from api.schema.ecosystem import EcosystemMutations, EcosystemQueries
 from api.schema.events import EventSubscriptions
+from api.schema.insights import InsightQueries
 from api.schema.projects import ProjectQueries
 from api.schema.search import SearchQueries
 from api.schema.specs import SpecMutations, SpecQueries
@@ -46,7 +48,8 @@ _TOO_DEEP = re.compile(r"exceeds maximum operation depth of (\d+)")
 
 
 @strawberry.type(description="Questions about the code graph.")
-class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries, ViewQueries, SpecQueries):
+class Query(ProjectQueries, SymbolQueries, SearchQueries, EcosystemQueries, ViewQueries, SpecQueries,
+            InsightQueries, ChangeQueries):
     pass
 
 

@@ -22,7 +22,7 @@ import strawberry
 from api.schema.types import Info
 from graphsvc import attestations as attestations_
 from graphsvc import audits as audits_
-from graphsvc import compliance, tasks as tasks_
+from graphsvc import compliance, insights, tasks as tasks_
 from graphsvc.errors import InputError
 from graphsvc.store import open_store
 from queries import specs as specs_
@@ -277,6 +277,7 @@ class SpecMutations:
             if not paths:
                 raise InputError(f"no policies for project '{project}'", suggestion="add policies/*.yaml to a repo")
             compliance.run_check(store, project, compliance.load_policies(paths))
+            insights.record(store, info.context.session.settings.metric_points)
             return specs_.compliance_checks(store, f"proj:{project}")
 
         return [_check(c) for c in await run_in_threadpool(_write, info, run)]

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graphsvc import ecosystem, specs
+from graphsvc import ecosystem, insights, specs
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
@@ -155,12 +155,15 @@ def _read(store: Store | None, settings: Settings, rid: str,
 
 def _link(store: Store | None, settings: Settings, rid: str, manifest: ecosystem.Manifest, wrote: bool,
           correlation_id: str) -> None:
-    """Re-derive the cross-project layer (docs/decisions/0007) after the repo's write."""
+    """Re-derive the cross-project layer (docs/decisions/0007) after the repo's write, then append the
+    insights figures that changed (graphsvc/insights.py), with the same writer."""
     if store is not None:
         done = ecosystem.link(store, rid, manifest, wrote)
+        insights.record(store, settings.metric_points)
     else:
         with open_store(settings) as writer:
             done = ecosystem.link(writer, rid, manifest, wrote)
+            insights.record(writer, settings.metric_points)
     if done is not None:
         emit("graph.ecosystem.linked", {"repo": rid, "projectLinks": done.project_links,
                                         "crossEdges": done.cross_edges, "services": done.services,
@@ -358,6 +361,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
         report.edges += len(fg.edges)
     report.parse_errors = sum(f.parse_errors for f in facts.values())
+    change.repo.props["lastChanged"] = json.dumps(sorted({*changed, *relink, *removed}))
     change.repo.props["lastRun"] = json.dumps({
         "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
