@@ -147,7 +147,7 @@ def record(store: Store, keep: int = 1000, at: str | None = None) -> list[tuple[
             continue
         appended.append((name, project, value))
         if known is not None and int(known["n"]) + 1 > keep:
-            stale += [r["id"] for r in store.read("insight_oldest", name=name, project=project,
+            stale += [r["id"] for r in store.read("insight_oldest", metric=name, project=project,
                                                     limit=int(known["n"]) + 1 - keep)]
     if not appended:
         return []
@@ -188,6 +188,8 @@ def insights(store: Store, project_id: str | None = None, since: str | None = No
         points = by_name.setdefault(r["name"], [])
         if start is not None and r["at"] < start:
             points[:] = [MetricPoint(start, float(r["value"]))]  # the value in force at `since`
+        elif points and points[-1].at == r["at"]:
+            points[-1] = MetricPoint(r["at"], float(r["value"]))  # a point at `since` itself wins
         else:
             points.append(MetricPoint(r["at"], float(r["value"])))
     return [Metric(name, project_id, tuple(by_name[name])) for name in METRICS if by_name.get(name)]

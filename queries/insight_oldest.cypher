@@ -1,6 +1,6 @@
 // The points of one series, oldest first (retention deletes from the front).
-// Parameters: $name, $project, $limit. Columns: id.
-MATCH (m:GlobalMetric) WHERE m.metricType = $name AND m.project = $project
+// Parameters: $metric, $project, $limit. Columns: id.
+MATCH (m:GlobalMetric) WHERE m.metricType = $metric AND m.project = $project
 RETURN m.id AS id
 ORDER BY m.timestamp, id
 LIMIT $limit
