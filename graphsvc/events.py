@@ -13,6 +13,7 @@ Subjects::
     graph.ecosystem.linked   {repo, projectLinks, crossEdges, services, integrations}
     graph.project.registered {project}
     graph.repo.added         {repo, project, root}
+    service.health.changed   {service, name, project, from, to, latencyMs, code, error, at}   (graph serve)
 
 Subscribers are callables; a subscriber that raises is dropped from that event, never
 stops the emitter.
