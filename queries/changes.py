@@ -247,5 +247,8 @@ def changed_files(store: Store, repo: str, since: str | None = None) -> tuple[st
 
     try:
         return tuple(sorted(changed_since(Path(root), since)))
-    except InputError as exc:  # the same error without the server's path
+    except InputError as exc:  # said again without the server's path
+        if exc.message.startswith("--since"):
+            raise QueryError(f"the work tree of {rid} is not in git",
+                             suggestion="ask without `since` for the files of the last ingest") from None
         raise QueryError(exc.message, suggestion=exc.suggestion) from None

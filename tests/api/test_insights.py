@@ -194,3 +194,12 @@ def test_changed_files_since_a_ref_and_of_the_last_ingest(make_settings: Any, re
         assert message in bad["errors"][0]["message"] and str(repo) not in bad["errors"][0]["message"]
     missing = client.graphql(CHANGED, r="repo:ledger/none")
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    plain = copy_repo(FIXTURES / "shop", repo.parent / "plain" / "shop")  # not a git work tree
+    ingest(plain, settings)
+    assert client.data(CHANGED, r="repo:shop/shop")["changedFiles"] == [
+        "shop/__init__.py", "shop/broken.py", "shop/legacy.py", "shop/models.py", "shop/orders.py",
+        "shop/util/__init__.py", "shop/util/fmt.py", "shop/util/log.py", "tests/test_orders.py"]
+    no_git = client.graphql(CHANGED, r="repo:shop/shop", s="HEAD")
+    assert no_git["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert no_git["errors"][0]["message"] == ("the work tree of repo:shop/shop is not in git — ask without `since` "
+                                              "for the files of the last ingest")
