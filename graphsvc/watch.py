@@ -28,7 +28,7 @@ from watchdog.observers import Observer
 
 from graphsvc.errors import StoreError
 from graphsvc.events import emit, new_correlation_id
-from graphsvc.ingest.run import IngestReport, ingest
+from graphsvc.ingest.run import IngestCache, IngestReport, ingest
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
 from parsers import registry
@@ -105,6 +105,7 @@ def watch(path: Path, settings: Settings, *, project: str | None = None, debounc
         handler.mark()  # bring the graph up to date with what changed while nobody watched
     delay = 0.0
     retry_at = 0.0
+    cache = IngestCache()  # what the store holds after this process's last run (run.py)
     try:
         while not stop.is_set():
             handler.wake.wait(timeout=min(debounce, 0.1))
@@ -113,7 +114,7 @@ def watch(path: Path, settings: Settings, *, project: str | None = None, debounc
                 continue
             try:
                 report = ingest(root, settings, project=project, incremental=True,
-                                correlation_id=new_correlation_id())
+                                correlation_id=new_correlation_id(), cache=cache)
             except StoreError as exc:
                 # The store is away or locked: try again later, folding new events into that run.
                 delay = min(max(delay * 2, 0.5), 30.0)
