@@ -30,7 +30,7 @@ from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
 from graphsvc.ingest.resolve.symbol_rows import ANY_FILE
-from graphsvc.ingest.scan import ScanResult, changed_since, scan
+from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
@@ -72,6 +72,37 @@ class IngestReport:
         return json.dumps(asdict(self), sort_keys=True)
 
 
+class Dependents:
+    """Which files recorded lookups about which file, so a run finds the files a changed file may
+    affect without reading every recorded lookup (kept by ``IngestCache``)."""
+
+    def __init__(self) -> None:
+        self.about: dict[str, set[str]] = {}
+        self.of: dict[str, frozenset[str]] = {}
+
+    @staticmethod
+    def paths(lang: str, summary: Summary) -> frozenset[str]:
+        dep_path = resolver_module(lang).dep_path
+        return frozenset(q for q in map(dep_path, summary.get("deps") or {}) if q is not None)
+
+    def set(self, path: str, paths: frozenset[str]) -> None:
+        for q in self.of.get(path, frozenset()) - paths:
+            self.about.get(q, set()).discard(path)
+        for q in paths:
+            self.about.setdefault(q, set()).add(path)
+        self.of[path] = paths
+
+    def drop(self, path: str) -> None:
+        self.set(path, frozenset())
+        del self.of[path]
+
+    def of_any(self, paths: set[str]) -> set[str]:
+        out: set[str] = set()
+        for q in paths:
+            out |= self.about.get(q, set())
+        return out
+
+
 @dataclass
 class IngestCache:
     """What a long-lived process (``graph watch``, ``graph lsp``) keeps of a repo between its runs.
@@ -86,12 +117,17 @@ class IngestCache:
     repo_props: dict[str, Any] | None = None
     stored: dict[str, StoredFile] = field(default_factory=dict)
     linker: specs.Linker | None = None
+    dependents: Dependents | None = None
+    scan: ScanResult | None = None  # the tree as the last run saw it
+    module_maps: dict[tuple[str, tuple[str, ...], tuple[str, ...]], dict[str, tuple[str, ...]]] = field(
+        default_factory=dict)
 
     def holds(self, rid: str) -> bool:
         return self.repo == rid and self.repo_props is not None
 
     def clear(self) -> None:
-        self.repo, self.repo_props, self.stored, self.linker = "", None, {}, None
+        self.repo, self.repo_props, self.stored, self.linker, self.dependents = "", None, {}, None, None
+        self.scan, self.module_maps = None, {}
 
 
 def _check_languages(languages: list[str]) -> None:
@@ -103,17 +139,25 @@ def _check_languages(languages: list[str]) -> None:
 
 def ingest(path: Path, settings: Settings, *, project: str | None = None, incremental: bool = False,
            since: str | None = None, progress: Progress | None = None, store: Store | None = None,
-           correlation_id: str | None = None, cache: IngestCache | None = None) -> IngestReport:
+           correlation_id: str | None = None, cache: IngestCache | None = None,
+           changed_paths: set[str] | None = None) -> IngestReport:
     """Index the tree at ``path`` into the store the settings name.
 
     ``since`` (a git ref; implies ``incremental``) takes the changed set from ``git diff``
     instead of hashing every file: the files git reports unchanged since ``ref`` keep
     their stored facts, so the store must hold the tree as it was at ``ref``. ``cache``
-    (incremental runs of one process) saves reading the store before the run.
+    (incremental runs of one process) saves reading the store before the run, and with
+    ``changed_paths`` (relative paths a file watcher saw change since the cache's last run)
+    the walk of the tree too.
     """
     started = time.perf_counter()
     _check_languages(settings.languages)
-    scanned = scan(path, settings.languages or None, settings.max_file_size)
+    scanned = None
+    if cache is not None and changed_paths is not None and cache.scan is not None and incremental \
+            and since is None and cache.scan.root == path.resolve():
+        scanned = rescan(cache.scan, changed_paths, settings.languages or None, settings.max_file_size)
+    if scanned is None:
+        scanned = scan(path, settings.languages or None, settings.max_file_size)
     if since is not None:
         incremental = True
         scanned.trusted_unchanged = {f.path for f in scanned.files} - changed_since(scanned.root, since)
@@ -153,6 +197,8 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
             cache.clear()
         emit("graph.ingest.failed", {"repo": rid, "error": str(exc) or exc.__class__.__name__}, cid)
         raise
+    if cache is not None:
+        cache.scan = scanned
     if linked is not None:
         emit("graph.ecosystem.linked", {"repo": rid, "projectLinks": linked.project_links,
                                         "crossEdges": linked.cross_edges, "services": linked.services,
@@ -258,7 +304,16 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         if fingerprint:
             configs[lang] = fingerprint
     for key, paths in sorted(by_group.items()):
+        # Module names follow from the paths, and from the contents of the files the configs
+        # fingerprint (go.mod, Cargo.toml…).
+        memo = (key, tuple(sorted(paths)), (*scanned.project_files, *sorted(configs.values())))
+        if cache is not None and memo in cache.module_maps:
+            module_maps[key] = cache.module_maps[memo]  # the same files answer to the same names
+            continue
         module_maps[key] = import_module(key).module_names(paths, scanned.project_files, scanned.root)
+        if cache is not None:
+            cache.module_maps = {k: v for k, v in cache.module_maps.items() if k[0] != key}
+            cache.module_maps[memo] = module_maps[key]
     names = {p: module_maps[group[langs[p]]].get(p, ()) for p in hashes}
     modules = {p: (names[p][0] if names[p] else "") for p in hashes}
     stored_configs = json.loads((repo_props or {}).get("configs") or "{}")
@@ -277,6 +332,8 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     manifest_json = manifest.to_json()
     if incremental and not changed and not removed:
         report.nothing_changed = True
+        if cache is not None and not cache.holds(rid) and repo_props is not None:
+            cache.repo, cache.repo_props, cache.stored = rid, dict(repo_props), dict(stored)
         relink_manifest = (repo_props or {}).get("manifest") != manifest_json
         if restat or relink_manifest:
             rows = [{"id": file_id(rid, p), "mtimeNs": m, "inode": i} for p, (m, i) in sorted(restat.items())]
@@ -344,10 +401,18 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             return False
         return any(answer(k) != v for k, v in deps.items())
 
+    candidates: Any = stored
+    if same_files and cache is not None:
+        if cache.dependents is None:
+            cache.dependents = Dependents()
+            for p, f in stored.items():
+                if p in langs:
+                    cache.dependents.set(p, Dependents.paths(langs[p], f.summary))
+        candidates = cache.dependents.of_any(suspects)  # the files with a lookup about a suspect
     relink_set = {
-        p for p, s in stored.items()
-        if p in hashes and p in summaries[group[langs[p]]] and p not in facts and p not in report.failed
-        and stale(p, s.summary.get("deps") or {})
+        p for p in candidates
+        if p in stored and p in hashes and p in summaries[group[langs[p]]] and p not in facts
+        and p not in report.failed and stale(p, stored[p].summary.get("deps") or {})
     }
     # Mentions in specs, tasks and documents are linked against every file of the repo; an
     # unchanged file whose links would now differ is re-linked like a stale dependent.
@@ -413,7 +478,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
                                           lambda writer: ecosystem.link(writer, rid, manifest, True))
     timings["write"] = time.perf_counter() - t
     if cache is not None:
-        _remember(cache, change, stored, manifest_json)
+        _remember(cache, change, stored, manifest_json, langs)
     return linked
 
 
@@ -428,14 +493,22 @@ def _linker(cache: IngestCache | None, rid: str, summaries: dict[str, Summary]) 
     return cache.linker
 
 
-def _remember(cache: IngestCache, change: RepoChange, stored: dict[str, StoredFile], manifest_json: str) -> None:
+def _remember(cache: IngestCache, change: RepoChange, stored: dict[str, StoredFile], manifest_json: str,
+              langs: dict[str, str]) -> None:
     """Bring the cache to what the store holds after ``change`` (and its manifest link)."""
     kept = {p: f for p, f in stored.items() if p not in change.removed}
+    if cache.dependents is not None and change.full:
+        cache.dependents = None
+    for p in change.removed:
+        if cache.dependents is not None and p in cache.dependents.of:
+            cache.dependents.drop(p)
     for fg in change.writes:
         meta = change.meta[fg.path]
         # Through JSON, as the store keeps it, so a cached summary equals a stored one.
         summary = json.loads(json.dumps(fg.summary, sort_keys=True))
         kept[fg.path] = StoredFile(fg.path, meta["hash"], summary, meta["size"], meta["mtime_ns"], meta["inode"])
+        if cache.dependents is not None:
+            cache.dependents.set(fg.path, Dependents.paths(langs[fg.path], summary))
     props = dict(change.repo.props)
     props["manifest"] = manifest_json
     cache.repo, cache.repo_props, cache.stored = change.repo.id, props, kept
