@@ -81,7 +81,7 @@ def covered(store: Store, e: Entity) -> tuple[str, ...]:
         if f is None:
             return (e.id,)
         syms = graph.file_symbols(store, f)
-        if e.qualified_name == "":
+        if e.id.endswith("#"):  # a module symbol
             return (f.id, *(s.id for s in syms))
         return (e.id, *(s.id for s in syms if s.id.startswith(e.id + ".")))
     if isinstance(e, FileInfo):
@@ -114,7 +114,7 @@ def tasks_for(store: Store, e: Entity, ids: tuple[str, ...] | list[str]) -> list
     if not repo:
         return []
     wanted = set(ids)
-    path = e.path if isinstance(e, FileInfo) or (isinstance(e, SymbolInfo) and e.qualified_name == "") else None
+    path = e.path if isinstance(e, FileInfo) or (isinstance(e, SymbolInfo) and e.id.endswith("#")) else None
     project = project_id(repo.removeprefix("repo:").split("/", 1)[0])
     return [t for t in specs_.tasks(store, project)
             if wanted.intersection(t.targets) or (path and t.path == path and t.id.startswith(f"task:{repo}:"))]
