@@ -63,15 +63,18 @@ def log(msg: str) -> None:
     print(f"[editor_reference] {msg}", file=sys.stderr, flush=True)
 
 
-def jedi_answers(root: Path, sites: list[dict[str, Any]]) -> list[tuple[set[tuple[str, int]], list[str]] | None]:
-    """jedi's in-tree definitions (path, 0-based line) and its outside ones (full names) at each site;
-    None where jedi raised."""
+Ref = tuple[set[tuple[str, int]], list[str], set[str]]
+
+
+def jedi_answers(root: Path, sites: list[dict[str, Any]]) -> list[Ref | None]:
+    """jedi's in-tree definitions (path, 0-based line), its outside ones (full names) and the kinds of
+    the in-tree ones (function, class, module, param, statement…) at each site; None where jedi raised."""
     project = jedi_project(root)
     import jedi
 
     scripts: dict[str, Any] = {}
     texts: dict[str, FileText] = {}
-    out: list[tuple[set[tuple[str, int]], list[str]] | None] = []
+    out: list[Ref | None] = []
     resolved_root = root.resolve()
     for s in sites:
         path = s["path"]
@@ -92,20 +95,40 @@ def jedi_answers(root: Path, sites: list[dict[str, Any]]) -> list[tuple[set[tupl
             continue
         inside: set[tuple[str, int]] = set()
         outside: list[str] = []
+        kinds: set[str] = set()
         for n in names:
             module = Path(n.module_path).resolve() if n.module_path else None
             if module is not None and module.is_relative_to(resolved_root) and n.line is not None:
                 inside.add((module.relative_to(resolved_root).as_posix(), n.line - 1))
+                kinds.add(n.type)
             else:
                 outside.append(n.full_name or n.name)
-        out.append((inside, outside))
+        out.append((inside, outside, kinds))
     return out
 
 
-def classify(ours: tuple[str, int] | None, ref: tuple[set[tuple[str, int]], list[str]] | None) -> str:
+_LINES: dict[Path, list[str]] = {}
+
+
+def lines_of(path: Path) -> list[str]:
+    if path not in _LINES:
+        _LINES[path] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return _LINES[path]
+
+
+def _before_name(line: str, character: int) -> str:
+    """The first non-blank character before the name at ``character`` (UTF-16 = code points on ASCII lines)."""
+    at = character
+    while at > 0 and (line[at - 1].isalnum() or line[at - 1] == "_"):
+        at -= 1
+    rest = line[:at].rstrip()
+    return rest[-1] if rest else ""
+
+
+def classify(ours: tuple[str, int] | None, ref: Ref | None) -> str:
     if ref is None:
         return "jedi_error"
-    inside, outside = ref
+    inside, outside, _ = ref
     if ours is not None and ours in inside:
         return "agree"
     if ours is None:
@@ -139,6 +162,8 @@ def compare(spec: str, examples: int = 40) -> dict[str, Any]:
             tally = dict.fromkeys(CATEGORIES, 0)
             by_resolution: dict[str, dict[str, int]] = {}
             samples: dict[str, list[str]] = {}
+            forms: dict[str, dict[str, int]] = {}  # differences by the call's form: obj.name(…) or name(…)
+            jedi_kinds: dict[str, dict[str, int]] = {}  # differences by what jedi found in the tree
             for s, ans, ref in zip(sites, answers, refs, strict=True):
                 ours = None
                 if ans is not None:
@@ -147,9 +172,17 @@ def compare(spec: str, examples: int = 40) -> dict[str, Any]:
                 tally[key] += 1
                 row = by_resolution.setdefault(s["resolution"] or "exact", dict.fromkeys(CATEGORIES, 0))
                 row[key] += 1
-                if key.startswith("differ") and len(samples.setdefault(key, [])) < examples:
+                if not key.startswith("differ"):
+                    continue
+                line = lines_of(root / s["path"])[s["line"]]
+                form = "attribute" if _before_name(line, s["character"]) == "." else "name"
+                forms.setdefault(key, {}).setdefault(form, 0)
+                forms[key][form] += 1
+                found_kind = "+".join(sorted(ref[2])) if ref and ref[2] else "outside or nothing"
+                jedi_kinds.setdefault(key, {}).setdefault(found_kind, 0)
+                jedi_kinds[key][found_kind] += 1
+                if len(samples.setdefault(key, [])) < examples:
                     where = f"{s['path']}:{s['line'] + 1}:{s['character'] + 1}"
-                    line = (root / s["path"]).read_text(encoding="utf-8", errors="replace").splitlines()[s["line"]]
                     theirs = [*sorted(f"{p}:{n + 1}" for p, n in ref[0]), *ref[1]] if ref else []
                     mine = f"{ours[0]}:{ours[1] + 1}" if ours else None
                     samples[key].append(f"{where} [{s['resolution']}] `{line.strip()[:80]}` ours={mine} "
@@ -163,7 +196,8 @@ def compare(spec: str, examples: int = 40) -> dict[str, Any]:
                 "agreement": round(agree / judged, 4) if judged else None,
                 "agreement_where_jedi_finds_an_in_tree_definition":
                     round(tally["agree"] / located, 4) if located else None,
-                "by_our_resolution": by_resolution, "lsp_seconds": round(lsp_s, 1), "jedi_seconds": round(jedi_s, 1),
+                "by_our_resolution": by_resolution, "differences_by_call_form": forms,
+                "differences_by_jedi_kind": jedi_kinds, "lsp_seconds": round(lsp_s, 1), "jedi_seconds": round(jedi_s, 1),
                 "examples": samples,
             }
     finally:
@@ -178,6 +212,10 @@ def _print(r: dict[str, Any]) -> None:
           f"{r['agreement_where_jedi_finds_an_in_tree_definition']}")
     for res, row in sorted(r["by_our_resolution"].items()):
         print(f"   our {res:<10}: " + ", ".join(f"{k} {v}" for k, v in row.items() if v))
+    for key, by_form in r["differences_by_call_form"].items():
+        print(f"   {key} by call form: " + ", ".join(f"{k} {v}" for k, v in sorted(by_form.items())))
+    for key, by_kind in r["differences_by_jedi_kind"].items():
+        print(f"   {key} by what jedi found: " + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items())))
     for key, lines in r["examples"].items():
         print(f"   -- {key}")
         for line in lines[:12]:
