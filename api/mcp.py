@@ -498,7 +498,15 @@ def _overview(store: Store, name: str) -> dict[str, Any]:
         "entryPoints": [names.node(e) for e in ov.entry_points],
         "entryPointsNote": "found by name (__main__.py, main.py, manage.py, cli.py, … and functions named main)",
         "mostDependedOn": [{**names.node(s), "dependents": n} for s, n in ov.most_depended],
+        "work": _work(store, ov.project.id),
     }
+
+
+def _work(store: Store, project: str) -> dict[str, Any]:
+    w = attached.project_work(store, project)
+    return {"specItems": w.spec_items, "unimplementedSpecItems": w.unimplemented, "tasks": w.tasks,
+            "openTasks": w.open_tasks, "openFindings": w.open_findings, "complianceChecks": w.checks,
+            "details": "specs_for / tasks_for / findings_for a symbol or file; compliance_status for the checks"}
 
 
 # ---------------------------------------------------------------------------

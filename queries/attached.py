@@ -24,8 +24,8 @@ from queries import specs as specs_
 from queries.graph import Entity, FileInfo, SymbolInfo
 
 __all__ = [
-    "ComplianceStatus", "DocumentLink", "SpecLink", "compliance_status", "covered", "documents_for", "findings_for",
-    "repo_of_item", "specs_for", "tasks_for",
+    "ComplianceStatus", "DocumentLink", "SpecLink", "WorkSummary", "compliance_status", "covered", "documents_for",
+    "findings_for", "project_work", "repo_of_item", "specs_for", "tasks_for",
 ]
 
 
@@ -140,6 +140,31 @@ def compliance_status(store: Store, project: str) -> ComplianceStatus:
     graph.project(store, pid)  # NotFound names the project
     checks = sorted(specs_.compliance_checks(store, pid), key=lambda c: c.rule)
     return ComplianceStatus(pid, tuple(checks), tuple(specs_.attestations(store, pid)))
+
+
+@dataclass(frozen=True)
+class WorkSummary:
+    """What a project has beside its code: spec items (and how many nothing implements), tasks (and how
+    many are open), open findings by severity, and its latest compliance checks by status."""
+
+    spec_items: int
+    unimplemented: int
+    tasks: int
+    open_tasks: int
+    open_findings: dict[str, int]
+    checks: dict[str, int]
+
+
+def project_work(store: Store, project: str) -> WorkSummary:
+    """The spec, task, finding and compliance counts of a project (by id)."""
+    items = specs_.spec_items(store, project)
+    tasks = specs_.tasks(store, project)
+    findings = {r["severity"]: int(r["findings"]) for r in specs_.security_overview(store) if r["project"] == project}
+    checks = {"pass": 0, "warn": 0, "fail": 0}
+    for c in specs_.compliance_checks(store, project):
+        checks[c.status] = checks.get(c.status, 0) + 1
+    return WorkSummary(len(items), sum(1 for i in items if not i.implementations), len(tasks),
+                       sum(1 for t in tasks if t.status != "done"), dict(sorted(findings.items())), checks)
 
 
 def repo_of_item(item_id: str) -> str | None:

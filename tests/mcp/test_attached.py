@@ -203,6 +203,15 @@ def test_compliance_status_of_the_project(client: McpClient) -> None:
     assert json.loads(client.read("graph://projects/ledger/compliance")) == found
 
 
+def test_the_project_summary_counts_specs_tasks_findings_and_checks(client: McpClient) -> None:
+    found = client.ok("project_overview", {"project": "ledger"})
+    assert found["work"] == {
+        "specItems": 9, "unimplementedSpecItems": 3, "tasks": 5, "openTasks": 5,
+        "openFindings": {"high": 1, "low": 4, "medium": 51}, "complianceChecks": {"pass": 0, "warn": 1, "fail": 2},
+        "details": "specs_for / tasks_for / findings_for a symbol or file; compliance_status for the checks"}
+    assert json.loads(client.read("graph://projects/ledger")) == found
+
+
 def test_search_reaches_specs_and_tasks(client: McpClient) -> None:
     found = client.ok("search", {"query": "overdraft"})
     assert found == {"items": [
