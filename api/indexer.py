@@ -29,7 +29,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from graphsvc.errors import GraphError, StoreError
-from graphsvc.ingest.run import ingest
+from graphsvc.ingest.run import IngestCache, ingest
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
 from parsers import registry
@@ -56,6 +56,7 @@ class _Root:
     indexing: bool = False  # the first, full run is under way
     error: str | None = None
     cond: threading.Condition = field(default_factory=threading.Condition)
+    cache: IngestCache = field(default_factory=IngestCache)  # what the store holds after our last run
 
 
 class _Events(FileSystemEventHandler):
@@ -178,7 +179,8 @@ class Indexer:
         delay = 0.25
         while not self._stop.is_set():
             try:
-                ingest(state.root, self.settings, project=state.project, incremental=not full, progress=progress)
+                ingest(state.root, self.settings, project=state.project, incremental=not full, progress=progress,
+                       cache=state.cache)
                 state.error = None
                 break
             except StoreError as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
@@ -38,7 +39,8 @@ from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, project_id
 from graphsvc.settings import Settings
 from graphsvc.store import Store, open_store
 from graphsvc.store.readers import KeptReader
-from queries import changes, graph, navigation
+from queries import attached, changes, graph, navigation
+from queries import search_work as work_
 from queries import search as search_
 from queries.graph import Entity, FileInfo, ImpactEntry, ImpactGroup, Reference, SymbolInfo
 
@@ -273,6 +275,7 @@ def create_server(settings: Settings, *, port: int = 8000) -> FastMCP:
     _edge_tools(server, access)
     _impact_tools(server, access)
     _structure_tools(server, access)
+    _attached_tools(server, access)
     _resources(server, access)
     return server
 
@@ -281,18 +284,29 @@ def _search_tools(server: FastMCP, access: _Access) -> None:
     @server.tool(annotations=_READ_ONLY)
     async def search(
         query: Annotated[str, Field(min_length=1, max_length=500, description=(
-            "A name, a prefix, words (get_log, getLog) or a path; fuzzy matches too."))],
-        scope: Annotated[list[Literal["symbols", "files"]] | None, Field(
-            description="Look through these only (default: both).")] = None,
+            "A name, a prefix, words (get_log, getLog) or a path; for specs and tasks, words of their title. "
+            "Fuzzy matches too."))],
+        scope: Annotated[list[Literal["symbols", "files", "specs", "tasks"]] | None, Field(
+            description="Look through these only (default: all four). specs: spec items from Markdown "
+                        "(requirements, design headings, checklists, decision records); tasks: TODO/FIXME "
+                        "comments and tasks created through the API.")] = None,
         limit: Annotated[int, Field(ge=1, le=search_.MAX_LIMIT, description=f"Hits (1–{search_.MAX_LIMIT}).")] = 20,
     ) -> CallToolResult:
-        """Symbols and files by name, best first (exact, prefix, words, fuzzy), with their ids."""
+        """Symbols, files, spec items and tasks by name or title, best first (exact, prefix, words, fuzzy),
+        with their ids. specs_for / tasks_for / findings_for tell what is attached to a symbol or file."""
         def run(store: Store) -> dict[str, Any]:
-            hits = search_.search(store, query, [s.upper() for s in scope] if scope else None, limit)
+            chosen = set(scope or ("symbols", "files", "specs", "tasks"))
+            code = [s.upper() for s in ("symbols", "files") if s in chosen]
+            work = [s.upper() for s in ("specs", "tasks") if s in chosen]
+            hits = search_.search(store, query, code, limit) if code else []
             names = _Names(store, [h.entity for h in hits])
-            items = [{**names.node(h.entity), "score": h.score, "match": h.match} for h in hits]
-            out: dict[str, Any] = {"items": items}
-            if len(hits) == limit:
+            # Each list comes ranked; a stable sort by score keeps their orders (code first on a tie).
+            ranked = [{**names.node(h.entity), "score": h.score, "match": h.match} for h in hits]
+            ranked += [{**_work_node(w), "score": w.score, "match": w.match}
+                       for w in (work_.search_work(store, query, work, limit) if work else [])]
+            ranked.sort(key=lambda r: -r["score"])
+            out: dict[str, Any] = {"items": ranked[:limit]}
+            if len(ranked) >= limit:
                 out["more"] = f"there may be more: raise limit (at most {search_.MAX_LIMIT}) or refine the query"
             return out
         return await access.answer(run)
@@ -484,7 +498,190 @@ def _overview(store: Store, name: str) -> dict[str, Any]:
         "entryPoints": [names.node(e) for e in ov.entry_points],
         "entryPointsNote": "found by name (__main__.py, main.py, manage.py, cli.py, … and functions named main)",
         "mostDependedOn": [{**names.node(s), "dependents": n} for s, n in ov.most_depended],
+        "work": _work(store, ov.project.id),
     }
+
+
+def _work(store: Store, project: str) -> dict[str, Any]:
+    w = attached.project_work(store, project)
+    return {"specItems": w.spec_items, "unimplementedSpecItems": w.unimplemented, "tasks": w.tasks,
+            "openTasks": w.open_tasks, "openFindings": w.open_findings, "complianceChecks": w.checks,
+            "details": "specs_for / tasks_for / findings_for a symbol or file; compliance_status for the checks"}
+
+
+# ---------------------------------------------------------------------------
+# Spec items, tasks, findings and compliance
+
+
+Subject = Annotated[str, Field(min_length=1, max_length=2000, description=(
+    "A symbol (id sym:…, or dotted name: ledger.accounts.Account) or a file (id file:…, or its path relative "
+    "to the repo root: ledger/accounts.py). A class covers its methods; a file (or module) every symbol in it."))]
+
+
+def _work_node(w: work_.WorkHit) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": w.title, "kind": w.kind, "at": f"{w.path}:{w.line}" if w.path else None,
+                         "repo": _short(w.repo), "id": w.id}
+    d["source" if w.kind == "SpecItem" else "marker"] = w.detail
+    d["status"] = w.status or None
+    return d
+
+
+def _subject(store: Store, text: str) -> Entity:
+    """A symbol or a file from an id, a repo-relative path or a dotted name."""
+    text = text.strip()
+    if text.startswith(("sym:", "file:")):
+        return graph.entity(store, text)
+    if text.startswith(("ext:", "repo:", "proj:")):
+        raise QueryError(f"'{text}' is neither a symbol nor a file",
+                         suggestion="give a symbol (sym:… or a dotted name) or a file (file:… or its path)")
+    looks_like_path = "/" in text or re.search(r"\.[A-Za-z0-9]{1,6}$", text) is not None
+    if looks_like_path:
+        ids = [r["id"] for r in store.read("files_at_path", path=text.removeprefix("./"))]
+        if len(ids) > 1:
+            raise QueryError(f"'{text}' is a file of {len(ids)} repos: {', '.join(ids[:10])}",
+                             suggestion="pass one of these file ids")
+        if ids:
+            return graph.entity(store, ids[0])
+        if "/" in text:
+            raise NotFound(f"no file '{text}' in the graph",
+                           suggestion="give the path relative to its repo root, as indexed (file_outline, search "
+                           "with scope files)")
+    return _target(store, text)
+
+
+def _on(names: _Names, found: dict[str, Entity], target: str) -> str:
+    e = found.get(target)
+    return names.name(e) if e is not None else target
+
+
+def _page_of(tool: str, items: list[Any], offset: int, limit: int) -> dict[str, Any]:
+    return _paged(tool, items[offset:offset + limit], offset, limit, offset + limit < len(items)) | {
+        "total": len(items)}
+
+
+def _attached_tools(server: FastMCP, access: _Access) -> None:
+    @server.tool(annotations=_READ_ONLY)
+    async def specs_for(target: Subject, limit: Limit = 20, offset: Offset = 0) -> CallToolResult:
+        """The spec items (requirements, design headings, checklist items, decision records) a symbol or file
+        implements, with the Markdown documents that mention it. A guessed link is `heuristic`."""
+        def run(store: Store) -> dict[str, Any]:
+            e = _subject(store, target)
+            ids = attached.covered(store, e)
+            links = attached.specs_for(store, ids)
+            docs = attached.documents_for(store, ids)
+            found = graph.entities(store, {*(x.target for x in links), *(d.target for d in docs), e.id})
+            names = _Names(store, list(found.values()))
+            items = [_resolution({"title": x.title, "source": x.source, "status": x.status or None,
+                                  "priority": x.priority or None, "at": f"{x.path}:{x.line}",
+                                  "implementedBy": _on(names, found, x.target), "id": x.id},
+                                 x.resolution, x.candidates, x.confidence) for x in links]
+            out = {"target": names.node(e), **_page_of("specs_for", items, offset, limit)}
+            out["documents"] = [_resolution({"path": d.path, "mentions": _on(names, found, d.target), "id": d.id},
+                                            d.resolution, d.candidates, d.confidence) for d in docs[:limit]]
+            if len(docs) > limit:
+                out["documentsNote"] = f"showing {limit} of {len(docs)} mentions; raise limit"
+            return out
+        return await access.answer(run)
+
+    @server.tool(annotations=_READ_ONLY)
+    async def tasks_for(
+        target: Subject,
+        status: Annotated[Literal["open", "in_progress", "done", "any"], Field(
+            description="Tasks of this status only (default: any).")] = "any",
+        limit: Limit = 20, offset: Offset = 0,
+    ) -> CallToolResult:
+        """The tasks about a symbol or file: TODO/FIXME/XXX/HACK comments in it and tasks linked to it."""
+        def run(store: Store) -> dict[str, Any]:
+            e = _subject(store, target)
+            found_tasks = [t for t in attached.tasks_for(store, e, attached.covered(store, e))
+                           if status == "any" or t.status == status]
+            found = graph.entities(store, {e.id, *(i for t in found_tasks for i in t.targets)})
+            names = _Names(store, list(found.values()))
+            items = [{"title": t.title, "marker": t.kind, "status": t.status,
+                      "at": f"{t.path}:{t.line}" if t.path else None, "origin": t.origin,
+                      "about": [_on(names, found, i) for i in t.targets], "assignee": t.assignee or None,
+                      "id": t.id} for t in found_tasks]
+            return {"target": names.node(e), **_page_of("tasks_for", items, offset, limit)}
+        return await access.answer(run)
+
+    @server.tool(annotations=_READ_ONLY)
+    async def findings_for(
+        target: Subject,
+        status: Annotated[Literal["open", "superseded", "any"], Field(description=(
+            "open: from the latest report of each tool (default); superseded: replaced by a newer report."))] = "open",
+        limit: Limit = 20, offset: Offset = 0,
+    ) -> CallToolResult:
+        """Scanner findings (imported SARIF reports) on a symbol or file, by place, with counts by severity."""
+        def run(store: Store) -> dict[str, Any]:
+            e = _subject(store, target)
+            found_findings = attached.findings_for(store, attached.covered(store, e), "" if status == "any" else status)
+            found = graph.entities(store, {e.id, *(f.target for f in found_findings)})
+            names = _Names(store, list(found.values()))
+            by_severity: dict[str, int] = {}
+            for f in found_findings:
+                by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+            items = [{"rule": f.rule_id, "severity": f.severity, "message": f.message,
+                      "at": f"{f.path}:{f.line}:{f.column}", "on": _on(names, found, f.target), "tool": f.tool,
+                      "status": f.status, "id": f.id} for f in found_findings]
+            return {"target": names.node(e), "bySeverity": dict(sorted(by_severity.items())),
+                    **_page_of("findings_for", items, offset, limit)}
+        return await access.answer(run)
+
+    @server.tool(annotations=_READ_ONLY)
+    async def compliance_status(
+        project: Annotated[str, Field(min_length=1, max_length=500, description=(
+            "A project name (or proj:<name>); project_overview lists them."))],
+        rule: Annotated[str | None, Field(max_length=500, description=(
+            "One rule only, as named in the answer (policy/rule, e.g. quality/no-pickle); to page its "
+            "violations."))] = None,
+        limit: Annotated[int, Field(ge=1, le=200, description="Violations shown per check (1–200).")] = 20,
+        offset: Annotated[int, Field(ge=0, description="Violations to skip, with rule (the check's `next` hint).")] = 0,
+    ) -> CallToolResult:
+        """A project's compliance: the latest pass / warn / fail of each policy rule with the entities that
+        violate it, and its signed attestations."""
+        def run(store: Store) -> dict[str, Any]:
+            return _compliance(store, project, rule, limit, offset)
+        return await access.answer(run)
+
+
+def _rule(rule: str) -> str:
+    return rule.removeprefix("rule:")
+
+
+def _compliance(store: Store, project: str, rule: str | None = None, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    status = attached.compliance_status(store, project)
+    checks = list(status.checks)
+    if rule:
+        checks = [c for c in checks if _rule(c.rule) == _rule(rule)]
+        if not checks:
+            known = ", ".join(_rule(c.rule) for c in status.checks) or "none: no check has run"
+            raise NotFound(f"no check of rule '{rule}' in {status.project}", suggestion=f"rules: {known}")
+    elif offset:
+        raise QueryError("offset pages the violations of one rule", suggestion="pass rule as well")
+    found = graph.entities(store, {i for c in checks for i, _ in c.violations[offset:offset + limit]})
+    names = _Names(store, list(found.values()))
+    summary = {"pass": 0, "warn": 0, "fail": 0}
+    for c in status.checks:
+        summary[c.status] = summary.get(c.status, 0) + 1
+    out_checks = []
+    for c in checks:
+        shown = []
+        for i, message in c.violations[offset:offset + limit]:
+            e = found.get(i)
+            shown.append({**(names.node(e) if e is not None else {"id": i}), "message": message})
+        d: dict[str, Any] = {"rule": _rule(c.rule), "status": c.status, "evaluated": c.evaluated, "checkedAt": c.checked_at,
+                             "violationCount": len(c.violations), "violations": shown}
+        if offset + limit < len(c.violations):
+            d["next"] = f"call compliance_status with rule={_rule(c.rule)!r} and offset={offset + limit}"
+        out_checks.append(d)
+    out: dict[str, Any] = {"project": status.project.removeprefix("proj:"), "summary": summary, "checks": out_checks,
+                           "attestations": [{"status": a.status, "summary": a.summary, "createdAt": a.created_at,
+                                             "expiresAt": a.expires_at, "keyId": a.key_id, "id": a.id}
+                                            for a in status.attestations]}
+    if not status.checks:
+        out["note"] = (f"no compliance check has run on this project: run `graph check --project "
+                       f"{out['project']}` (policies/*.yaml in its repos)")
+    return out
 
 
 def _resources(server: FastMCP, access: _Access) -> None:
@@ -504,6 +701,12 @@ def _resources(server: FastMCP, access: _Access) -> None:
                      description="A project's summary: repos, languages, sizes, entry points, most-depended-on.")
     async def project_summary(name: str) -> str:
         return json.dumps(await anyio.to_thread.run_sync(access._call, lambda store: _overview(store, name)))
+
+    @server.resource("graph://projects/{name}/compliance", name="project-compliance", mime_type="application/json",
+                     description="A project's compliance: each rule's latest pass / warn / fail with its first "
+                                 "violations, and its attestations (the compliance_status tool pages them).")
+    async def project_compliance(name: str) -> str:
+        return json.dumps(await anyio.to_thread.run_sync(access._call, lambda store: _compliance(store, name)))
 
 
 def run(settings: Settings, *, http: bool = False, port: int = 8000) -> None:

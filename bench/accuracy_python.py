@@ -47,20 +47,27 @@ DEFAULT_CORPORA = ("requests==2.32.3", "flask==3.0.3")
 Site = tuple[str, int, int]
 
 
-def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], set[Site], int, float]:
-    """jedi's definitions in the tree for each of our call sites, the sites jedi answered at all
-    (in the tree or outside it), the sites jedi raised on, and its time."""
+def jedi_project(root: Path) -> Any:
+    """A ``jedi.Project`` on an sdist tree: its path is the tree (``src/`` first when there is one)
+    and the standard library, not site-packages, so that an installed copy of the same
+    distribution cannot stand in for the tree being measured."""
     try:
         import jedi
     except ImportError:
         sys.exit("jedi is needed: pip install 'jedi==0.19.2' (the 'bench' extra pins it)")
     src = root / "src"
-    # The tree first, then the standard library only: an installed copy of the same
-    # distribution (site-packages) must not stand in for the tree being measured.
     stdlib = [p for p in sys.path if p and "site-packages" not in p and "dist-packages" not in p
               and Path(p).resolve() != REPO_DIR]
-    project = jedi.Project(path=root, sys_path=[*([str(src)] if src.is_dir() else []), str(root), *stdlib],
-                           smart_sys_path=False)
+    return jedi.Project(path=root, sys_path=[*([str(src)] if src.is_dir() else []), str(root), *stdlib],
+                        smart_sys_path=False)
+
+
+def jedi_reference(root: Path, ours: Ours) -> tuple[dict[Site, set[Def]], set[Site], int, float]:
+    """jedi's definitions in the tree for each of our call sites, the sites jedi answered at all
+    (in the tree or outside it), the sites jedi raised on, and its time."""
+    import jedi
+
+    project = jedi_project(root)
     by_file: dict[str, list[Site]] = {}
     for site in ours.calls:
         by_file.setdefault(site[0], []).append(site)

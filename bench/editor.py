@@ -22,8 +22,8 @@ folder and driven by pygls's client over stdin/stdout, as an editor would:
 * the server's resident memory (``VmRSS`` and its peak ``VmHWM`` from ``/proc``) at the end.
 
 ``--jedi requests==2.32.3`` (optional, needs ``jedi``): ``definition`` at every call site the graph
-recorded in that corpus, compared with jedi's ``goto(follow_imports=True)``; a site agrees when
-both name the same file and line, or neither finds a definition inside the repo.
+recorded in that corpus, compared with jedi's ``goto(follow_imports=True)`` by
+``bench/editor_reference.py`` (which says what agrees and how differences are counted).
 
 Latencies are round trips seen by the client: JSON-RPC over pipes, the per-request read-only
 open of the embedded store, the queries and the position conversions. Reported as p50/p95 (and
@@ -44,8 +44,9 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(REPO_DIR))
-sys.path.insert(0, str(BENCH_DIR))
+# The repo first (bench/api.py must not stand in for the api package), bench/ last (for ingest.py).
+sys.path[:] = [str(REPO_DIR), *(p for p in sys.path if Path(p or ".").resolve() not in (REPO_DIR, BENCH_DIR)),
+               str(BENCH_DIR)]
 
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.client import BaseLanguageClient  # noqa: E402
@@ -247,53 +248,6 @@ async def graph_definitions(settings: Settings, root: Path, sites: list[dict[str
     return out
 
 
-def compare_with_jedi(spec: str) -> dict[str, Any]:
-    """``definition`` at every call site of a small corpus, against jedi's ``goto`` (follow imports)."""
-    import jedi
-
-    corpus = bench_ingest.fetch_corpus(spec)
-    target = bench_ingest.ladybug_target(1)
-    try:
-        with bench_ingest.working_copy(corpus) as root:
-            settings = Settings(**target.settings_for_run(0))
-            ingest(root, settings)
-            sites = jedi_sites(settings, root)
-            answers = asyncio.run(graph_definitions(settings, root, sites))
-            project = jedi.Project(str(root))
-            tally: dict[str, int] = {}
-            differ: list[str] = []
-            for s, ans in zip(sites, answers, strict=True):
-                text = FileText.read(root / s["path"], "utf-32")
-                assert text is not None
-                _, col = text.to_lsp(*text.to_graph(s["line"], s["character"]))
-                script = jedi.Script(path=str(root / s["path"]), project=project)
-                names = script.goto(s["line"] + 1, col, follow_imports=True)
-                inside = [n for n in names if n.module_path and Path(n.module_path).is_relative_to(root)
-                          and n.line is not None]
-                ref = {(Path(n.module_path).relative_to(root).as_posix(), n.line - 1) for n in inside}
-                ours = None
-                if ans is not None:
-                    ours = (Path(ans.uri.removeprefix("file://")).relative_to(root).as_posix(), ans.range.start.line)
-                if ours is None and not ref:
-                    key = "agree: both outside the repo or unknown"
-                elif ours is not None and ours in ref:
-                    key = "agree: same definition"
-                elif ours is None:
-                    key = "differ: only jedi found one in the repo"
-                elif not ref:
-                    key = "differ: only graphsvc found one in the repo"
-                else:
-                    key = "differ: different definitions"
-                tally[key] = tally.get(key, 0) + 1
-                if key.startswith("differ") and len(differ) < 25:
-                    differ.append(f"{s['path']}:{s['line'] + 1}:{col} ({s['resolution']}): graphsvc {ours}, "
-                                  f"jedi {sorted(ref) or [n.full_name for n in names]}")
-            return {"corpus": corpus.label, "call_sites": len(sites), "tally": tally, "examples": differ,
-                    "jedi": jedi.__version__}
-    finally:
-        target.cleanup()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--stores", default="ladybug,neo4j")
@@ -305,7 +259,9 @@ def main() -> None:
                     help="Also compare definitions at every call site of this corpus with jedi (e.g. requests==2.32.3).")
     args = ap.parse_args()
     if args.jedi:
-        found = compare_with_jedi(args.jedi)
+        from bench.editor_reference import compare
+
+        found = compare(args.jedi)
         print(json.dumps({"jedi": found}, indent=1), flush=True)
         if not args.stores:
             return

@@ -262,8 +262,11 @@ def link(store: Store, repo_id: str, manifest: Manifest, wrote: bool) -> LinkRep
     statements += _service_statements(repos, report)
     touched = old.provides | manifest.provides
     consumers = sorted({repo_id} | {r.id for r in repos.values() if r.requires & touched})
+    before = _providers({**repos, repo_id: old})
     for consumer in consumers:
-        statements += _cross_edge_statements(store, repos, repos[consumer], report)
+        # A consumer none of whose requirements had a provider has no cross edges to delete.
+        had = consumer != repo_id or any(p.id != repo_id for req in old.requires for p in before.get(req, []))
+        statements += _cross_edge_statements(store, repos, repos[consumer], report, had)
     store.execute_writes([(st, params) for st, params in statements if params.get("rows", True)])
     return report
 
@@ -360,15 +363,18 @@ def _python_roots(store: Store, provider: _Repo) -> dict[str, str]:
 
 
 def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Repo,
-                           report: LinkReport) -> list[tuple[str, dict[str, Any]]]:
+                           report: LinkReport, had_providers: bool = True) -> list[tuple[str, dict[str, Any]]]:
     files_prefix, syms_prefix = f"file:{consumer.id}:", f"sym:{consumer.id}:"
+    providers = _providers(repos)
+    has_providers = any(p.id != consumer.id for req in consumer.requires for p in providers.get(req, []))
+    if not had_providers and not has_providers:
+        return []  # (each delete below scans every edge of its type)
     statements: list[tuple[str, dict[str, Any]]] = [
         ("MATCH (a:File)-[e:IMPORTS]->() WHERE a.id STARTS WITH $p AND e.crossProject = true DELETE e",
          {"p": files_prefix}),
         *(((f"MATCH (a:Symbol)-[e:{t}]->() WHERE a.id STARTS WITH $p AND e.crossProject = true DELETE e"),
            {"p": syms_prefix}) for t in ("CALLS", "USES", "EXTENDS")),
     ]
-    providers = _providers(repos)
     modules: dict[str, str] = {}
     for req in sorted(consumer.requires):
         if req[0] != "python":

@@ -45,6 +45,7 @@ _MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b(?:\(([^)\n]*)\))?[:\s-]*(.*)")
 _CLOSERS = re.compile(r"\s*(\*/|-->|\*+|#+)\s*$")
 _FUZZY_CUTOFF = 88.0
 _MIN_MENTION = 3
+_DUPLICATE = re.compile(r"#\d+")
 _MAX_TITLE = 200
 
 
@@ -172,20 +173,68 @@ class Linker:
         self.files: dict[str, str] = {}
         self.names: dict[str, set[str]] = {}
         self.short: dict[str, set[str]] = {}
+        self.sources: dict[str, Summary] = {}
+        self._sorted: list[str] | None = None
         for path, summ in summaries.items():
-            self.files[path] = file_id(repo, path)
-            module = summ.get("m") or ""
-            for qname in summ.get("defs", {}):
-                sid = symbol_id(repo, path, qname)
-                plain = re.sub(r"#\d+", "", qname)
-                if plain:
-                    self.names.setdefault(plain, set()).add(sid)
-                    self.short.setdefault(plain.rsplit(".", 1)[-1], set()).add(sid)
-                    if module:
-                        self.names.setdefault(f"{module}.{plain}", set()).add(sid)
-                elif module:
-                    self.names.setdefault(module, set()).add(sid)
-        self._choices = sorted(self.names)
+            self._add(path, summ)
+
+    def _keys(self, path: str, summ: Summary) -> list[tuple[dict[str, set[str]], str, str]]:
+        """The (index, key, symbol id) entries one file contributes."""
+        out: list[tuple[dict[str, set[str]], str, str]] = []
+        module = summ.get("m") or ""
+        for qname in summ.get("defs", {}):
+            sid = symbol_id(self.repo, path, qname)
+            plain = _DUPLICATE.sub("", qname) if "#" in qname else qname
+            if plain:
+                out.append((self.names, plain, sid))
+                out.append((self.short, plain.rsplit(".", 1)[-1], sid))
+                if module:
+                    out.append((self.names, f"{module}.{plain}", sid))
+            elif module:
+                out.append((self.names, module, sid))
+        return out
+
+    def _add(self, path: str, summ: Summary) -> None:
+        self.files[path] = file_id(self.repo, path)
+        self.sources[path] = summ
+        for index, key, sid in self._keys(path, summ):
+            if index is self.names and key not in index:
+                self._sorted = None
+            index.setdefault(key, set()).add(sid)
+
+    def _remove(self, path: str) -> None:
+        self.files.pop(path, None)
+        summ = self.sources.pop(path, None)
+        if summ is None:
+            return
+        for index, key, sid in self._keys(path, summ):
+            ids = index.get(key)
+            if ids is not None:
+                ids.discard(sid)
+                if not ids:
+                    del index[key]
+                    self._sorted = None
+
+    def update(self, summaries: Mapping[str, Summary]) -> None:
+        """Bring the index to ``summaries`` (every file of the repo), touching only the files whose
+        names changed, so a long-lived process keeps one linker across its runs."""
+        for path in [p for p in self.sources if p not in summaries]:
+            self._remove(path)
+        for path, summ in summaries.items():
+            old = self.sources.get(path)
+            if old is summ:
+                continue
+            if old is not None and old.get("m") == summ.get("m") and old.get("defs") == summ.get("defs"):
+                self.sources[path] = summ
+                continue
+            self._remove(path)
+            self._add(path, summ)
+
+    @property
+    def _choices(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self.names)
+        return self._sorted
 
     def resolve(self, mention: str) -> tuple[str, str, dict[str, object]] | None:
         """The node a mention names: (id, label, edge properties), or None."""

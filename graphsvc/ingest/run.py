@@ -30,13 +30,13 @@ from graphsvc.ingest.hash import hash_file
 from graphsvc.ingest.parse import ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
 from graphsvc.ingest.resolve.symbol_rows import ANY_FILE
-from graphsvc.ingest.scan import ScanResult, changed_since, scan
+from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
 from parsers import registry
 
-__all__ = ["IngestReport", "ingest"]
+__all__ = ["IngestCache", "IngestReport", "ingest"]
 
 _ATTEMPTS = 3
 
@@ -72,6 +72,64 @@ class IngestReport:
         return json.dumps(asdict(self), sort_keys=True)
 
 
+class Dependents:
+    """Which files recorded lookups about which file, so a run finds the files a changed file may
+    affect without reading every recorded lookup (kept by ``IngestCache``)."""
+
+    def __init__(self) -> None:
+        self.about: dict[str, set[str]] = {}
+        self.of: dict[str, frozenset[str]] = {}
+
+    @staticmethod
+    def paths(lang: str, summary: Summary) -> frozenset[str]:
+        dep_path = resolver_module(lang).dep_path
+        return frozenset(q for q in map(dep_path, summary.get("deps") or {}) if q is not None)
+
+    def set(self, path: str, paths: frozenset[str]) -> None:
+        for q in self.of.get(path, frozenset()) - paths:
+            self.about.get(q, set()).discard(path)
+        for q in paths:
+            self.about.setdefault(q, set()).add(path)
+        self.of[path] = paths
+
+    def drop(self, path: str) -> None:
+        self.set(path, frozenset())
+        del self.of[path]
+
+    def of_any(self, paths: set[str]) -> set[str]:
+        out: set[str] = set()
+        for q in paths:
+            out |= self.about.get(q, set())
+        return out
+
+
+@dataclass
+class IngestCache:
+    """What a long-lived process (``graph watch``, ``graph lsp``) keeps of a repo between its runs.
+
+    After each of its own writes it holds the repo's properties and stored files as the store now
+    has them, so the next run needs no read of the store. It is only ever a guess about the store:
+    the write checks the repo's generation under the write lock, and a run that finds another
+    writer went in between drops the cache and reads the store again.
+    """
+
+    repo: str = ""
+    repo_props: dict[str, Any] | None = None
+    stored: dict[str, StoredFile] = field(default_factory=dict)
+    linker: specs.Linker | None = None
+    dependents: Dependents | None = None
+    scan: ScanResult | None = None  # the tree as the last run saw it
+    module_maps: dict[tuple[str, tuple[str, ...], tuple[str, ...]], dict[str, tuple[str, ...]]] = field(
+        default_factory=dict)
+
+    def holds(self, rid: str) -> bool:
+        return self.repo == rid and self.repo_props is not None
+
+    def clear(self) -> None:
+        self.repo, self.repo_props, self.stored, self.linker, self.dependents = "", None, {}, None, None
+        self.scan, self.module_maps = None, {}
+
+
 def _check_languages(languages: list[str]) -> None:
     for name in languages:
         if registry.by_name(name) is None:
@@ -81,16 +139,25 @@ def _check_languages(languages: list[str]) -> None:
 
 def ingest(path: Path, settings: Settings, *, project: str | None = None, incremental: bool = False,
            since: str | None = None, progress: Progress | None = None, store: Store | None = None,
-           correlation_id: str | None = None) -> IngestReport:
+           correlation_id: str | None = None, cache: IngestCache | None = None,
+           changed_paths: set[str] | None = None) -> IngestReport:
     """Index the tree at ``path`` into the store the settings name.
 
     ``since`` (a git ref; implies ``incremental``) takes the changed set from ``git diff``
     instead of hashing every file: the files git reports unchanged since ``ref`` keep
-    their stored facts, so the store must hold the tree as it was at ``ref``.
+    their stored facts, so the store must hold the tree as it was at ``ref``. ``cache``
+    (incremental runs of one process) saves reading the store before the run, and with
+    ``changed_paths`` (relative paths a file watcher saw change since the cache's last run)
+    the walk of the tree too.
     """
     started = time.perf_counter()
     _check_languages(settings.languages)
-    scanned = scan(path, settings.languages or None, settings.max_file_size)
+    scanned = None
+    if cache is not None and changed_paths is not None and cache.scan is not None and incremental \
+            and since is None and cache.scan.root == path.resolve():
+        scanned = rescan(cache.scan, changed_paths, settings.languages or None, settings.max_file_size)
+    if scanned is None:
+        scanned = scan(path, settings.languages or None, settings.max_file_size)
     if since is not None:
         incremental = True
         scanned.trusted_unchanged = {f.path for f in scanned.files} - changed_since(scanned.root, since)
@@ -107,24 +174,35 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     cid = correlation_id or new_correlation_id()
     emit("graph.ingest.started", {"repo": rid, "mode": report.mode}, cid)
     manifest = ecosystem.read_manifest(root)
-    stored_manifest: str | None = None
+    linked: ecosystem.LinkReport | None = None
+    if cache is not None and (not incremental or not cache.holds(rid)):
+        cache.clear()
     try:
         for attempt in range(_ATTEMPTS):
             try:
-                stored_manifest = _run(store, scanned, rid, project, name, report, incremental, settings, progress)
+                linked = _run(store, scanned, rid, project, name, report, incremental, settings, progress,
+                              manifest, cache)
                 break
             except WriteConflict:
                 # Another writer changed the repo since this run read it: read again and redo.
+                if cache is not None:
+                    cache.clear()
                 if attempt == _ATTEMPTS - 1:
                     raise
                 report.failed.clear()
                 report.symbols = report.edges = 0
         report.failed.update(manifest.problems)
-        if not report.nothing_changed or stored_manifest != manifest.to_json():
-            _link(store, settings, rid, manifest, wrote=not report.nothing_changed, correlation_id=cid)
     except BaseException as exc:
+        if cache is not None:
+            cache.clear()
         emit("graph.ingest.failed", {"repo": rid, "error": str(exc) or exc.__class__.__name__}, cid)
         raise
+    if cache is not None:
+        cache.scan = scanned
+    if linked is not None:
+        emit("graph.ecosystem.linked", {"repo": rid, "projectLinks": linked.project_links,
+                                        "crossEdges": linked.cross_edges, "services": linked.services,
+                                        "integrations": linked.integrations}, cid)
     report.skipped = {}
     for reason in report.skipped_files.values():
         report.skipped[reason] = report.skipped.get(reason, 0) + 1
@@ -138,9 +216,11 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     return report
 
 
-def _read(store: Store | None, settings: Settings, rid: str,
-          incremental: bool) -> tuple[dict[str, Any] | None, dict[str, StoredFile]]:
+def _read(store: Store | None, settings: Settings, rid: str, incremental: bool,
+          cache: IngestCache | None) -> tuple[dict[str, Any] | None, dict[str, StoredFile]]:
     """The repo's properties and stored files, read without taking the write lock."""
+    if cache is not None and cache.holds(rid):
+        return dict(cache.repo_props or {}), dict(cache.stored)
     if store is not None:
         repo_props = store.repo(rid)
         return repo_props, store.stored_files(rid) if incremental and repo_props else {}
@@ -153,39 +233,39 @@ def _read(store: Store | None, settings: Settings, rid: str,
         return repo_props, reader.stored_files(rid) if incremental and repo_props else {}
 
 
-def _link(store: Store | None, settings: Settings, rid: str, manifest: ecosystem.Manifest, wrote: bool,
-          correlation_id: str) -> None:
-    """Re-derive the cross-project layer (docs/decisions/0007) after the repo's write, then append the
-    insights figures that changed (graphsvc/insights.py), with the same writer."""
-    if store is not None:
-        done = ecosystem.link(store, rid, manifest, wrote)
-        insights.record(store, settings.metric_points)
-    else:
-        with open_store(settings) as writer:
-            done = ecosystem.link(writer, rid, manifest, wrote)
-            insights.record(writer, settings.metric_points)
-    if done is not None:
-        emit("graph.ecosystem.linked", {"repo": rid, "projectLinks": done.project_links,
-                                        "crossEdges": done.cross_edges, "services": done.services,
-                                        "integrations": done.integrations}, correlation_id)
+def _write(store: Store | None, settings: Settings, change: RepoChange | None,
+           link: Callable[[Store], ecosystem.LinkReport | None] | None) -> tuple[float, ecosystem.LinkReport | None]:
+    """Apply the change, then re-derive the cross-project layer (docs/decisions/0007) through the same
+    store handle; the seconds spent waiting for the embedded store's write lock, and what linking did."""
 
+    def on(writer: Store) -> ecosystem.LinkReport | None:
+        if change is not None:
+            writer.apply(change)
+        return link(writer) if link is not None else None
 
-def _write(store: Store | None, settings: Settings, change: RepoChange) -> float:
-    """Apply the change; the seconds spent waiting for the embedded store's write lock."""
     if store is not None:
-        store.apply(change)
-        return 0.0
+        return 0.0, on(store)
     with open_store(settings) as writer:
-        writer.apply(change)
-        return float(getattr(writer, "lock_wait", 0.0))
+        done = on(writer)
+        return float(getattr(writer, "lock_wait", 0.0)), done
+
+
+def _link_and_record(writer: Store, settings: Settings, rid: str, manifest: ecosystem.Manifest,
+                     wrote: bool) -> ecosystem.LinkReport | None:
+    """Re-link the repo into the ecosystem, then append the insights figures that changed
+    (graphsvc/insights.py), with the writer of the run's write."""
+    linked = ecosystem.link(writer, rid, manifest, wrote)
+    insights.record(writer, settings.metric_points)
+    return linked
 
 
 def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name: str, report: IngestReport,
-         incremental: bool, settings: Settings, progress: Progress | None) -> str | None:
-    """Index the scanned tree; returns the manifest (JSON) the repo had before this run."""
+         incremental: bool, settings: Settings, progress: Progress | None, manifest: ecosystem.Manifest,
+         cache: IngestCache | None) -> ecosystem.LinkReport | None:
+    """Index the scanned tree, write it and link the repo into the ecosystem; what linking did."""
     timings = report.timings
     t = time.perf_counter()
-    repo_props, stored = _read(store, settings, rid, incremental)
+    repo_props, stored = _read(store, settings, rid, incremental, cache)
     if repo_props is not None and repo_props.get("state") == "writing":
         incremental, stored = False, {}  # a crash interrupted the last bulk load: rebuild
     generation = int((repo_props or {}).get("generation") or 0)
@@ -233,7 +313,16 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         if fingerprint:
             configs[lang] = fingerprint
     for key, paths in sorted(by_group.items()):
+        # Module names follow from the paths, and from the contents of the files the configs
+        # fingerprint (go.mod, Cargo.toml…).
+        memo = (key, tuple(sorted(paths)), (*scanned.project_files, *sorted(configs.values())))
+        if cache is not None and memo in cache.module_maps:
+            module_maps[key] = cache.module_maps[memo]  # the same files answer to the same names
+            continue
         module_maps[key] = import_module(key).module_names(paths, scanned.project_files, scanned.root)
+        if cache is not None:
+            cache.module_maps = {k: v for k, v in cache.module_maps.items() if k[0] != key}
+            cache.module_maps[memo] = module_maps[key]
     names = {p: module_maps[group[langs[p]]].get(p, ()) for p in hashes}
     modules = {p: (names[p][0] if names[p] else "") for p in hashes}
     stored_configs = json.loads((repo_props or {}).get("configs") or "{}")
@@ -249,16 +338,29 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     # or racy last time) get their stat refreshed, so the next run skips hashing them.
     restat = {p: stats[p] for p in hashes if p in stored and p not in changed
               and not stored[p].same_stat(hashes[p][1], *stats[p])}
+    manifest_json = manifest.to_json()
     if incremental and not changed and not removed:
         report.nothing_changed = True
-        if restat:
+        if cache is not None and not cache.holds(rid) and repo_props is not None:
+            cache.repo, cache.repo_props, cache.stored = rid, dict(repo_props), dict(stored)
+        relink_manifest = (repo_props or {}).get("manifest") != manifest_json
+        if restat or relink_manifest:
             rows = [{"id": file_id(rid, p), "mtimeNs": m, "inode": i} for p, (m, i) in sorted(restat.items())]
-            if store is not None:
-                store.refresh_stats(rid, rows)
-            else:
-                with open_store(settings) as writer:
+
+            def refresh_and_link(writer: Store) -> ecosystem.LinkReport | None:
+                if rows:
                     writer.refresh_stats(rid, rows)
-        return (repo_props or {}).get("manifest")
+                return _link_and_record(writer, settings, rid, manifest, False) if relink_manifest else None
+
+            _, linked = _write(store, settings, None, refresh_and_link)
+            if cache is not None and cache.holds(rid):
+                for p, (m, i) in restat.items():
+                    old = cache.stored[p]
+                    cache.stored[p] = StoredFile(p, old.hash, old.summary, old.size, m, i)
+                if relink_manifest and cache.repo_props is not None:
+                    cache.repo_props["manifest"] = manifest_json
+            return linked
+        return None
 
     # Parse what changed.
     t = time.perf_counter()
@@ -295,20 +397,36 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
 
     def stale(path: str, deps: dict[str, str]) -> bool:
         lang = langs[path]
-        dep_path = resolver_module(lang).dep_path
-        if same_files and not any(dep_path(k) in suspects for k in deps):
+        answer = resolvers[group[lang]].dep_answer
+        if not same_files:
+            return any(answer(k) != v for k, v in deps.items())
+        module = resolver_module(lang)
+        dep_path = module.dep_path
+        if getattr(module, "DEPS_CLOSED", False):
+            # With the same files, a lookup can only answer differently when a file it (or a
+            # lookup on its way, recorded too) is about changed its signature.
+            return any(answer(k) != v for k, v in deps.items() if dep_path(k) in suspects)
+        if not any(dep_path(k) in suspects for k in deps):
             return False
-        return any(resolvers[group[lang]].dep_answer(k) != v for k, v in deps.items())
+        return any(answer(k) != v for k, v in deps.items())
 
+    candidates: Any = stored
+    if same_files and cache is not None:
+        if cache.dependents is None:
+            cache.dependents = Dependents()
+            for p, f in stored.items():
+                if p in langs:
+                    cache.dependents.set(p, Dependents.paths(langs[p], f.summary))
+        candidates = cache.dependents.of_any(suspects)  # the files with a lookup about a suspect
     relink_set = {
-        p for p, s in stored.items()
-        if p in hashes and p in summaries[group[langs[p]]] and p not in facts and p not in report.failed
-        and stale(p, s.summary.get("deps") or {})
+        p for p in candidates
+        if p in stored and p in hashes and p in summaries[group[langs[p]]] and p not in facts
+        and p not in report.failed and stale(p, stored[p].summary.get("deps") or {})
     }
     # Mentions in specs, tasks and documents are linked against every file of the repo; an
     # unchanged file whose links would now differ is re-linked like a stale dependent.
     everything = {p: summ for by in summaries.values() for p, summ in by.items()}
-    linker = specs.Linker(rid, everything) if any(s.get("mentions") for s in everything.values()) else None
+    linker = _linker(cache, rid, everything) if any(s.get("mentions") for s in everything.values()) else None
     if linker is not None:
         relink_set |= {p for p, summ in everything.items()
                        if p not in facts and p in stored and summ.get("mentions")
@@ -327,7 +445,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     for fg in graphs:
         specs.attach(fg, parsed[fg.path], rid)
     if linker is None and any(fg.summary.get("mentions") for fg in graphs):
-        linker = specs.Linker(rid, everything)
+        linker = _linker(cache, rid, everything)
     if linker is not None:
         for fg in graphs:
             specs.link(fg, linker)
@@ -366,9 +484,44 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
-    timings["lock_wait"] = _write(store, settings, change)
+    timings["lock_wait"], linked = _write(store, settings, change,
+                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True))
     timings["write"] = time.perf_counter() - t
-    return (repo_props or {}).get("manifest")
+    if cache is not None:
+        _remember(cache, change, stored, manifest_json, langs)
+    return linked
+
+
+def _linker(cache: IngestCache | None, rid: str, summaries: dict[str, Summary]) -> specs.Linker:
+    """The repo's linker: the cached one brought up to date, else a new one (kept in the cache)."""
+    if cache is None:
+        return specs.Linker(rid, summaries)
+    if cache.linker is None or cache.linker.repo != rid:
+        cache.linker = specs.Linker(rid, summaries)
+    else:
+        cache.linker.update(summaries)
+    return cache.linker
+
+
+def _remember(cache: IngestCache, change: RepoChange, stored: dict[str, StoredFile], manifest_json: str,
+              langs: dict[str, str]) -> None:
+    """Bring the cache to what the store holds after ``change`` (and its manifest link)."""
+    kept = {p: f for p, f in stored.items() if p not in change.removed}
+    if cache.dependents is not None and change.full:
+        cache.dependents = None
+    for p in change.removed:
+        if cache.dependents is not None and p in cache.dependents.of:
+            cache.dependents.drop(p)
+    for fg in change.writes:
+        meta = change.meta[fg.path]
+        # Through JSON, as the store keeps it, so a cached summary equals a stored one.
+        summary = json.loads(json.dumps(fg.summary, sort_keys=True))
+        kept[fg.path] = StoredFile(fg.path, meta["hash"], summary, meta["size"], meta["mtime_ns"], meta["inode"])
+        if cache.dependents is not None:
+            cache.dependents.set(fg.path, Dependents.paths(langs[fg.path], summary))
+    props = dict(change.repo.props)
+    props["manifest"] = manifest_json
+    cache.repo, cache.repo_props, cache.stored = change.repo.id, props, kept
 
 
 def _provider(url: str) -> str:

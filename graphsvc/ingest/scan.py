@@ -19,7 +19,7 @@ import pathspec
 from graphsvc.errors import InputError, PathError
 from parsers import registry
 
-__all__ = ["GitInfo", "ScanResult", "ScannedFile", "changed_since", "commits_between", "scan"]
+__all__ = ["GitInfo", "ScanResult", "ScannedFile", "changed_since", "commits_between", "rescan", "scan"]
 
 # Directories that hold other people's code or tool output, never the repo's own.
 SKIP_DIRS = frozenset({
@@ -179,6 +179,44 @@ def scan(root: Path, languages: list[str] | None = None, max_size: int = 1_000_0
         result.files.append(ScannedFile(path=rel, lang=spec.name, size=st.st_size, mtime_ns=st.st_mtime_ns,
                                         inode=st.st_ino))
     return result
+
+
+def rescan(previous: ScanResult, changed: set[str], languages: list[str] | None = None,
+           max_size: int = 1_000_000) -> ScanResult | None:
+    """``previous`` brought up to date for the files in ``changed`` (paths relative to the root),
+    or None when only a full ``scan`` can tell: a path it has not seen that exists (it may be
+    ignored, or new), or a project file or ``.gitignore`` (they change what is scanned)."""
+    markers = {n for spec in registry.LANGUAGES for n in spec.project_files} | {".gitignore"}
+    wanted = set(languages) if languages else None
+    files = {f.path: f for f in previous.files}
+    skipped = dict(previous.skipped)
+    for rel in sorted(changed):
+        if rel.rsplit("/", 1)[-1] in markers:
+            return None
+        known = rel in files or rel in skipped
+        full = previous.root / rel
+        try:
+            st = full.lstat()
+        except OSError:
+            files.pop(rel, None)  # gone (or a temporary file an editor renamed away)
+            skipped.pop(rel, None)
+            continue
+        if not known:
+            return None
+        spec = registry.by_extension(os.path.splitext(rel)[1])
+        if spec is None or (wanted is not None and spec.name not in wanted) or stat.S_ISLNK(st.st_mode):
+            return None
+        files.pop(rel, None)
+        skipped.pop(rel, None)
+        if not stat.S_ISREG(st.st_mode):
+            skipped[rel] = "not a regular file"
+        elif st.st_size > max_size:
+            skipped[rel] = "too large"
+        else:
+            files[rel] = ScannedFile(path=rel, lang=spec.name, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                                     inode=st.st_ino)
+    return ScanResult(root=previous.root, files=[files[p] for p in sorted(files)], skipped=skipped,
+                      git=previous.git, project_files=list(previous.project_files))
 
 
 def changed_since(root: Path, ref: str) -> set[str]:

@@ -24,7 +24,8 @@ from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
-__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredFile", "put_rows"]
+__all__ = ["FILE_LABELS", "SCHEMA_VERSION", "CypherAnswer", "RepoChange", "Rows", "Store", "StoredEdge", "StoredFile",
+           "edge_props", "narrow", "put_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -196,6 +197,59 @@ def _flatten_relinked(rows: Rows, change: RepoChange, fg: FileGraph) -> None:
     for edge in fg.edges:
         if edge.type not in STRUCTURAL_EDGES:
             rows.edges.setdefault((edge.type, edge.src_label, edge.dst_label), []).append(edge_row(edge))
+
+
+# One stored edge as a diff sees it: (type, from label, from id, to label, to id, property values).
+StoredEdge = tuple[str, str, str, str, str, tuple[Any, ...]]
+
+
+def narrow(rows: Rows, stored_nodes: dict[str, dict[str, dict[str, Any]]], stored_edges: list[StoredEdge]) -> set[
+        tuple[str, str, str, str, str]]:
+    """Cut ``rows`` down to what differs from the store, for a write that touches little.
+
+    ``stored_nodes`` holds, per label, the stored properties of the nodes ``rows.nodes`` would
+    write; ``stored_edges`` the stored outgoing edges of the nodes in ``rows.delete_out`` (every
+    type) and ``rows.delete_deps`` (dependency types). Node rows equal to the stored node are
+    dropped. Edges are compared per (type, from, to): a group that is the same (as a multiset of
+    property values) is neither deleted nor created again; the groups returned must be deleted
+    (all of their stored edges), and ``rows.edges`` keeps only what must be created. Both delete
+    lists are emptied: the returned groups replace them.
+    """
+    for label, label_rows in rows.nodes.items():
+        have = stored_nodes.get(label, {})
+        schema = NODE_SCHEMA[label]
+        rows.nodes[label] = [r for r in label_rows if r["id"] not in have
+                             or any(not _same(r.get(k), have[r["id"]].get(k)) for k in schema)]
+    scoped = {(label, i) for label, ids in rows.delete_out.items() for i in ids}
+    deps_only = {(label, i) for label, ids in rows.delete_deps.items() for i in ids}
+    old: dict[tuple[str, str, str, str, str], list[tuple[Any, ...]]] = {}
+    for etype, sl, src, dl, dst, props in stored_edges:
+        if (sl, src) in scoped or ((sl, src) in deps_only and etype not in STRUCTURAL_EDGES):
+            old.setdefault((etype, sl, src, dl, dst), []).append(props)
+    new: dict[tuple[str, str, str, str, str], list[tuple[Any, ...]]] = {}
+    for (etype, sl, dl), edge_rows in rows.edges.items():
+        for r in edge_rows:
+            if (sl, r["src"]) in scoped or (sl, r["src"]) in deps_only:
+                new.setdefault((etype, sl, r["src"], dl, r["dst"]), []).append(edge_props(etype, r))
+    same = {k for k, v in new.items() if k in old and _same_bag(v, old[k])}
+    if same:
+        for (etype, sl, dl), edge_rows in rows.edges.items():
+            rows.edges[(etype, sl, dl)] = [r for r in edge_rows if (etype, sl, r["src"], dl, r["dst"]) not in same]
+    rows.delete_out, rows.delete_deps = {}, {}
+    return {k for k in old if k not in same}
+
+
+def edge_props(etype: str, row: dict[str, Any]) -> tuple[Any, ...]:
+    """The property values a diff compares for one edge (none for structural edges)."""
+    return () if etype in STRUCTURAL_EDGES else tuple(row.get(p) for p in EDGE_PROPS)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b and (a is None) == (b is None)
+
+
+def _same_bag(a: list[tuple[Any, ...]], b: list[tuple[Any, ...]]) -> bool:
+    return len(a) == len(b) and sorted(a, key=repr) == sorted(b, key=repr)
 
 
 @dataclass(frozen=True, slots=True)

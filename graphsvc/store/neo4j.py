@@ -17,8 +17,8 @@ from neo4j import exceptions as neo4j_errors
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUnavailable
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Store, StoredFile, flatten,
-                                 node_row, put_rows)
+from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
+                                 StoredFile, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -127,25 +127,30 @@ class Neo4jStore(Store):
         if change.full or (existing is not None and existing.get("state") == "writing"):
             self._apply_bulk(change)
             return
-        rows = flatten(change)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
+            rows = flatten(change)  # here, not outside: the driver may run `work` again
             record = tx.run("MATCH (r:Repo {id: $id}) RETURN properties(r) AS r", id=change.repo.id).single()
             change.repo.props["generation"] = change.next_generation(dict(record["r"]) if record else None)
             self._write_repo_nodes(tx, change, "ok")
-            for label, ids in rows.delete_deps.items():
-                for etype in cypher.dependency_types(label):
-                    _batched(tx, cypher.delete_out(label, etype), "ids", ids)
-            for label, ids in rows.delete_out.items():
-                _batched(tx, cypher.delete_out(label), "ids", ids)
+            # Write only what differs from the store (see the LadybugDB store).
+            drop = narrow(rows, _stored_nodes(tx, rows.nodes), _stored_out_edges(tx, rows))
+            by_type: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+            for etype, sl, src, dl, dst in sorted(drop):
+                by_type.setdefault((etype, sl, dl), []).append({"src": src, "dst": dst})
+            for (etype, sl, dl), pairs in by_type.items():
+                _batched(tx, f"UNWIND $rows AS p MATCH (a:{sl} {{id: p.src}})-[r:{etype}]->(b:{dl} {{id: p.dst}}) "
+                             "DELETE r", "rows", pairs)
             for label, ids in rows.delete_nodes.items():
                 _batched(tx, cypher.delete_nodes(label), "ids", ids)
             for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     _batched(tx, cypher.merge_nodes(label), "rows", rows.nodes[label])
             for (etype, src, dst), edge_rows in rows.edges.items():
-                _batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
-            tx.run(cypher.gc_externals()).consume()
+                if edge_rows:
+                    _batched(tx, cypher.create_edges(etype, src, dst), "rows", edge_rows)
+            if any(dl == "External" for _, _, _, dl, _ in drop) or any(rows.delete_nodes.values()):
+                tx.run(cypher.gc_externals()).consume()
 
         self._write(work)
 
@@ -292,3 +297,29 @@ def _cypher_error(exc: neo4j_errors.Neo4jError, timeout: float) -> QueryError:
                           suggestion="the graph is read-only here; ask with MATCH … RETURN")
     return QueryError(f"Neo4j refused the Cypher statement: {msg}",
                       suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
+
+
+def _stored_nodes(tx: neo4j.ManagedTransaction,
+                  nodes: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """The stored properties of the nodes about to be written, by label and id."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for label, label_rows in nodes.items():
+        have = out.setdefault(label, {})
+        ids = [r["id"] for r in label_rows]
+        for i in range(0, len(ids), _BATCH):
+            for rec in tx.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN properties(n) AS n",
+                              ids=ids[i:i + _BATCH]):
+                have[rec["n"]["id"]] = dict(rec["n"])
+    return out
+
+
+def _stored_out_edges(tx: neo4j.ManagedTransaction, rows: Rows) -> list[StoredEdge]:
+    """The stored outgoing edges of the nodes whose edges a change replaces."""
+    out: list[StoredEdge] = []
+    for label in sorted(set(rows.delete_out) | set(rows.delete_deps)):
+        ids = sorted(set(rows.delete_out.get(label, [])) | set(rows.delete_deps.get(label, [])))
+        for i in range(0, len(ids), _BATCH):
+            for r in tx.run(f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r]->(b) RETURN a.id AS src, type(r) AS t, "
+                            "b.id AS dst, head(labels(b)) AS dl, properties(r) AS r", ids=ids[i:i + _BATCH]):
+                out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], dict(r["r"]))))
+    return out

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graphsvc.ingest.run import ingest
+from graphsvc.ingest.run import IngestCache, ingest
 from tests.conftest import FIXTURES
 from tests.helpers import diff, export_text
 
@@ -28,6 +28,16 @@ _NAMES = st.sampled_from(["alpha", "beta", "save", "log", "money", "Order", "run
 
 def _sources(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.py") if b"\0" not in p.read_bytes())
+
+
+def _stats(root: Path) -> dict[str, tuple[int, int, int]]:
+    """What a file watcher tells apart: each file's size, mtime and inode."""
+    out = {}
+    for p in root.rglob("*"):
+        if p.is_file():
+            st_ = p.stat()
+            out[p.relative_to(root).as_posix()] = (st_.st_size, st_.st_mtime_ns, st_.st_ino)
+    return out
 
 
 def _apply(root: Path, data: Any) -> str:
@@ -74,17 +84,24 @@ def _apply(root: Path, data: Any) -> str:
 
 @settings(max_examples=int(os.environ.get("GRAPH_PROPERTY_EXAMPLES", "12")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(data=st.data(), repo=st.sampled_from(["shop", "toolkit"]), steps=st.integers(1, 4))
-def test_incremental_equals_fresh_after_random_edits(make_settings: Any, data: Any, repo: str, steps: int) -> None:
+@given(data=st.data(), repo=st.sampled_from(["shop", "toolkit"]), steps=st.integers(1, 4), watched=st.booleans())
+def test_incremental_equals_fresh_after_random_edits(make_settings: Any, data: Any, repo: str, steps: int,
+                                                     watched: bool) -> None:
+    """``watched``: the runs go the way of ``graph watch``, through one ``IngestCache`` and told
+    which paths changed, as a file watcher reports them."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / repo
         shutil.copytree(FIXTURES / repo, root)
         settings_ = make_settings(fresh=True)
-        ingest(root, settings_)
+        cache = IngestCache() if watched else None
+        ingest(root, settings_, incremental=watched, cache=cache)
         done = []
         for _ in range(steps):
+            before = _stats(root)
             done.append(_apply(root, data))
-            ingest(root, settings_, incremental=True)
+            after = _stats(root)
+            changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+            ingest(root, settings_, incremental=True, cache=cache, changed_paths=changed if watched else None)
         incremental = export_text(settings_)
         fresh_settings = make_settings(fresh=True)
         ingest(root, fresh_settings)

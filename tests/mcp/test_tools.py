@@ -20,7 +20,8 @@ SHOP = "sym:repo:shop/shop:shop/"
 TOOLKIT = "sym:repo:toolkit/toolkit:src/toolkit/"
 
 TOOLS = {"search", "symbol", "callers", "callees", "references", "implementations", "impact", "changes_impact",
-         "dependency_path", "file_outline", "project_overview", "query"}
+         "dependency_path", "file_outline", "project_overview", "query", "specs_for", "tasks_for", "findings_for",
+         "compliance_status"}
 
 
 def sym(name: str, kind: str, at: str, repo: str, id_: str, **extra: Any) -> dict[str, Any]:
@@ -34,7 +35,8 @@ def test_lists_the_tools_with_precise_input_schemas(client: McpClient) -> None:
     assert callers["required"] == ["target"]
     assert callers["properties"]["limit"]["maximum"] == 500 and callers["properties"]["limit"]["minimum"] == 1
     assert callers["properties"]["offset"]["minimum"] == 0
-    assert tools["search"].inputSchema["properties"]["scope"]["anyOf"][0]["items"]["enum"] == ["symbols", "files"]
+    assert tools["search"].inputSchema["properties"]["scope"]["anyOf"][0]["items"]["enum"] == [
+        "symbols", "files", "specs", "tasks"]
     assert tools["query"].inputSchema["properties"]["timeout_seconds"]["maximum"] == 30
     assert all(t.annotations and t.annotations.readOnlyHint for t in tools.values())
     assert all(t.description for t in tools.values())
@@ -157,7 +159,7 @@ def test_project_overview_and_resources(stdio: McpClient) -> None:
         ("toolkit.core.engine.Engine", 5), ("toolkit.core.base.Runner", 2), ("toolkit.core.engine.Engine.prepare", 2)]
     resources, templates = stdio.resources()
     assert {str(r.uri) for r in resources} == {"graph://schema", "graph://projects"}
-    assert [t.uriTemplate for t in templates] == ["graph://projects/{name}"]
+    assert [t.uriTemplate for t in templates] == ["graph://projects/{name}", "graph://projects/{name}/compliance"]
     schema = json.loads(stdio.read("graph://schema"))
     assert "qualifiedName" in schema["nodes"]["Symbol"] and "(Symbol)->(External)" in schema["edges"]["CALLS"]
     assert json.loads(stdio.read("graph://projects")) == ["big", "gitshop", "shop", "toolkit"]
@@ -230,7 +232,7 @@ def test_a_slow_query_stops_at_its_timeout(stdio: McpClient) -> None:
     ("callers", {"target": "shop.models.Base.save", "offset": -1}, "Input should be greater than or equal to 0"),
     ("callers", {}, "target\n  Field required"),
     ("impact", {"target": "shop.models.Base.save", "depth": 9}, "Input should be less than or equal to 5"),
-    ("search", {"query": "x", "scope": ["specs"]}, "Input should be 'symbols' or 'files'"),
+    ("search", {"query": "x", "scope": ["audits"]}, "Input should be 'symbols', 'files', 'specs' or 'tasks'"),
     ("symbol", {"target": "shop.models.Nope"},
      "error: no symbol named 'shop.models.Nope' — find it with the search tool and pass its id"),
     ("symbol", {"target": "save"}, "error: 'save' names 4 symbols: sym:repo:gitshop/shop:gitshop/models.py#Base.save,"),

@@ -24,6 +24,11 @@ module provides:
     the current answer to one recorded lookup.
 ``dep_path(key) -> path | None``
     the file a recorded lookup is about (None: a lookup about names or directories).
+``DEPS_CLOSED`` (optional, default False)
+    True when every lookup made on the way to an answer is recorded with it (Python's
+    memoised lookups replay their inner lookups). Then, when the set of files is the
+    same, only the recorded lookups about files whose signature changed are asked again;
+    otherwise a file with one such lookup has all of its lookups asked again.
 
 An unchanged file is re-resolved exactly when one of its recorded answers changed,
 which keeps an incremental run equal to a fresh build (docs/decisions/0001).

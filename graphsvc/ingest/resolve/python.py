@@ -44,6 +44,7 @@ __all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names
 
 # Project files only shape module roots by where they are, which module_names already sees.
 CONFIG_FILES: tuple[str, ...] = ()
+DEPS_CLOSED = True  # inner lookups are recorded with the answers they led to (_memo)
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
 _CLASS_KINDS = frozenset({"Class", "Test"})
 _MAX_CHAIN = 24
