@@ -42,7 +42,7 @@ interface FileAnswer {
 export interface PanelHooks {
   focus: (id: string) => void;
   actions: string[]; // mutation names the server offers
-  act: (mutation: string, target: string) => Promise<string>;
+  act: (mutation: string, target: string, text: string) => Promise<string>;
 }
 
 function dl(rows: [string, string | null | undefined][]): HTMLElement {
@@ -94,12 +94,21 @@ function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   if (!available.length) return null;
   const status = el("p", { role: "status", "data-action-status": "" });
   const bar = el("div", { class: "actions" });
+  const title = el("input", { type: "text", id: "task-title", "data-task-title": "", placeholder: "Task title" });
   for (const [m, text] of available) {
     const b = el("button", { type: "button", "data-action": m }, text);
     b.addEventListener("click", () => {
       status.textContent = `${text}…`;
-      hooks.act(m, target).then((r) => (status.textContent = r), (e: Error) => (status.textContent = e.message));
+      b.disabled = true;
+      hooks.act(m, target, title.value.trim()).then((r) => {
+        status.textContent = r;
+        status.dataset.outcome = "ok";
+      }, (e: Error) => {
+        status.textContent = e.message;
+        status.dataset.outcome = "error";
+      }).finally(() => (b.disabled = false));
     });
+    if (m === "createTask") bar.append(el("label", { for: "task-title", class: "sr-only" }, "Task title"), title);
     bar.append(b);
   }
   return el("section", {}, el("h3", {}, "Actions"), bar, status);
