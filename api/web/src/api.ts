@@ -250,10 +250,10 @@ export interface Check {
   violations: { id: string; message: string }[];
 }
 
-export const SECURITY = `query Security($p: String!) {
+/** Every open finding and every project's latest checks (the panel lists all projects). */
+export const SECURITY = `{
   findings(status: "open") { id ruleId severity message path line status tool target createdAt }
-  complianceChecks(project: $p) { id status rule project checkedAt violations { id message } }
-  securityOverview { project severity findings newest }
+  complianceChecks { id status rule project checkedAt violations { id message } }
 }`;
 
 export interface Attachment {

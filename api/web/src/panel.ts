@@ -82,6 +82,10 @@ function sourceBlock(src: { start: number; lines: string[]; truncated: boolean }
   return el("pre", { "aria-label": "Source" }, el("code", {}, text + (src.truncated ? "\n…" : "")));
 }
 
+// The last action's outcome per target: the view (and this panel) redraws when the action's result
+// arrives, and the message must survive that.
+let outcome: { target: string; text: string; result: string } | null = null;
+
 function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   const offered: [string, string][] = [
     ["triggerAudit:codeReview", "Code review"],
@@ -93,20 +97,29 @@ function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   const available = offered.filter(([m]) => hooks.actions.includes(m.split(":")[0]));
   if (!available.length) return null;
   const status = el("p", { role: "status", "data-action-status": "" });
+  if (outcome?.target === target) {
+    status.textContent = outcome.text;
+    status.dataset.outcome = outcome.result;
+  }
+  const say = (text: string, result: string): void => {
+    outcome = { target, text, result };
+    status.textContent = text;
+    status.dataset.outcome = result;
+    const live = document.querySelector<HTMLElement>("[data-action-status]");
+    if (live && live !== status) {
+      live.textContent = text;
+      live.dataset.outcome = result;
+    }
+  };
   const bar = el("div", { class: "actions" });
   const title = el("input", { type: "text", id: "task-title", "data-task-title": "", placeholder: "Task title" });
   for (const [m, text] of available) {
     const b = el("button", { type: "button", "data-action": m }, text);
     b.addEventListener("click", () => {
-      status.textContent = `${text}…`;
+      say(`${text}…`, "running");
       b.disabled = true;
-      hooks.act(m, target, title.value.trim()).then((r) => {
-        status.textContent = r;
-        status.dataset.outcome = "ok";
-      }, (e: Error) => {
-        status.textContent = e.message;
-        status.dataset.outcome = "error";
-      }).finally(() => (b.disabled = false));
+      hooks.act(m, target, title.value.trim()).then((r) => say(r, "ok"), (e: Error) => say(e.message, "error"))
+        .finally(() => (b.disabled = false));
     });
     if (m === "createTask") bar.append(el("label", { for: "task-title", class: "sr-only" }, "Task title"), title);
     bar.append(b);
