@@ -1038,7 +1038,11 @@ function startLive(): void {
   live = new LiveClient({
     subject: "",
     auth: apiKey,
-    onEvent: resync,
+    // Health changes redraw the ecosystem only; everything else may change either view.
+    onEvent: (e) => {
+      if (e.subject.startsWith("service.health.") && state.view !== "ecosystem") return;
+      resync();
+    },
     onResync: resync,
     onStatus: (s) => {
       liveStatus = s;
