@@ -795,7 +795,6 @@ function syncControls(): void {
 function syncViewControls(): void {
   byId<HTMLSelectElement>("view").value = state.view === "ecosystem" ? "ecosystem" : "project";
   byId<HTMLInputElement>("overlay").checked = state.overlay;
-  byId<HTMLSelectElement>("project").disabled = false;
 }
 
 function checkboxes(id: string, values: string[], hidden: string[], colours: Record<string, string>,
