@@ -228,6 +228,9 @@ def _save_to_drawn(browser: Any, url: str, store: str, tree: Path, runs: int) ->
             path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {k}\n", encoding="utf-8")
             page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
             out.append((time.monotonic() - start) * 1000)
+            timing = page.evaluate("window.graphsvc.model().timing")
+            print(f"save {k}: drawn after {out[-1]:.0f} ms, of which {timing['drawn'] - timing['event']:.0f} ms "
+                  "from the event to the drawn view")
             page.wait_for_function("window.graphsvc.model().ready", timeout=120000)
             time.sleep(1)
     finally:

@@ -4,7 +4,7 @@
 
 export interface LiveEvent {
   subject: string;
-  payload: string | null;
+  payload: unknown; // JSON
 }
 
 export interface LiveOptions {

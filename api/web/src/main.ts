@@ -17,7 +17,7 @@ import { byId, el } from "./dom";
 import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
 import { insightsPanel } from "./insights";
 import { circle, force, layered, radial, stopForce } from "./layouts";
-import { LiveClient } from "./live";
+import { LiveClient, type LiveEvent } from "./live";
 import {
   CLEAN_COLOUR, containers, levelColour, mark, overlayLegend, projectOf, securityPanel, type Marks,
 } from "./overlay";
@@ -78,6 +78,7 @@ let findings: Finding[] = [];
 let checks: Check[] = [];
 let marks: Marks = { level: new Map(), reasons: new Map() };
 let loading = 0; // the number of the newest load: an older one that ends later is dropped
+let previous = new Set<string>(); // the nodes before the last redraw: what is new flashes
 const MAX_ATTACHED = 200;
 const container = byId<HTMLDivElement>("graph");
 const panel = byId<HTMLElement>("panel");
@@ -161,6 +162,7 @@ function baseNode(id: string, entity: string, name: string, kind: string | null,
 function replaceGraph(nodes: [string, NodeAttrs][], edges: [string, string, string, EdgeAttrs][], markNew: boolean): void {
   // A node is fresh (flashed) when it is new, or when its status changed (a service's health).
   const before = new Map(graph.mapNodes((id, a) => [id, a.status] as [string, string]));
+  previous = new Set(before.keys());
   graph.clear();
   for (const [id, a] of nodes) {
     if (graph.hasNode(id)) continue;
@@ -184,10 +186,34 @@ function structural(type: string): EdgeAttrs {
     candidates: null, weight: 1 };
 }
 
-/** Audits and tasks beside the drawn nodes they are about (AUDITS, IMPLEMENTED_BY), at most MAX_ATTACHED. */
-function attach(nodes: NodeList, edges: EdgeList, extra: Attachment | null): void {
-  if (!extra) return;
-  const drawn = new Set(nodes.map(([id]) => id));
+/**
+ * Audits and tasks beside the drawn nodes they are about (AUDITS, IMPLEMENTED_BY), at most
+ * MAX_ATTACHED, added once the view is drawn (their query runs beside the view's, and must not
+ * hold it up), each placed next to its target.
+ */
+function addAttached(extra: Attachment, markNew: boolean): void {
+  const nodes: NodeList = [];
+  const edges: EdgeList = [];
+  attach(nodes, edges, extra);
+  nodes.forEach(([id, a], i) => {
+    if (graph.hasNode(id) || !graph.hasNode(a.group)) return;
+    const t = graph.getNodeAttributes(a.group);
+    const angle = (i * 2.4) % (2 * Math.PI);
+    graph.addNode(id, { ...a, x: t.x + 4 * Math.cos(angle), y: t.y + 4 * Math.sin(angle),
+      fresh: markNew && previous.size > 0 && !previous.has(id) });
+  });
+  for (const [key, s, t, a] of edges) {
+    if (graph.hasNode(s) && graph.hasNode(t) && !graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, a);
+  }
+  if (nodes.length) {
+    refreshFilterChoices();
+    refreshNodeList();
+    renderer.refresh();
+  }
+}
+
+function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
+  const drawn = new Set(graph.nodes());
   let room = MAX_ATTACHED;
   for (const a of extra.audits) {
     if (room <= 0 || !drawn.has(a.target)) continue;
@@ -246,7 +272,7 @@ function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: bool
   truncated = crosses.some((c) => c.outgoing.hasMore || c.incoming.hasMore);
 }
 
-function fromOverview(o: Overview, markNew: boolean, extra: Attachment | null): void {
+function fromOverview(o: Overview, markNew: boolean): void {
   const nodes: [string, NodeAttrs][] = o.nodes.map((n) => {
     const size = n.label === "Symbol" ? 5 : Math.min(20, 6 + Math.sqrt(n.symbols) / 2);
     const a = baseNode(n.id, n.label, n.expanded || n.label === "Symbol" ? n.name : `${n.name}${n.expandable ? " +" : ""}`,
@@ -263,12 +289,11 @@ function fromOverview(o: Overview, markNew: boolean, extra: Attachment | null): 
       resolution, count: e.count, heuristic: e.heuristic, candidates: null, weight: e.count,
     }];
   });
-  attach(nodes, edges, extra);
   replaceGraph(nodes, edges, markNew);
   truncated = o.truncated;
 }
 
-function fromNeighbourhood(pages: Neighbourhood[], markNew: boolean, extra: Attachment | null): void {
+function fromNeighbourhood(pages: Neighbourhood[], markNew: boolean): void {
   const nodes: [string, NodeAttrs][] = [];
   const edges: [string, string, string, EdgeAttrs][] = [];
   for (const p of pages) {
@@ -284,7 +309,6 @@ function fromNeighbourhood(pages: Neighbourhood[], markNew: boolean, extra: Atta
       }]);
     }
   }
-  attach(nodes, edges, extra);
   replaceGraph(nodes, edges, markNew);
   hoodHasMore = pages.length > 0 && pages[pages.length - 1].hasMore;
   truncated = hoodHasMore;
@@ -360,8 +384,8 @@ async function load(markNew = false): Promise<void> {
   ready = false;
   let build: () => void;
   let security: [Finding[], Check[]] | null;
+  const [extra, sec] = [loadAttached(), loadSecurity()];
   try {
-    const [extra, sec] = [loadAttached(), loadSecurity()];
     if (state.view === "ecosystem") {
       const [g, crosses] = await loadEcosystem();
       build = () => {
@@ -370,12 +394,10 @@ async function load(markNew = false): Promise<void> {
       };
     } else if (state.view === "neighbourhood" && state.focus) {
       const pages = await loadNeighbourhood();
-      const attached = await extra;
-      build = () => fromNeighbourhood(pages, markNew, attached);
+      build = () => fromNeighbourhood(pages, markNew);
     } else {
       const o = await loadOverview();
-      const attached = await extra;
-      build = () => fromOverview(o, markNew, attached);
+      build = () => fromOverview(o, markNew);
     }
     security = await sec;
   } catch (e) {
@@ -403,6 +425,7 @@ async function load(markNew = false): Promise<void> {
   renderer.setSetting("hideLabelsOnMove", large);
   renderer.refresh();
   performance.mark("graphsvc:view-drawn", { detail: { nodes: graph.order, edges: graph.size } });
+  drawnAt = performance.now();
   byId<HTMLButtonElement>("back-overview").hidden = state.view !== "neighbourhood";
   renderTruncation();
   refreshFilterChoices();
@@ -410,9 +433,15 @@ async function load(markNew = false): Promise<void> {
   refreshLegend();
   if (activeTab === "security") renderSecurity();
   if (activeTab === "insights" && !markNew) void renderInsights();
+  const attached = extra.then((a) => {
+    if (a && mine === loading) addAttached(a, markNew);
+  });
   applyLayout(() => {
-    ready = true;
-    setStatus("ready");
+    void attached.then(() => {
+      if (mine !== loading) return;
+      ready = true;
+      setStatus("ready");
+    });
   });
   if (state.selected) void showDetails(state.selected);
 }
@@ -1021,6 +1050,22 @@ function refreshLegend(): void {
   box.replaceChildren(...parts);
 }
 
+/**
+ * Whether an event can change what is drawn: a run's start and progress and the watcher's own
+ * news cannot (reloading then would only read a store being written), nor an ingest that found
+ * nothing changed; health changes matter to the ecosystem view only.
+ */
+function changesTheView(e: LiveEvent): boolean {
+  const s = e.subject;
+  if (s === "graph.ingest.started" || s === "graph.ingest.progress" || s.startsWith("graph.watch.")) return false;
+  const payload = (typeof e.payload === "object" && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+  if (s === "graph.ingest.finished" && payload.nothingChanged === true) return false;
+  if (s.startsWith("service.health.")) return state.view === "ecosystem";
+  return true;
+}
+
+let lastEventAt = 0; // performance.now() of the last event that changes the view
+let drawnAt = 0; // and of the last drawn view
 let live: LiveClient | null = null;
 let liveReloads = 0;
 
@@ -1039,7 +1084,8 @@ function startLive(): void {
     auth: apiKey,
     // Health changes redraw the ecosystem only; everything else may change either view.
     onEvent: (e) => {
-      if (e.subject.startsWith("service.health.") && state.view !== "ecosystem") return;
+      if (!changesTheView(e)) return;
+      lastEventAt = performance.now();
       resync();
     },
     onResync: resync,
@@ -1064,6 +1110,7 @@ interface Model {
   overlay: boolean;
   live: string;
   liveReloads: number;
+  timing: { event: number; drawn: number };
   nodes: { id: string; entity: string; kind: string | null; label: string; hidden: boolean; x: number; y: number;
     expanded: boolean; status: string; overlay: string; fresh: boolean; color: string }[];
   edges: { type: string; from: string; to: string; resolution: string; count: number; hidden: boolean }[];
@@ -1073,7 +1120,7 @@ function model(): Model {
   return {
     ready, project: state.project, view: state.view, layout: state.layout, selected: state.selected, truncated,
     panel: panel.dataset.shown ?? "", path: [...pathNodes].sort(), overlay: state.overlay, live: liveStatus,
-    liveReloads,
+    liveReloads, timing: { event: lastEventAt, drawn: drawnAt },
     nodes: graph.mapNodes((id, a) => ({ id, entity: a.entity, kind: a.kind, label: a.label, hidden: nodeHidden(a),
       x: a.x, y: a.y, expanded: a.expanded, status: a.status, overlay: a.overlay, fresh: a.fresh,
       color: reduceNode(id, a).color ?? a.color })),
