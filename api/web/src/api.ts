@@ -207,8 +207,8 @@ export function ecosystemQuery(health: string[]): string {
 
 export interface CrossRef {
   type: string;
-  from: { id: string; name: string; label: string };
-  to: { id: string; name: string; label: string };
+  from: { id: string; name: string; label: string; kind?: string };
+  to: { id: string; name: string; label: string; kind?: string };
   line: number | null;
   resolution: string | null;
   file: { path: string } | null;
@@ -222,7 +222,8 @@ export interface CrossProject {
   incoming: { items: CrossRef[]; hasMore: boolean };
 }
 
-const CROSS_REF = "items { type from { id name label } to { id name label } line resolution file { path } } hasMore";
+const CROSS_END = "id name label ... on Symbol { kind }";
+const CROSS_REF = `items { type from { ${CROSS_END} } to { ${CROSS_END} } line resolution file { path } } hasMore`;
 
 export const CROSS = `query Cross($p: ID!) { crossProjectDependencies(projectId: $p, limit: 200) {
   project dependsOn { from to type package } dependents { from to type package }

@@ -260,7 +260,7 @@ function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: bool
       for (const end of [r.from, r.to]) {
         const project = projectOf(end.id);
         if (nodes.some(([id]) => id === end.id)) continue;
-        nodes.push([end.id, { ...baseNode(end.id, end.label, end.name, null, 5), group: project }]);
+        nodes.push([end.id, { ...baseNode(end.id, end.label, end.name, end.kind ?? null, 5), group: project }]);
         if (project) edges.push([`CONTAINS|${project}|${end.id}`, project, end.id, structural("CONTAINS")]);
       }
       const look = edgeLook(r.type, r.resolution);
