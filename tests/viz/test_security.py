@@ -109,3 +109,20 @@ def test_insights_panel_says_when_the_server_has_none(ledger_server: Server, pag
     else:
         expect(page.locator("#insights [data-insights=unavailable]")).to_have_text(
             "Insights are unavailable on this server.")
+
+
+def test_detail_panel_lists_the_findings_checks_and_tasks_of_a_node(ledger_server: Server, page: Page) -> None:
+    open_view(page, at(ledger_server, expand=ACCOUNTS, sel=EXPORT))
+    about = page.locator("#panel [data-about]")
+    expect(about.locator("[data-list=findings] li")).to_have_text(
+        ["high B602 line 36: subprocess call with shell=True identified, security issue. (Bandit, open)"])
+    expect(about.locator("[data-list=checks] li")).to_have_text(
+        ["warn quality/no-open-high-findings: open high-severity finding"])
+    page.evaluate(f"window.graphsvc.focus({ACCOUNTS!r})")
+    expect(page.locator("#panel h2")).to_have_text("accounts.py")
+    expect(page.locator("#panel [data-about] [data-list=checks] li")).to_have_text(
+        ["fail quality/no-pickle: file imports pickle"])
+    snapshot = f"sym:{REPO}:ledger/accounts.py#snapshot"
+    page.evaluate(f"window.graphsvc.focus({snapshot!r})")
+    expect(page.locator("#panel [data-about] [data-list=tasks] li")).to_have_text(
+        ["XXX pickle is unsafe for untrusted data (open, comment)"])
