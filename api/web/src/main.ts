@@ -44,6 +44,7 @@ interface NodeAttrs {
   truncated: boolean;
   fresh: boolean;
   status: string; // a service's health, an audit's or task's status
+  repo: string; // the repo that holds it ("" for projects, services, externals)
   overlay: string; // the worst open finding or failing check on or inside it (overlay on)
 }
 
@@ -107,10 +108,41 @@ const renderer = new Sigma(graph, container, {
 function nodeHidden(a: NodeAttrs): boolean {
   const f = state.filters;
   if (f.kinds.includes(a.key)) return true;
+  // An audit or task goes with the node it is about.
+  if ((a.entity === "Audit" || a.entity === "Task") && graph.hasNode(a.group)) {
+    return nodeHidden(graph.getNodeAttributes(a.group));
+  }
   if (f.lang && a.lang && a.lang !== f.lang) return true;
   if (f.path && a.entity !== "Repo" && a.entity !== "External" && !a.path.startsWith(f.path)
     && !f.path.startsWith(`${a.path}/`)) return true;
+  if (changed && (a.entity === "File" || a.entity === "Symbol" || a.entity === "Directory")) {
+    const paths = changed.get(a.repo);
+    if (!paths) return true;
+    if (a.entity === "Directory") return ![...paths].some((p) => p.startsWith(`${a.path}/`));
+    return !paths.has(a.path);
+  }
   return false;
+}
+
+/** The changed paths per repo when the "only what changed" filter is on; null when it is off. */
+let changed: Map<string, Set<string>> | null = null;
+
+async function loadChanged(): Promise<void> {
+  const since = state.filters.changed;
+  if (!since || !queries.includes("changedFiles")) {
+    changed = null;
+    return;
+  }
+  const repos = [...new Set(graph.mapNodes((_id, a) => a.repo).filter(Boolean))];
+  try {
+    const answers = await Promise.all(repos.map((r) => gql<{ changedFiles: string[] }>(
+      "query($r: ID!, $s: String) { changedFiles(repoId: $r, since: $s) }",
+      { r, s: since === "@ingest" ? null : since })));
+    changed = new Map(repos.map((r, i) => [r, new Set(answers[i].changedFiles)]));
+  } catch (e) {
+    changed = null;
+    banner(`Only what changed: ${(e as Error).message}`, null);
+  }
 }
 
 function edgeHidden(id: string, a: EdgeAttrs): boolean {
@@ -155,7 +187,7 @@ function baseNode(id: string, entity: string, name: string, kind: string | null,
     label: name, x: old?.x ?? Math.random() * 100, y: old?.y ?? Math.random() * 100, size,
     color: nodeColour(entity, kind), type: nodeType(entity), entity, kind, key: nodeKey(entity, kind),
     path: "", lang: null, line: null, group: "", expandable: false, expanded: false, truncated: false, fresh: false,
-    status: "", overlay: "",
+    status: "", overlay: "", repo: containers(id).find((x) => x.startsWith("repo:")) ?? "",
   };
 }
 
@@ -414,6 +446,10 @@ async function load(markNew = false): Promise<void> {
     window.history.replaceState(null, "", writeState(state));
   }
   syncViewControls();
+  if (state.filters.changed || changed) {
+    await loadChanged();
+    if (mine !== loading) return;
+  }
   if (security) [findings, checks] = security;
   applyOverlay();
   pathNodes = new Set();
@@ -517,7 +553,8 @@ window.addEventListener("popstate", () => {
   const next = readState(window.location.search);
   const reload = next.project !== state.project || next.view !== state.view || next.focus !== state.focus
     || next.expand.join() !== state.expand.join() || next.collapse.join() !== state.collapse.join()
-    || next.depth !== state.depth || next.max !== state.max || next.overlay !== state.overlay;
+    || next.depth !== state.depth || next.max !== state.max || next.overlay !== state.overlay
+    || next.filters.changed !== state.filters.changed;
   const relayout = next.layout !== state.layout;
   state = next;
   syncControls();
@@ -817,6 +854,10 @@ function syncControls(): void {
   byId<HTMLSelectElement>("layout").value = state.layout;
   byId<HTMLInputElement>("f-path").value = state.filters.path;
   byId<HTMLSelectElement>("f-lang").value = state.filters.lang;
+  const since = state.filters.changed;
+  byId<HTMLSelectElement>("f-changed").value = since === "" || since === "@ingest" ? since : "@ref";
+  byId<HTMLInputElement>("f-ref").hidden = since === "" || since === "@ingest";
+  byId<HTMLInputElement>("f-ref").value = since.startsWith("@") ? "" : since;
   syncViewControls();
   refreshFilterChoices();
 }
@@ -902,6 +943,23 @@ byId<HTMLSelectElement>("project").addEventListener("change", (ev) => {
 byId<HTMLInputElement>("f-path").addEventListener("change", (ev) => {
   navigate({ filters: { ...state.filters, path: (ev.target as HTMLInputElement).value.trim() } }, false);
   refreshNodeList();
+});
+function setChanged(value: string): void {
+  navigate({ filters: { ...state.filters, changed: value } }, false);
+  void loadChanged().then(() => {
+    renderer.refresh();
+    refreshNodeList();
+  });
+}
+byId<HTMLSelectElement>("f-changed").addEventListener("change", (ev) => {
+  const mode = (ev.target as HTMLSelectElement).value;
+  const ref = byId<HTMLInputElement>("f-ref");
+  ref.hidden = mode !== "@ref";
+  if (mode === "@ref") ref.focus();
+  else setChanged(mode);
+});
+byId<HTMLInputElement>("f-ref").addEventListener("change", (ev) => {
+  setChanged((ev.target as HTMLInputElement).value.trim());
 });
 byId<HTMLSelectElement>("f-lang").addEventListener("change", (ev) => {
   navigate({ filters: { ...state.filters, lang: (ev.target as HTMLSelectElement).value } }, false);
@@ -1182,6 +1240,7 @@ async function start(): Promise<void> {
   queries = m.__schema.queryType.fields.map((f) => f.name);
   const serviceFields = new Set(m.service?.fields.map((f) => f.name) ?? []);
   healthFields = HEALTH_FIELDS.filter((f) => serviceFields.has(f));
+  byId<HTMLDivElement>("f-changed-box").hidden = !queries.includes("changedFiles");
   const select = byId<HTMLSelectElement>("project");
   select.replaceChildren(...p.projects.items.map((x) => el("option", { value: x.id }, x.name)));
   if (!state.project && p.projects.items.length) {

@@ -6,6 +6,7 @@ export interface Filters {
   kinds: string[]; // hidden kinds
   types: string[]; // hidden edge types
   res: string[]; // hidden resolutions
+  changed: string; // only what changed: "" everything, "@ingest" the last ingest, else since this git ref
 }
 
 export interface ViewState {
@@ -44,6 +45,7 @@ export function readState(search: string): ViewState {
       kinds: LIST(q.get("hideKinds")),
       types: LIST(q.get("hideTypes")),
       res: LIST(q.get("hideRes")),
+      changed: q.get("changed") ?? "",
     },
   };
 }
@@ -68,5 +70,6 @@ export function writeState(s: ViewState): string {
   put("hideKinds", s.filters.kinds.join(","));
   put("hideTypes", s.filters.types.join(","));
   put("hideRes", s.filters.res.join(","));
+  put("changed", s.filters.changed);
   return `?${q.toString()}`;
 }
