@@ -105,3 +105,25 @@ def test_reindex_from_the_panel_draws_the_edited_file(keyed: tuple[Server, Path]
     m = wait_ready(page)
     assert ("CALLS", new, REFUND) in {(e["type"], e["from"], e["to"]) for e in m["edges"]}
     assert m["liveReloads"] >= 1
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server whose reads need the key too."""
+    tmp = tmp_path_factory.mktemp("closed")
+    s = Server(ledger_settings(tmp), tmp / "serve.log",
+               env={"GRAPH_API_KEYS": f'["{KEY}"]', "GRAPH_READ_ACCESS": "key"})
+    yield s
+    s.stop()
+
+
+def test_a_server_with_closed_reads_asks_for_the_key_then_draws(closed: Server, page: Page) -> None:
+    page.goto(at(closed))
+    expect(page.locator("#banner")).to_contain_text("this server's reads need an API key")
+    expect(page.locator("#api-key")).to_be_focused()
+    page.keyboard.type(KEY)
+    page.keyboard.press("Enter")
+    m = wait_ready(page)
+    assert m["project"] == "proj:ledger" and PAYMENTS in {n["id"] for n in m["nodes"]}
+    # The live subscription presents the key in connection_init.
+    page.wait_for_function("window.graphsvc.model().live === 'live'")

@@ -91,6 +91,7 @@ const booting = Promise.all([
 ]);
 let prefetched: Promise<{ overview: Overview }> | null = state.project && state.view === "overview"
   ? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()) : null;
+prefetched?.catch(() => undefined); // a refusal is reported by the start, which asks for a key
 
 const renderer = new Sigma(graph, container, {
   nodeProgramClasses: { square: NodeSquareProgram, border: NodeBorderProgram },
@@ -1047,7 +1048,9 @@ byId<HTMLFormElement>("key-form").addEventListener("submit", (ev) => {
   byId<HTMLInputElement>("api-key").value = "";
   keyForm.open = false;
   refreshKeyLabel();
-  live?.restart();
+  // A server whose reads need a key refused the start: start again, with the key.
+  if (bootFailed) window.location.reload();
+  else live?.restart();
 });
 function refreshKeyLabel(): void {
   byId<HTMLElement>("key-label").textContent = apiKey() ? "API key (set)" : "API key";
@@ -1122,6 +1125,7 @@ function changesTheView(e: LiveEvent): boolean {
   return true;
 }
 
+let bootFailed = false;
 let lastEventAt = 0; // performance.now() of the last event that changes the view
 let drawnAt = 0; // and of the last drawn view
 let live: LiveClient | null = null;
@@ -1231,6 +1235,7 @@ async function start(): Promise<void> {
   try {
     [p, m] = await booting;
   } catch (e) {
+    bootFailed = true;
     banner((e as Error).message, null);
     if (e instanceof ApiError && e.code === "UNAUTHENTICATED") openKeyForm();
     setStatus("error");
