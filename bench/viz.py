@@ -22,9 +22,11 @@ Measured, each ``--runs`` times in a fresh page (median, min, max):
   knows the camera is moving); the frame rate comes from the ``requestAnimationFrame``
   timestamps of the browser's frame timeline, and the long animation frames (over 50 ms) the
   browser reports in the same window are counted too;
+* ``save_to_drawn_ms``: with ``graph watch`` running on the ingested tree and a page showing an
+  opened file over the live ``events`` subscription, from appending a function to that file to
+  the new symbol being in the page's drawn model (the watcher's debounce and incremental ingest,
+  the event, the page's reload of the view); the file is restored afterwards;
 * bundle size of ``api/static/app.js``, raw and gzipped.
-
-Not measured here: save-to-drawn under ``graph watch``, which needs the ``events`` subscription.
 """
 
 from __future__ import annotations
@@ -66,6 +68,15 @@ def _ingest(tmp: Path) -> str:
     report = ingest(tree, Settings(store=store, workers=2))
     print(f"ingested {report.scanned} files, {report.symbols} symbols, {report.edges} edges in {report.seconds:.1f} s")
     return store
+
+
+def _root(store: str) -> Path:
+    """The directory the Django repo was indexed from (watched for save-to-drawn)."""
+    from graphsvc.settings import Settings
+    from graphsvc.store import open_store
+
+    with open_store(Settings(store=store), read_only=True) as s:
+        return Path(str((s.repo("repo:django/django") or {})["root"]))
 
 
 def _serve(store: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -183,6 +194,54 @@ def _pan(page: Any, seconds: float = 3.0) -> dict[str, float]:
 
 
 
+SAVED_FILE = "django/utils/version.py"
+
+
+def _watch(store: str, tree: Path) -> subprocess.Popen[str]:
+    """``graph watch`` on the tree, once its first scan is done."""
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "watch", str(tree), "--json", "--debounce", "0.05"],
+                            env={**os.environ, "GRAPH_STORE": store}, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if json.loads(line)["subject"] == "graph.watch.started":
+            return proc
+    raise SystemExit("graph watch ended before it started watching")
+
+
+def _save_to_drawn(browser: Any, url: str, store: str, tree: Path, runs: int) -> list[float]:
+    """Milliseconds from a save under ``graph watch`` to the new symbol in the drawn view, per run."""
+    fid = f"file:repo:django/django:{SAVED_FILE}"
+    path = tree / SAVED_FILE
+    original = path.read_text(encoding="utf-8")
+    watch = _watch(store, tree)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    out = []
+    try:
+        page.goto(f"{url}?{urlencode({'project': PROJECT, 'layout': 'circular', 'expand': fid})}")
+        page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
+                               timeout=120000)
+        for k in range(runs):
+            name = f"bench_saved_{k}_{int(time.time())}"
+            sid = f"sym:repo:django/django:{SAVED_FILE}#{name}"
+            start = time.monotonic()
+            path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {k}\n", encoding="utf-8")
+            page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
+            out.append((time.monotonic() - start) * 1000)
+            timing = page.evaluate("window.graphsvc.model().timing")
+            print(f"save {k}: drawn after {out[-1]:.0f} ms, of which {timing['drawn'] - timing['event']:.0f} ms "
+                  "from the event to the drawn view")
+            page.wait_for_function("window.graphsvc.model().ready", timeout=120000)
+            time.sleep(1)
+    finally:
+        page.close()
+        path.write_text(original, encoding="utf-8")
+        time.sleep(2)  # let the watcher index the restored file before it stops
+        watch.terminate()
+        watch.communicate(timeout=60)
+    return out
+
+
 def _summary(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
     keys = sorted({k for r in runs for k in r})
     return {k: {"median": round(statistics.median(r[k] for r in runs if k in r), 1),
@@ -201,6 +260,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="viz-bench-") as tmp:
         store = args.store or _ingest(Path(tmp))
+        tree = _root(store)
         proc, url = _serve(store)
         try:
             targets = _targets(url)
@@ -210,6 +270,8 @@ def main() -> None:
                                             args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
                 runs = [_one_run(browser, url, targets, args.screenshot if i == 0 else None)
                         for i in range(args.runs)]
+                for run, ms in zip(runs, _save_to_drawn(browser, url, store, tree, args.runs), strict=True):
+                    run["save_to_drawn_ms"] = ms
                 browser.close()
         finally:
             proc.terminate()

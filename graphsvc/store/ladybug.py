@@ -35,6 +35,7 @@ __all__ = ["LadybugStore", "files_state", "writer_waiting"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
+_DIFF_MAX_SOURCES = 2000  # nodes whose edges a diff write reads (an `IN` list grows worse than linearly)
 _SEP = "\x1f"  # joins two ids into one key (ids never hold control characters)
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
 
@@ -360,16 +361,28 @@ class LadybugStore(Store):
         self._run("BEGIN TRANSACTION")
         try:
             self._write_repo_nodes(change, state="ok")
-            # Write only what differs from the store: an edit rewrites a few rows, not every
-            # row of the file, which keeps the write and the WAL (replayed by every opener) small.
-            drop = narrow(rows, self._stored_nodes(rows.nodes), self._stored_out_edges(rows))
-            by_type: dict[tuple[str, str, str], list[str]] = {}
-            for etype, sl, src, dl, dst in sorted(drop):
-                by_type.setdefault((etype, sl, dl), []).append(src + _SEP + dst)
-            for (etype, sl, dl), pairs in by_type.items():
-                srcs = sorted({p.split(_SEP, 1)[0] for p in pairs})
-                self._run(f"MATCH (a:{sl})-[r:{etype}]->(b:{dl}) WHERE a.id IN $srcs AND (a.id + $sep + b.id) IN $pairs "
-                          "DELETE r", {"srcs": srcs, "pairs": pairs, "sep": _SEP})
+            sources = sum(map(len, rows.delete_out.values())) + sum(map(len, rows.delete_deps.values()))
+            gc = any(rows.delete_nodes.values())
+            if sources <= _DIFF_MAX_SOURCES:
+                # Write only what differs from the store: an edit rewrites a few rows, not every row
+                # of the file, which keeps the write and the WAL (replayed by every opener) small.
+                drop = narrow(rows, self._stored_nodes(rows.nodes), self._stored_out_edges(rows))
+                gc = gc or any(dl == "External" for _, _, _, dl, _ in drop)
+                by_type: dict[tuple[str, str, str], list[str]] = {}
+                for etype, sl, src, dl, dst in sorted(drop):
+                    by_type.setdefault((etype, sl, dl), []).append(src + _SEP + dst)
+                for (etype, sl, dl), pairs in by_type.items():
+                    srcs = sorted({p.split(_SEP, 1)[0] for p in pairs})
+                    self._run(f"MATCH (a:{sl})-[r:{etype}]->(b:{dl}) WHERE a.id IN $srcs "
+                              "AND (a.id + $sep + b.id) IN $pairs DELETE r", {"srcs": srcs, "pairs": pairs, "sep": _SEP})
+            else:
+                # Many files at once (a checkout): an `IN` list this long costs more than it saves.
+                gc = True
+                for label, ids in rows.delete_deps.items():
+                    for etype in cypher.dependency_types(label):
+                        self._batched(cypher.delete_out(label, etype), "ids", ids)
+                for label, ids in rows.delete_out.items():
+                    self._batched(cypher.delete_out(label), "ids", ids)
             for label, ids in rows.delete_nodes.items():
                 self._batched(cypher.delete_nodes(label), "ids", ids)
             for label in FILE_LABELS:
@@ -378,7 +391,7 @@ class LadybugStore(Store):
             for (etype, src, dst), edge_rows in rows.edges.items():
                 if edge_rows:
                     self._batched(cypher.create_edges(etype, src, dst, typed=True), "rows", edge_rows)
-            if any(dl == "External" for _, _, _, dl, _ in drop) or any(rows.delete_nodes.values()):
+            if gc:
                 self._run(cypher.gc_externals())
             self._run("COMMIT")
         except BaseException:

@@ -80,3 +80,20 @@ def test_adding_a_package_init_renames_modules_and_matches_fresh(tmp_path: Path,
     _check(repo, make_settings)
     (repo / "src" / "toolkit" / "plugins" / "__init__.py").unlink()
     _check(repo, make_settings)
+
+
+def test_a_change_too_large_to_diff_is_rewritten_and_matches_fresh(tmp_path: Path, make_settings: Any,
+                                                                   monkeypatch: Any) -> None:
+    """Above the diff threshold the embedded store deletes and creates the file's edges again."""
+    import graphsvc.store.ladybug as ladybug_store
+
+    monkeypatch.setattr(ladybug_store, "_DIFF_MAX_SOURCES", 0)
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    ingest(repo, settings)
+    models = repo / "shop" / "models.py"
+    models.write_text(models.read_text().replace("def discounted(self, pct)", "def reduced(self, pct)"))
+    (repo / "shop" / "util" / "log.py").unlink()
+    report = ingest(repo, settings, incremental=True)
+    assert report.changed == 1 and report.removed == 1 and report.relinked >= 1
+    assert export_text(settings) == _fresh_export(repo, make_settings)

@@ -8,6 +8,7 @@ saves a screenshot under its temporary directory, pass or fail.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -35,17 +36,22 @@ CHROMIUM = "/usr/bin/chromium"
 class Server:
     """A running ``graph serve``; ``url`` ends with a slash."""
 
-    def __init__(self, settings: Settings, log: Path) -> None:
+    def __init__(self, settings: Settings, log: Path, env: dict[str, str] | None = None) -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}/"
-        env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
-               "GRAPH_NEO4J_PASSWORD": settings.neo4j_password}
-        self._log = log.open("wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "serve", "--port", str(port)], env=env,
-                                     stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT)
-        self._wait(log)
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
+                    "GRAPH_NEO4J_PASSWORD": settings.neo4j_password, **(env or {})}
+        self.log = log
+        self.start()
+
+    def start(self) -> None:
+        """Starts (again, on the same port) and waits until it answers."""
+        self._log = self.log.open("ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "serve", "--port", str(self.port)],
+                                     env=self.env, stdout=self._log, stderr=subprocess.STDOUT, cwd=ROOT)
+        self._wait(self.log)
 
     def _wait(self, log: Path) -> None:
         deadline = time.monotonic() + 30
@@ -65,8 +71,18 @@ class Server:
             self.proc.wait(timeout=20)
         self._log.close()
 
+    def graphql(self, query: str, key: str = "") -> dict[str, Any]:
+        """POST a query from the test (not the page); its ``data``, errors fail the test."""
+        headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+        request = urllib.request.Request(f"{self.url}graphql", data=json.dumps({"query": query}).encode(),
+                                         headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as r:
+            answer = json.loads(r.read())
+        assert not answer.get("errors"), answer["errors"]
+        return dict(answer["data"])
 
-def _settings(backend: str, request: pytest.FixtureRequest, tmp: Path) -> Settings:
+
+def settings_for(backend: str, request: pytest.FixtureRequest, tmp: Path) -> Settings:
     if backend == "neo4j":
         server = request.getfixturevalue("neo4j_server")
         wipe_neo4j(server)
@@ -79,7 +95,7 @@ def _settings(backend: str, request: pytest.FixtureRequest, tmp: Path) -> Settin
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``graph serve`` over shop and toolkit, on each store."""
     tmp = tmp_path_factory.mktemp("viz")
-    s = Server(ingest_fixtures(_settings(str(request.param), request, tmp)), tmp / "serve.log")
+    s = Server(ingest_fixtures(settings_for(str(request.param), request, tmp)), tmp / "serve.log")
     yield s
     s.stop()
 
@@ -147,3 +163,21 @@ def wait_ready(page: Page) -> dict[str, Any]:
 
 def model(page: Page) -> dict[str, Any]:
     return dict(page.evaluate("window.graphsvc.model()"))
+
+
+def ledger_settings(tmp: Path) -> Settings:
+    """fixtures/repos/ledger copied under ``tmp``, ingested on the embedded store, its committed bandit report
+    imported and its policies checked, as ``graph audit import`` and ``graph check`` do."""
+    from graphsvc import compliance
+    from graphsvc.audits import import_report
+    from graphsvc.store import open_store
+    from tests.conftest import FIXTURES
+    from tests.helpers import copy_repo
+
+    repo = copy_repo(FIXTURES / "ledger", tmp / "ledger")
+    settings = Settings(store=f"ladybug://{tmp / 'graph.lbug'}", workers=1)
+    ingest(repo, settings)
+    with open_store(settings) as store:
+        import_report(store, repo / "reports" / "bandit.sarif", "ledger")
+        compliance.run_check(store, "ledger", compliance.load_policies([repo / "policies"]))
+    return settings

@@ -11,12 +11,31 @@ interface Answer<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
+const KEY = "graphsvc.apiKey";
+
+/** The API key the user gave for this tab (session storage: it leaves with the tab), or "". */
+export function apiKey(): string {
+  try {
+    return window.sessionStorage.getItem(KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function setApiKey(key: string): void {
+  try {
+    if (key) window.sessionStorage.setItem(KEY, key);
+    else window.sessionStorage.removeItem(KEY);
+  } catch {
+    // Storage refused (private mode): the key lasts until the page reloads.
+  }
+}
+
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch("graphql", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
+  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
+  const key = apiKey();
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const response = await fetch("graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }) });
   const answer = (await response.json()) as Answer<T>;
   if (answer.errors && answer.errors.length > 0) {
     const first = answer.errors[0];
@@ -137,4 +156,122 @@ export const FILE = `query File($id: ID!) {
   source(nodeId: $id, maxLines: 30) { start lines truncated }
 }`;
 
-export const MUTATIONS = `{ __schema { mutationType { fields { name } } subscriptionType { fields { name } } } }`;
+/** What this server offers: mutations, subscriptions, query fields and the Service fields (health may be absent). */
+export const SCHEMA = `{
+  __schema { mutationType { fields { name } } subscriptionType { fields { name } } queryType { fields { name } } }
+  service: __type(name: "Service") { fields { name } }
+}`;
+
+export interface SchemaInfo {
+  __schema: {
+    mutationType: { fields: { name: string }[] } | null;
+    subscriptionType: { fields: { name: string }[] } | null;
+    queryType: { fields: { name: string }[] };
+  };
+  service: { fields: { name: string }[] } | null;
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  project: string;
+  repo: string;
+  path: string;
+  image: string;
+  type: string;
+  ports: string[];
+  endpoint: string;
+  healthUrl: string;
+  healthStatus?: string | null;
+  healthLatencyMs?: number | null;
+  healthCheckedAt?: string | null;
+}
+
+export interface EcosystemGraph {
+  projects: { id: string; name: string }[];
+  services: Service[];
+  links: { from: string; to: string; type: string; package: string }[];
+  integrations: { from: string; to: string; protocol: string; via: string }[];
+}
+
+export const HEALTH_FIELDS = ["healthStatus", "healthLatencyMs", "healthCheckedAt"];
+
+/** The ecosystem query; the health fields only when the server's Service type has them. */
+export function ecosystemQuery(health: string[]): string {
+  return `{ ecosystemGraph {
+  projects { id name }
+  services { id name project repo path image type ports endpoint healthUrl ${health.join(" ")} }
+  links { from to type package }
+  integrations { from to protocol via } } }`;
+}
+
+export interface CrossRef {
+  type: string;
+  from: { id: string; name: string; label: string; kind?: string };
+  to: { id: string; name: string; label: string; kind?: string };
+  line: number | null;
+  resolution: string | null;
+  file: { path: string } | null;
+}
+
+export interface CrossProject {
+  project: string;
+  dependsOn: { from: string; to: string; type: string; package: string }[];
+  dependents: { from: string; to: string; type: string; package: string }[];
+  outgoing: { items: CrossRef[]; hasMore: boolean };
+  incoming: { items: CrossRef[]; hasMore: boolean };
+}
+
+const CROSS_END = "id name label ... on Symbol { kind }";
+const CROSS_REF = `items { type from { ${CROSS_END} } to { ${CROSS_END} } line resolution file { path } } hasMore`;
+
+export const CROSS = `query Cross($p: ID!) { crossProjectDependencies(projectId: $p, limit: 200) {
+  project dependsOn { from to type package } dependents { from to type package }
+  outgoing { ${CROSS_REF} } incoming { ${CROSS_REF} } } }`;
+
+export interface Finding {
+  id: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  path: string;
+  line: number;
+  status: string;
+  tool: string;
+  target: string;
+  createdAt: string;
+}
+
+export interface Check {
+  id: string;
+  status: string;
+  rule: string;
+  project: string;
+  checkedAt: string;
+  violations: { id: string; message: string }[];
+}
+
+/** Every open finding and every project's latest checks (the panel lists all projects). */
+export const SECURITY = `{
+  findings(status: "open") { id ruleId severity message path line status tool target createdAt }
+  complianceChecks { id status rule project checkedAt violations { id message } }
+}`;
+
+export interface Attachment {
+  audits: { id: string; kind: string; status: string; tool: string; target: string; createdAt: string }[];
+  tasks: { id: string; title: string; status: string; kind: string; targets: string[] }[];
+}
+
+/** Audits and tasks, drawn beside the nodes they are about. */
+export const ATTACHED = `query Attached($p: String!) {
+  audits { id kind status tool target createdAt }
+  tasks(project: $p) { id title status kind targets }
+}`;
+
+export interface Metric {
+  name: string;
+  projectId: string | null;
+  points: { at: string; value: number }[];
+}
+
+export const INSIGHTS = `query Insights($p: ID) { insights(projectId: $p) { name projectId points { at value } } }`;

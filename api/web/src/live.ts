@@ -4,11 +4,12 @@
 
 export interface LiveEvent {
   subject: string;
-  payload: string | null;
+  payload: unknown; // JSON
 }
 
 export interface LiveOptions {
   subject: string;
+  auth: () => string; // the API key, sent in connection_init (browsers cannot set WebSocket headers)
   onEvent: (e: LiveEvent) => void;
   onResync: () => void;
   onStatus: (status: "connecting" | "live" | "offline" | "unavailable") => void;
@@ -34,6 +35,18 @@ export class LiveClient {
     this.socket?.close(1000, "stopped");
   }
 
+  /** Reconnects now (a new API key); the view resynchronises once the subscription is back. */
+  restart(): void {
+    const old = this.socket;
+    this.stopped = false;
+    this.attempt = 0;
+    if (old) {
+      old.onclose = null;
+      old.close(1000, "restart");
+    }
+    this.connect();
+  }
+
   private url(): string {
     const u = new URL("graphql", window.location.href);
     u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
@@ -44,7 +57,10 @@ export class LiveClient {
     this.options.onStatus("connecting");
     const socket = new WebSocket(this.url(), "graphql-transport-ws");
     this.socket = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+    const key = this.options.auth();
+    socket.onopen = () => socket.send(JSON.stringify({
+      type: "connection_init", payload: key ? { Authorization: `Bearer ${key}` } : {},
+    }));
     socket.onmessage = (m) => this.receive(socket, String(m.data));
     socket.onclose = () => this.closed();
   }

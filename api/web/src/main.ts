@@ -8,12 +8,19 @@ import Sigma from "sigma";
 import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 
 import {
-  gql, MUTATIONS, NEIGHBOURHOOD, OVERVIEW, PROJECTS, SEARCH,
-  type Neighbourhood, type Overview,
+  apiKey, ApiError, ATTACHED, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW, PROJECTS,
+  SCHEMA, SEARCH, SECURITY, setApiKey,
+  type Attachment, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric, type Neighbourhood,
+  type Overview, type SchemaInfo,
 } from "./api";
 import { byId, el } from "./dom";
+import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
+import { insightsPanel } from "./insights";
 import { circle, force, layered, radial, stopForce } from "./layouts";
-import { LiveClient } from "./live";
+import { LiveClient, type LiveEvent } from "./live";
+import {
+  CLEAN_COLOUR, containers, levelColour, mark, overlayLegend, projectOf, securityPanel, type Marks,
+} from "./overlay";
 import { showFile, showGroup, showSymbol, type PanelHooks } from "./panel";
 import { readState, writeState, type ViewState } from "./state";
 import { EDGE_COLOURS, edgeLook, NODE_COLOURS, nodeColour, nodeKey, nodeType, resolutionOf } from "./style";
@@ -36,6 +43,9 @@ interface NodeAttrs {
   expanded: boolean;
   truncated: boolean;
   fresh: boolean;
+  status: string; // a service's health, an audit's or task's status
+  repo: string; // the repo that holds it ("" for projects, services, externals)
+  overlay: string; // the worst open finding or failing check on or inside it (overlay on)
 }
 
 interface EdgeAttrs {
@@ -60,18 +70,28 @@ let hoodPages = 1;
 let hoodHasMore = false;
 let hoodLimit = 300;
 let actions: string[] = [];
+let queries: string[] = [];
+let healthFields: string[] = [];
 let ready = false;
+let liveStatus = "offline";
+let eco: EcosystemGraph | null = null;
+let findings: Finding[] = [];
+let checks: Check[] = [];
+let marks: Marks = { level: new Map(), reasons: new Map() };
+let loading = 0; // the number of the newest load: an older one that ends later is dropped
+let previous = new Set<string>(); // the nodes before the last redraw: what is new flashes
+const MAX_ATTACHED = 200;
 const container = byId<HTMLDivElement>("graph");
 const panel = byId<HTMLElement>("panel");
 
 // Ask before building the WebGL renderer (slow to start in a software GL): the answers arrive meanwhile.
 const booting = Promise.all([
   gql<{ projects: { items: { id: string; name: string }[] } }>(PROJECTS),
-  gql<{ __schema: { mutationType: { fields: { name: string }[] } | null;
-    subscriptionType: { fields: { name: string }[] } | null } }>(MUTATIONS),
+  gql<SchemaInfo>(SCHEMA),
 ]);
 let prefetched: Promise<{ overview: Overview }> | null = state.project && state.view === "overview"
   ? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()) : null;
+prefetched?.catch(() => undefined); // a refusal is reported by the start, which asks for a key
 
 const renderer = new Sigma(graph, container, {
   nodeProgramClasses: { square: NodeSquareProgram, border: NodeBorderProgram },
@@ -89,10 +109,41 @@ const renderer = new Sigma(graph, container, {
 function nodeHidden(a: NodeAttrs): boolean {
   const f = state.filters;
   if (f.kinds.includes(a.key)) return true;
+  // An audit or task goes with the node it is about.
+  if ((a.entity === "Audit" || a.entity === "Task") && graph.hasNode(a.group)) {
+    return nodeHidden(graph.getNodeAttributes(a.group));
+  }
   if (f.lang && a.lang && a.lang !== f.lang) return true;
   if (f.path && a.entity !== "Repo" && a.entity !== "External" && !a.path.startsWith(f.path)
     && !f.path.startsWith(`${a.path}/`)) return true;
+  if (changed && (a.entity === "File" || a.entity === "Symbol" || a.entity === "Directory")) {
+    const paths = changed.get(a.repo);
+    if (!paths) return true;
+    if (a.entity === "Directory") return ![...paths].some((p) => p.startsWith(`${a.path}/`));
+    return !paths.has(a.path);
+  }
   return false;
+}
+
+/** The changed paths per repo when the "only what changed" filter is on; null when it is off. */
+let changed: Map<string, Set<string>> | null = null;
+
+async function loadChanged(): Promise<void> {
+  const since = state.filters.changed;
+  if (!since || !queries.includes("changedFiles")) {
+    changed = null;
+    return;
+  }
+  const repos = [...new Set(graph.mapNodes((_id, a) => a.repo).filter(Boolean))];
+  try {
+    const answers = await Promise.all(repos.map((r) => gql<{ changedFiles: string[] }>(
+      "query($r: ID!, $s: String) { changedFiles(repoId: $r, since: $s) }",
+      { r, s: since === "@ingest" ? null : since })));
+    changed = new Map(repos.map((r, i) => [r, new Set(answers[i].changedFiles)]));
+  } catch (e) {
+    changed = null;
+    banner(`Only what changed: ${(e as Error).message}`, null);
+  }
 }
 
 function edgeHidden(id: string, a: EdgeAttrs): boolean {
@@ -109,6 +160,7 @@ function reduceNode(id: string, a: NodeAttrs): Partial<NodeAttrs> & { hidden?: b
     out.highlighted = true;
     out.zIndex = 2;
   }
+  if (state.overlay) out.color = a.overlay ? levelColour(a.overlay) : CLEAN_COLOUR;
   if (a.fresh) out.color = "#ffb300";
   if (pathNodes.size && !pathNodes.has(id)) out.color = "#d8d8d8";
   return out;
@@ -136,19 +188,121 @@ function baseNode(id: string, entity: string, name: string, kind: string | null,
     label: name, x: old?.x ?? Math.random() * 100, y: old?.y ?? Math.random() * 100, size,
     color: nodeColour(entity, kind), type: nodeType(entity), entity, kind, key: nodeKey(entity, kind),
     path: "", lang: null, line: null, group: "", expandable: false, expanded: false, truncated: false, fresh: false,
+    status: "", overlay: "", repo: containers(id).find((x) => x.startsWith("repo:")) ?? "",
   };
 }
 
 function replaceGraph(nodes: [string, NodeAttrs][], edges: [string, string, string, EdgeAttrs][], markNew: boolean): void {
-  const before = new Set(graph.nodes());
+  // A node is fresh (flashed) when it is new, or when its status changed (a service's health).
+  const before = new Map(graph.mapNodes((id, a) => [id, a.status] as [string, string]));
+  previous = new Set(before.keys());
   graph.clear();
-  for (const [id, a] of nodes) graph.addNode(id, { ...a, fresh: markNew && before.size > 0 && !before.has(id) });
+  for (const [id, a] of nodes) {
+    if (graph.hasNode(id)) continue;
+    const fresh = markNew && before.size > 0 && (!before.has(id) || before.get(id) !== a.status);
+    graph.addNode(id, { ...a, fresh });
+  }
   for (const [key, s, t, a] of edges) {
     if (graph.hasNode(s) && graph.hasNode(t) && !graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, a);
   }
   if (markNew) window.setTimeout(() => {
     graph.forEachNode((n) => graph.setNodeAttribute(n, "fresh", false));
   }, 1500);
+}
+
+type NodeList = [string, NodeAttrs][];
+type EdgeList = [string, string, string, EdgeAttrs][];
+
+function structural(type: string): EdgeAttrs {
+  const look = edgeLook(type, null);
+  return { type: look.type, color: look.color, size: 1, relation: type, resolution: "structural", count: 1, heuristic: 0,
+    candidates: null, weight: 1 };
+}
+
+/**
+ * Audits and tasks beside the drawn nodes they are about (AUDITS, IMPLEMENTED_BY), at most
+ * MAX_ATTACHED, added once the view is drawn (their query runs beside the view's, and must not
+ * hold it up), each placed next to its target.
+ */
+function addAttached(extra: Attachment, markNew: boolean): void {
+  const nodes: NodeList = [];
+  const edges: EdgeList = [];
+  attach(nodes, edges, extra);
+  nodes.forEach(([id, a], i) => {
+    if (graph.hasNode(id) || !graph.hasNode(a.group)) return;
+    const t = graph.getNodeAttributes(a.group);
+    const angle = (i * 2.4) % (2 * Math.PI);
+    graph.addNode(id, { ...a, x: t.x + 4 * Math.cos(angle), y: t.y + 4 * Math.sin(angle),
+      fresh: markNew && previous.size > 0 && !previous.has(id) });
+  });
+  for (const [key, s, t, a] of edges) {
+    if (graph.hasNode(s) && graph.hasNode(t) && !graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, a);
+  }
+  if (nodes.length) {
+    refreshFilterChoices();
+    refreshNodeList();
+    renderer.refresh();
+  }
+}
+
+function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
+  const drawn = new Set(graph.nodes());
+  let room = MAX_ATTACHED;
+  for (const a of extra.audits) {
+    if (room <= 0 || !drawn.has(a.target)) continue;
+    room -= 1;
+    const n = baseNode(a.id, "Audit", `${a.kind} ${a.status}`, a.kind, 7);
+    nodes.push([a.id, { ...n, status: a.status, group: a.target }]);
+    edges.push([`AUDITS|${a.id}|${a.target}`, a.id, a.target, structural("AUDITS")]);
+  }
+  for (const t of extra.tasks) {
+    const targets = t.targets.filter((x) => drawn.has(x));
+    if (room <= 0 || !targets.length) continue;
+    room -= 1;
+    const n = baseNode(t.id, "Task", t.title.length > 40 ? `${t.title.slice(0, 39)}…` : t.title, t.kind, 6);
+    nodes.push([t.id, { ...n, status: t.status, group: targets[0] }]);
+    for (const x of targets) edges.push([`IMPLEMENTED_BY|${t.id}|${x}`, t.id, x, structural("IMPLEMENTED_BY")]);
+  }
+}
+
+function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: boolean): void {
+  const nodes: NodeList = [];
+  const edges: EdgeList = [];
+  for (const p of g.projects) {
+    nodes.push([p.id, { ...baseNode(p.id, "Project", p.name, null, 16), group: "ecosystem" }]);
+  }
+  for (const s of g.services) {
+    const health = healthOf(s);
+    const n = baseNode(s.id, "Service", s.name, s.type, 9);
+    nodes.push([s.id, { ...n, color: HEALTH_COLOURS[health], status: health, group: s.project, path: s.path }]);
+    edges.push([`CONTAINS|${s.project}|${s.id}`, s.project, s.id, structural("CONTAINS")]);
+  }
+  for (const l of g.links) {
+    const look = edgeLook("PROJECT_LINK", "exact");
+    edges.push([`PROJECT_LINK|${l.from}|${l.to}|${l.package}`, l.from, l.to, { ...structural("PROJECT_LINK"),
+      type: look.type, color: look.color, size: 3, resolution: "exact" }]);
+  }
+  for (const i of g.integrations) {
+    const look = edgeLook("INTEGRATES", "exact");
+    edges.push([`INTEGRATES|${i.from}|${i.to}`, i.from, i.to, { ...structural("INTEGRATES"), type: look.type,
+      color: look.color, size: 2, resolution: "exact" }]);
+  }
+  // Cross-project links on demand: each crossing edge's two ends, hung from their projects.
+  for (const c of crosses) {
+    for (const r of [...c.outgoing.items, ...c.incoming.items]) {
+      for (const end of [r.from, r.to]) {
+        const project = projectOf(end.id);
+        if (nodes.some(([id]) => id === end.id)) continue;
+        nodes.push([end.id, { ...baseNode(end.id, end.label, end.name, end.kind ?? null, 5), group: project }]);
+        if (project) edges.push([`CONTAINS|${project}|${end.id}`, project, end.id, structural("CONTAINS")]);
+      }
+      const look = edgeLook(r.type, r.resolution);
+      edges.push([`${r.type}|${r.from.id}|${r.to.id}|${r.line ?? ""}`, r.from.id, r.to.id, {
+        ...structural(r.type), type: look.type, color: look.color, resolution: r.resolution ?? "exact" }]);
+    }
+  }
+  replaceGraph(nodes, edges, markNew);
+  truncated = crosses.some((c) => c.outgoing.hasMore || c.incoming.hasMore);
 }
 
 function fromOverview(o: Overview, markNew: boolean): void {
@@ -207,14 +361,13 @@ function overviewVariables(): Record<string, unknown> {
   };
 }
 
-async function loadOverview(markNew: boolean): Promise<void> {
+async function loadOverview(): Promise<Overview> {
   const early = prefetched;
   prefetched = null;
-  const answer = await (early ?? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()));
-  fromOverview(answer.overview, markNew);
+  return (await (early ?? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()))).overview;
 }
 
-async function loadNeighbourhood(markNew: boolean): Promise<void> {
+async function loadNeighbourhood(): Promise<Neighbourhood[]> {
   const pages: Neighbourhood[] = [];
   const limit = hoodLimit;
   for (let i = 0; i < hoodPages; i += 1) {
@@ -224,21 +377,82 @@ async function loadNeighbourhood(markNew: boolean): Promise<void> {
     pages.push(a.neighbourhood);
     if (!a.neighbourhood.hasMore) break;
   }
-  fromNeighbourhood(pages, markNew);
+  return pages;
+}
+
+async function loadEcosystem(): Promise<[EcosystemGraph, CrossProject[]]> {
+  const [g, crosses] = await Promise.all([
+    gql<{ ecosystemGraph: EcosystemGraph }>(ecosystemQuery(healthFields)),
+    crossLinks(state.expand.filter((x) => x.startsWith("proj:"))),
+  ]);
+  return [g.ecosystemGraph, crosses];
+}
+
+/** Audits and tasks of the project; a server without them (or refusing them) draws none. */
+async function loadAttached(): Promise<Attachment | null> {
+  if (state.view === "ecosystem") return null;
+  try {
+    return await gql<Attachment>(ATTACHED, { p: state.project });
+  } catch {
+    return null;
+  }
+}
+
+/** Open findings and the latest checks, when the overlay is on; tolerated when absent. */
+async function loadSecurity(): Promise<[Finding[], Check[]] | null> {
+  if (!state.overlay && activeTab !== "security") return null;
+  try {
+    const a = await gql<{ findings: Finding[]; complianceChecks: Check[] }>(SECURITY);
+    return [a.findings, a.complianceChecks];
+  } catch (e) {
+    banner(`The security overlay is unavailable: ${(e as Error).message}`, null);
+    return [[], []];
+  }
 }
 
 async function load(markNew = false): Promise<void> {
-  if (!state.project) return;
+  if (!state.project && state.view !== "ecosystem") return;
+  const mine = ++loading;
   setStatus("loading");
   ready = false;
+  let build: () => void;
+  let security: [Finding[], Check[]] | null;
+  const [extra, sec] = [loadAttached(), loadSecurity()];
   try {
-    if (state.view === "neighbourhood" && state.focus) await loadNeighbourhood(markNew);
-    else await loadOverview(markNew);
+    if (state.view === "ecosystem") {
+      const [g, crosses] = await loadEcosystem();
+      build = () => {
+        eco = g;
+        fromEcosystem(g, crosses, markNew);
+      };
+    } else if (state.view === "neighbourhood" && state.focus) {
+      const pages = await loadNeighbourhood();
+      build = () => fromNeighbourhood(pages, markNew);
+    } else {
+      const o = await loadOverview();
+      build = () => fromOverview(o, markNew);
+    }
+    security = await sec;
   } catch (e) {
+    if (mine !== loading) return;
     banner((e as Error).message, null);
     setStatus("error");
     return;
   }
+  if (mine !== loading) return; // a newer load superseded this one
+  build();
+  if (state.view === "ecosystem" && state.selected && !graph.hasNode(state.selected)) {
+    const p = projectOf(state.selected);
+    state = { ...state, selected: graph.hasNode(p) ? p : "" };
+    window.history.replaceState(null, "", writeState(state));
+  }
+  syncViewControls();
+  if (state.filters.changed || changed) {
+    await loadChanged();
+    if (mine !== loading) return;
+  }
+  if (security) [findings, checks] = security;
+  applyOverlay();
   pathNodes = new Set();
   pathEdges = new Set();
   // Past a few thousand elements, redrawing every edge and label on each frame of a pan or zoom
@@ -248,15 +462,31 @@ async function load(markNew = false): Promise<void> {
   renderer.setSetting("hideLabelsOnMove", large);
   renderer.refresh();
   performance.mark("graphsvc:view-drawn", { detail: { nodes: graph.order, edges: graph.size } });
+  drawnAt = performance.now();
   byId<HTMLButtonElement>("back-overview").hidden = state.view !== "neighbourhood";
   renderTruncation();
   refreshFilterChoices();
   refreshNodeList();
+  refreshLegend();
+  if (activeTab === "security") renderSecurity();
+  if (activeTab === "insights" && !markNew) void renderInsights();
+  const attached = extra.then((a) => {
+    if (a && mine === loading) addAttached(a, markNew);
+  });
   applyLayout(() => {
-    ready = true;
-    setStatus("ready");
+    void attached.then(() => {
+      if (mine !== loading) return;
+      ready = true;
+      setStatus("ready");
+    });
   });
   if (state.selected) void showDetails(state.selected);
+}
+
+/** Colours the drawn nodes by the worst finding or failing check on or inside them. */
+function applyOverlay(): void {
+  marks = state.overlay ? mark(findings, checks, (id) => graph.hasNode(id)) : { level: new Map(), reasons: new Map() };
+  graph.forEachNode((id) => graph.setNodeAttribute(id, "overlay", marks.level.get(id) ?? ""));
 }
 
 function banner(text: string, action: [string, () => void] | null): void {
@@ -276,6 +506,8 @@ function renderTruncation(): void {
       hoodPages += 1;
       void load();
     }]);
+  } else if (state.view === "ecosystem" && truncated) {
+    banner("Showing the first 200 cross-project edges each way of each project.", null);
   } else if (truncated && state.max < 5000) {
     banner("Some groups hold more than is shown.", ["Show anyway", () => navigate({ max: 5000 }, true)]);
   } else {
@@ -322,7 +554,8 @@ window.addEventListener("popstate", () => {
   const next = readState(window.location.search);
   const reload = next.project !== state.project || next.view !== state.view || next.focus !== state.focus
     || next.expand.join() !== state.expand.join() || next.collapse.join() !== state.collapse.join()
-    || next.depth !== state.depth || next.max !== state.max;
+    || next.depth !== state.depth || next.max !== state.max || next.overlay !== state.overlay
+    || next.filters.changed !== state.filters.changed;
   const relayout = next.layout !== state.layout;
   state = next;
   syncControls();
@@ -337,6 +570,11 @@ function fileOf(symbolId: string): string {
 }
 
 async function focusNode(id: string): Promise<void> {
+  if (!graph.hasNode(id) && state.view === "ecosystem") {
+    // A symbol or file the ecosystem does not draw: its project's view shows it.
+    if (projectOf(id)) await switchView("project", id);
+    return;
+  }
   if (!graph.hasNode(id) && state.view === "overview") {
     const group = id.startsWith("sym:") ? fileOf(id) : id;
     if (!state.expand.includes(group)) {
@@ -352,6 +590,29 @@ async function focusNode(id: string): Promise<void> {
   select(id);
   const pos = graph.hasNode(id) ? renderer.getNodeDisplayData(id) : undefined;
   if (pos) void renderer.getCamera().animate({ x: pos.x, y: pos.y, ratio: 0.4 }, { duration: 300 });
+}
+
+/**
+ * Toggles between the project and ecosystem views, keeping the selection where the other view can
+ * draw it: a project or service stays selected in the ecosystem; a symbol or file there opens its
+ * project's cross-project links (where it is drawn if it crosses), else its project is selected.
+ * Back in a project view, a symbol or file is focused again, a project opens, a service opens its project.
+ */
+async function switchView(to: "project" | "ecosystem", sel = state.selected): Promise<void> {
+  if (to === "ecosystem") {
+    const crossing = sel.startsWith("sym:") || sel.startsWith("file:") ? projectOf(sel) : "";
+    navigate({ view: "ecosystem", focus: "", expand: crossing ? [crossing] : [], collapse: [], selected: sel }, true);
+    return;
+  }
+  const service = eco?.services.find((s) => s.id === sel);
+  const project = service ? service.project : projectOf(sel) || (sel.startsWith("proj:") ? sel : state.project);
+  const keep = sel.startsWith("sym:") || sel.startsWith("file:") || sel.startsWith("dir:") ? sel : "";
+  hoodPages = 1;
+  state = { ...state, view: "overview", project, focus: "", expand: [], collapse: [], selected: "" };
+  window.history.pushState(null, "", writeState(state));
+  syncControls();
+  await load();
+  if (keep) await focusNode(keep);
 }
 
 function select(id: string): void {
@@ -387,13 +648,32 @@ const hooks: PanelHooks = {
   act: runAction,
 };
 
+const ecoHooks: EcosystemHooks = {
+  focus: (id) => void focusNode(id),
+  openProject: (id) => void switchView("project", id),
+  toggleCross: (id) => {
+    const shown = state.expand.includes(id);
+    navigate({ expand: shown ? state.expand.filter((x) => x !== id) : [...state.expand, id] }, true);
+  },
+  crossShown: (id) => state.expand.includes(id),
+};
+
 async function showDetails(id: string): Promise<void> {
   const a = graph.hasNode(id) ? graph.getNodeAttributes(id) : null;
   try {
+    const service = eco?.services.find((s) => s.id === id);
     if (id.startsWith("sym:")) await showSymbol(panel, id, hooks);
     else if (id.startsWith("file:")) await showFile(panel, id, hooks);
+    else if (id.startsWith("proj:") && eco && state.view === "ecosystem") await showProject(panel, eco, id, ecoHooks);
+    else if (service && eco) showService(panel, eco, service, ecoHooks, healthFields.includes("healthStatus"));
     else if (a) {
-      showGroup(panel, [["Entity", a.entity], ["Path", a.path || null], ["Id", id]], a.label, id);
+      showGroup(panel, [["Entity", a.entity], ["Kind", a.kind], ["Status", a.status || null], ["Path", a.path || null],
+        ["About", a.entity === "Audit" || a.entity === "Task" ? a.group : null], ["Id", id]], a.label, id);
+    }
+    const why = marks.reasons.get(id);
+    if (state.overlay && why?.length) {
+      panel.append(el("section", { "data-overlay-reasons": "" }, el("h3", {}, "Open findings and failing checks"),
+        el("ul", {}, ...why.map((w) => el("li", {}, w)))));
     }
   } catch (e) {
     panel.replaceChildren(el("p", { role: "alert" }, (e as Error).message));
@@ -417,21 +697,42 @@ function groupButtons(id: string, a: NodeAttrs): HTMLElement {
   return bar;
 }
 
-async function runAction(mutation: string, target: string): Promise<string> {
+/** Runs an action through its mutation; the answer in words. The view reloads to show what it made. */
+async function runAction(mutation: string, target: string, text: string): Promise<string> {
   const [name, kind] = mutation.split(":");
-  const queries: Record<string, [string, Record<string, unknown>]> = {
-    triggerAudit: ["mutation($t: ID!, $k: String!) { triggerAudit(targetId: $t, kind: $k) { id status } }",
-      { t: target, k: kind }],
-    createTask: ["mutation($t: ID!, $title: String!) { createTask(title: $title, targetId: $t) { id status } }",
-      { t: target, title: `Look at ${graph.hasNode(target) ? graph.getNodeAttribute(target, "label") : target}` }],
-    ingest: ["mutation($t: ID!) { ingest(targetId: $t) { id } }", { t: target }],
-    runComplianceCheck: ["mutation($p: ID!) { runComplianceCheck(projectId: $p) { id status } }", { p: state.project }],
-  };
-  const [query, variables] = queries[name];
-  const answer = await gql<Record<string, { id: string; status?: string }>>(query, variables);
-  const result = answer[name];
+  const project = (projectOf(target) || state.project).replace(/^proj:/, "");
+  const label = graph.hasNode(target) ? graph.getNodeAttribute(target, "label") : target;
+  let said: string;
+  try {
+    if (name === "triggerAudit") {
+      const a = await gql<{ triggerAudit: string }>(
+        "mutation($t: String!, $k: String!) { triggerAudit(target: $t, kind: $k) }", { t: target, k: kind });
+      said = `Requested ${kind} audit ${a.triggerAudit} (pending).`;
+    } else if (name === "createTask") {
+      const a = await gql<{ createTask: { id: string; status: string } }>(
+        "mutation($p: String!, $title: String!, $l: [String!]) { createTask(project: $p, title: $title, links: $l) "
+        + "{ id status } }", { p: project, title: text || `Look at ${label}`, l: [target] });
+      said = `Created task ${a.createTask.id} (${a.createTask.status}).`;
+    } else if (name === "ingest") {
+      const repo = containers(target).find((x) => x.startsWith("repo:")) ?? "";
+      const a = await gql<{ ingest: { repoId: string; started: boolean } }>(
+        "mutation($r: ID!) { ingest(repoId: $r, incremental: true) { repoId correlationId started } }", { r: repo });
+      said = `${a.ingest.started ? "Re-indexing" : "Already re-indexing"} ${a.ingest.repoId}; the graph updates when it ends.`;
+    } else {
+      const a = await gql<{ runComplianceCheck: { id: string; status: string }[] }>(
+        "mutation($p: String!) { runComplianceCheck(project: $p) { id status } }", { p: project });
+      const count = (s: string): number => a.runComplianceCheck.filter((c) => c.status === s).length;
+      said = `${a.runComplianceCheck.length} checks: ${count("pass")} pass, ${count("warn")} warn, ${count("fail")} fail.`;
+    }
+  } catch (e) {
+    if (e instanceof ApiError && e.code === "UNAUTHENTICATED") {
+      openKeyForm();
+      throw new Error(`${e.message}: enter one under “API key” and try again.`, { cause: e });
+    }
+    throw e;
+  }
   void load(true);
-  return `${name}: ${result.id}${result.status ? ` (${result.status})` : ""}`;
+  return said;
 }
 
 // ---------------------------------------------------------------------------
@@ -554,7 +855,17 @@ function syncControls(): void {
   byId<HTMLSelectElement>("layout").value = state.layout;
   byId<HTMLInputElement>("f-path").value = state.filters.path;
   byId<HTMLSelectElement>("f-lang").value = state.filters.lang;
+  const since = state.filters.changed;
+  byId<HTMLSelectElement>("f-changed").value = since === "" || since === "@ingest" ? since : "@ref";
+  byId<HTMLInputElement>("f-ref").hidden = since === "" || since === "@ingest";
+  byId<HTMLInputElement>("f-ref").value = since.startsWith("@") ? "" : since;
+  syncViewControls();
   refreshFilterChoices();
+}
+
+function syncViewControls(): void {
+  byId<HTMLSelectElement>("view").value = state.view === "ecosystem" ? "ecosystem" : "project";
+  byId<HTMLInputElement>("overlay").checked = state.overlay;
 }
 
 function checkboxes(id: string, values: string[], hidden: string[], colours: Record<string, string>,
@@ -634,9 +945,117 @@ byId<HTMLInputElement>("f-path").addEventListener("change", (ev) => {
   navigate({ filters: { ...state.filters, path: (ev.target as HTMLInputElement).value.trim() } }, false);
   refreshNodeList();
 });
+function setChanged(value: string): void {
+  navigate({ filters: { ...state.filters, changed: value } }, false);
+  void loadChanged().then(() => {
+    renderer.refresh();
+    refreshNodeList();
+  });
+}
+byId<HTMLSelectElement>("f-changed").addEventListener("change", (ev) => {
+  const mode = (ev.target as HTMLSelectElement).value;
+  const ref = byId<HTMLInputElement>("f-ref");
+  ref.hidden = mode !== "@ref";
+  if (mode === "@ref") ref.focus();
+  else setChanged(mode);
+});
+byId<HTMLInputElement>("f-ref").addEventListener("change", (ev) => {
+  setChanged((ev.target as HTMLInputElement).value.trim());
+});
 byId<HTMLSelectElement>("f-lang").addEventListener("change", (ev) => {
   navigate({ filters: { ...state.filters, lang: (ev.target as HTMLSelectElement).value } }, false);
 });
+byId<HTMLSelectElement>("view").addEventListener("change", (ev) => {
+  void switchView((ev.target as HTMLSelectElement).value === "ecosystem" ? "ecosystem" : "project");
+});
+byId<HTMLInputElement>("overlay").addEventListener("change", (ev) => {
+  navigate({ overlay: (ev.target as HTMLInputElement).checked }, true);
+});
+
+// The side panel's tabs: details, security, insights (arrow keys move between tabs).
+type Tab = "details" | "security" | "insights";
+let activeTab: Tab = "details";
+const TABS: Tab[] = ["details", "security", "insights"];
+
+function showTab(tab: Tab, focus = false): void {
+  activeTab = tab;
+  for (const t of TABS) {
+    const button = byId<HTMLButtonElement>(`tab-${t}`);
+    button.setAttribute("aria-selected", String(t === tab));
+    button.tabIndex = t === tab ? 0 : -1;
+    byId<HTMLElement>(t === "details" ? "panel" : t).hidden = t !== tab;
+    if (t === tab && focus) button.focus();
+  }
+  if (tab === "security") void refreshSecurity();
+  if (tab === "insights") void renderInsights();
+}
+
+for (const t of TABS) {
+  const button = byId<HTMLButtonElement>(`tab-${t}`);
+  button.addEventListener("click", () => showTab(t));
+  button.addEventListener("keydown", (ev) => {
+    const i = TABS.indexOf(t);
+    if (ev.key === "ArrowRight") showTab(TABS[(i + 1) % TABS.length], true);
+    else if (ev.key === "ArrowLeft") showTab(TABS[(i + TABS.length - 1) % TABS.length], true);
+    else return;
+    ev.preventDefault();
+  });
+}
+
+async function refreshSecurity(): Promise<void> {
+  const box = byId<HTMLElement>("security");
+  if (!state.overlay) {
+    try {
+      const a = await gql<{ findings: Finding[]; complianceChecks: Check[] }>(SECURITY);
+      [findings, checks] = [a.findings, a.complianceChecks];
+    } catch (e) {
+      box.replaceChildren(el("h2", {}, "Security and compliance"), el("p", { role: "alert" }, (e as Error).message));
+      return;
+    }
+  }
+  renderSecurity();
+}
+
+function renderSecurity(): void {
+  securityPanel(byId<HTMLElement>("security"), findings, checks, (id) => void focusNode(id));
+}
+
+async function renderInsights(): Promise<void> {
+  const box = byId<HTMLElement>("insights");
+  const scope = state.view === "ecosystem" || !state.project ? "All projects" : `Project ${state.project.slice(5)}`;
+  if (!queries.includes("insights")) {
+    insightsPanel(box, null, scope);
+    return;
+  }
+  try {
+    const p = state.view === "ecosystem" ? null : state.project || null;
+    const a = await gql<{ insights: Metric[] }>(INSIGHTS, { p });
+    insightsPanel(box, a.insights, scope);
+  } catch (e) {
+    insightsPanel(box, null, scope, (e as Error).message);
+  }
+}
+
+// The API key: mutations need one when the server has keys; kept for this tab only.
+const keyForm = byId<HTMLDetailsElement>("key");
+function openKeyForm(): void {
+  keyForm.open = true;
+  byId<HTMLInputElement>("api-key").focus();
+}
+byId<HTMLFormElement>("key-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  setApiKey(byId<HTMLInputElement>("api-key").value.trim());
+  byId<HTMLInputElement>("api-key").value = "";
+  keyForm.open = false;
+  refreshKeyLabel();
+  // A server whose reads need a key refused the start: start again, with the key.
+  if (bootFailed) window.location.reload();
+  else live?.restart();
+});
+function refreshKeyLabel(): void {
+  byId<HTMLElement>("key-label").textContent = apiKey() ? "API key (set)" : "API key";
+}
+
 byId<HTMLButtonElement>("back-overview").addEventListener("click", () => {
   navigate({ view: "overview", focus: "" }, true);
 });
@@ -654,7 +1073,8 @@ renderer.on("clickNode", ({ node, event }) => {
 });
 renderer.on("doubleClickNode", ({ node, event }) => {
   event.preventSigmaDefault();
-  if (node.startsWith("sym:")) openNeighbourhood(node);
+  if (node.startsWith("proj:") && state.view === "ecosystem") void switchView("project", node);
+  else if (node.startsWith("sym:")) openNeighbourhood(node);
   else if (graph.getNodeAttribute(node, "expandable")) toggle(node);
 });
 renderer.on("clickEdge", ({ edge }) => {
@@ -669,28 +1089,75 @@ renderer.on("clickEdge", ({ edge }) => {
 // Legend, live updates, test hook, start
 
 function legend(): void {
-  const box = byId<HTMLDivElement>("legend");
-  const shapes = "Squares: repos, directories, files. Discs: symbols. Rings: externals. "
-    + "Arrows: exact edges; orange lines: heuristic; grey lines: unresolved.";
-  box.replaceChildren(el("h2", {}, "Legend"), el("p", {}, shapes));
+  refreshLegend();
 }
+
+function refreshLegend(): void {
+  const box = byId<HTMLDivElement>("legend");
+  const shapes = state.view === "ecosystem"
+    ? "Squares: projects; dark arrows: project links (a dependency). Discs: services, coloured by health; "
+      + "blue arrows: integrations. Cross-project links: symbols and files hung from their projects."
+    : "Squares: repos, directories, files. Discs: symbols, tasks. Rings: externals, audits. "
+      + "Arrows: exact edges; orange lines: heuristic; grey lines: unresolved.";
+  const parts: HTMLElement[] = [el("h2", {}, "Legend"), el("p", {}, shapes)];
+  if (state.view === "ecosystem") {
+    const health = el("ul", { class: "levels", "aria-label": "Service health" });
+    for (const [h, c] of Object.entries(HEALTH_COLOURS)) {
+      health.append(el("li", {}, el("span", { class: "sw", style: `background:${c}` }), h));
+    }
+    parts.push(el("h3", {}, "Service health"), health);
+  }
+  if (state.overlay) parts.push(overlayLegend());
+  box.replaceChildren(...parts);
+}
+
+/**
+ * Whether an event can change what is drawn: a run's start and progress and the watcher's own
+ * news cannot (reloading then would only read a store being written), nor an ingest that found
+ * nothing changed; health changes matter to the ecosystem view only.
+ */
+function changesTheView(e: LiveEvent): boolean {
+  const s = e.subject;
+  if (s === "graph.ingest.started" || s === "graph.ingest.progress" || s.startsWith("graph.watch.")) return false;
+  const payload = (typeof e.payload === "object" && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
+  if (s === "graph.ingest.finished" && payload.nothingChanged === true) return false;
+  if (s.startsWith("service.health.")) return state.view === "ecosystem";
+  return true;
+}
+
+let bootFailed = false;
+let lastEventAt = 0; // performance.now() of the last event that changes the view
+let drawnAt = 0; // and of the last drawn view
+let live: LiveClient | null = null;
+let liveReloads = 0;
 
 function startLive(): void {
   let timer: number | undefined;
   const status = byId<HTMLSpanElement>("live");
   const resync = (): void => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => void load(true), 150);
+    timer = window.setTimeout(() => {
+      liveReloads += 1;
+      void load(true);
+    }, 150);
   };
-  new LiveClient({
+  live = new LiveClient({
     subject: "",
-    onEvent: resync,
+    auth: apiKey,
+    // Health changes redraw the ecosystem only; everything else may change either view.
+    onEvent: (e) => {
+      if (!changesTheView(e)) return;
+      lastEventAt = performance.now();
+      resync();
+    },
     onResync: resync,
     onStatus: (s) => {
+      liveStatus = s;
       status.textContent = s;
       status.classList.toggle("on", s === "live");
     },
-  }).start();
+  });
+  live.start();
 }
 
 interface Model {
@@ -702,17 +1169,23 @@ interface Model {
   truncated: boolean;
   panel: string;
   path: string[];
+  overlay: boolean;
+  live: string;
+  liveReloads: number;
+  timing: { event: number; drawn: number };
   nodes: { id: string; entity: string; kind: string | null; label: string; hidden: boolean; x: number; y: number;
-    expanded: boolean }[];
+    expanded: boolean; status: string; overlay: string; fresh: boolean; color: string }[];
   edges: { type: string; from: string; to: string; resolution: string; count: number; hidden: boolean }[];
 }
 
 function model(): Model {
   return {
     ready, project: state.project, view: state.view, layout: state.layout, selected: state.selected, truncated,
-    panel: panel.dataset.shown ?? "", path: [...pathNodes].sort(),
+    panel: panel.dataset.shown ?? "", path: [...pathNodes].sort(), overlay: state.overlay, live: liveStatus,
+    liveReloads, timing: { event: lastEventAt, drawn: drawnAt },
     nodes: graph.mapNodes((id, a) => ({ id, entity: a.entity, kind: a.kind, label: a.label, hidden: nodeHidden(a),
-      x: a.x, y: a.y, expanded: a.expanded })),
+      x: a.x, y: a.y, expanded: a.expanded, status: a.status, overlay: a.overlay, fresh: a.fresh,
+      color: reduceNode(id, a).color ?? a.color })),
     edges: graph.mapEdges((id, a, s, t) => ({ type: a.relation, from: s, to: t, resolution: a.resolution,
       count: a.count, hidden: edgeHidden(id, a) })),
   };
@@ -756,8 +1229,23 @@ window.graphsvc = {
 
 async function start(): Promise<void> {
   legend();
-  const [p, m] = await booting;
+  refreshKeyLabel();
+  let p: { projects: { items: { id: string; name: string }[] } };
+  let m: SchemaInfo;
+  try {
+    [p, m] = await booting;
+  } catch (e) {
+    bootFailed = true;
+    banner((e as Error).message, null);
+    if (e instanceof ApiError && e.code === "UNAUTHENTICATED") openKeyForm();
+    setStatus("error");
+    return;
+  }
   actions = m.__schema.mutationType?.fields.map((f) => f.name) ?? [];
+  queries = m.__schema.queryType.fields.map((f) => f.name);
+  const serviceFields = new Set(m.service?.fields.map((f) => f.name) ?? []);
+  healthFields = HEALTH_FIELDS.filter((f) => serviceFields.has(f));
+  byId<HTMLDivElement>("f-changed-box").hidden = !queries.includes("changedFiles");
   const select = byId<HTMLSelectElement>("project");
   select.replaceChildren(...p.projects.items.map((x) => el("option", { value: x.id }, x.name)));
   if (!state.project && p.projects.items.length) {

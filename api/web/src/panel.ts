@@ -4,6 +4,49 @@
 import { gql } from "./api";
 import { FILE, SYMBOL } from "./api";
 import { el } from "./dom";
+import { projectOf } from "./overlay";
+
+const ABOUT = `query About($id: String!, $p: String!) {
+  findings(target: $id) { id ruleId severity message status line tool createdAt }
+  tasks(project: $p, symbol: $id) { id title status kind origin }
+  complianceChecks(project: $p) { id status rule violations { id message } }
+}`;
+
+interface AboutAnswer {
+  findings: { id: string; ruleId: string; severity: string; message: string; status: string; line: number; tool: string;
+    createdAt: string }[];
+  tasks: { id: string; title: string; status: string; kind: string; origin: string }[];
+  complianceChecks: { id: string; status: string; rule: string; violations: { id: string; message: string }[] }[];
+}
+
+/** Findings on the node (newest first), the checks it violates and its tasks; null when the server has none. */
+async function aboutSection(id: string): Promise<HTMLElement | null> {
+  const project = projectOf(id);
+  if (!project) return null;
+  let a: AboutAnswer;
+  try {
+    a = await gql<AboutAnswer>(ABOUT, { id, p: project });
+  } catch {
+    return null;
+  }
+  const findings = el("ul", { "data-list": "findings" });
+  for (const f of [...a.findings].sort((x, y) => y.createdAt.localeCompare(x.createdAt))) {
+    findings.append(el("li", { "data-status": f.status },
+      `${f.severity} ${f.ruleId} line ${f.line}: ${f.message} (${f.tool}, ${f.status})`));
+  }
+  const checks = el("ul", { "data-list": "checks" });
+  for (const c of a.complianceChecks) {
+    for (const v of c.violations) {
+      if (v.id === id) checks.append(el("li", { "data-status": c.status }, `${c.status} ${c.rule.replace(/^rule:/, "")}: ${v.message}`));
+    }
+  }
+  const tasks = el("ul", { "data-list": "tasks" });
+  for (const t of a.tasks) tasks.append(el("li", {}, `${t.kind} ${t.title} (${t.status}, ${t.origin})`));
+  return el("section", { "data-about": "" },
+    el("h3", {}, `Findings (${findings.children.length})`), findings,
+    el("h3", {}, `Failing checks (${checks.children.length})`), checks,
+    el("h3", {}, `Tasks (${tasks.children.length})`), tasks);
+}
 
 interface Ref {
   from: { id: string; name: string; label: string; path?: string; filePath?: string; line?: number };
@@ -42,7 +85,7 @@ interface FileAnswer {
 export interface PanelHooks {
   focus: (id: string) => void;
   actions: string[]; // mutation names the server offers
-  act: (mutation: string, target: string) => Promise<string>;
+  act: (mutation: string, target: string, text: string) => Promise<string>;
 }
 
 function dl(rows: [string, string | null | undefined][]): HTMLElement {
@@ -82,6 +125,10 @@ function sourceBlock(src: { start: number; lines: string[]; truncated: boolean }
   return el("pre", { "aria-label": "Source" }, el("code", {}, text + (src.truncated ? "\n…" : "")));
 }
 
+// The last action's outcome per target: the view (and this panel) redraws when the action's result
+// arrives, and the message must survive that.
+let outcome: { target: string; text: string; result: string } | null = null;
+
 function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   const offered: [string, string][] = [
     ["triggerAudit:codeReview", "Code review"],
@@ -93,20 +140,38 @@ function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   const available = offered.filter(([m]) => hooks.actions.includes(m.split(":")[0]));
   if (!available.length) return null;
   const status = el("p", { role: "status", "data-action-status": "" });
+  if (outcome?.target === target) {
+    status.textContent = outcome.text;
+    status.dataset.outcome = outcome.result;
+  }
+  const say = (text: string, result: string): void => {
+    outcome = { target, text, result };
+    status.textContent = text;
+    status.dataset.outcome = result;
+    const live = document.querySelector<HTMLElement>("[data-action-status]");
+    if (live && live !== status) {
+      live.textContent = text;
+      live.dataset.outcome = result;
+    }
+  };
   const bar = el("div", { class: "actions" });
+  const title = el("input", { type: "text", id: "task-title", "data-task-title": "", placeholder: "Task title" });
   for (const [m, text] of available) {
     const b = el("button", { type: "button", "data-action": m }, text);
     b.addEventListener("click", () => {
-      status.textContent = `${text}…`;
-      hooks.act(m, target).then((r) => (status.textContent = r), (e: Error) => (status.textContent = e.message));
+      say(`${text}…`, "running");
+      b.disabled = true;
+      hooks.act(m, target, title.value.trim()).then((r) => say(r, "ok"), (e: Error) => say(e.message, "error"))
+        .finally(() => (b.disabled = false));
     });
+    if (m === "createTask") bar.append(el("label", { for: "task-title", class: "sr-only" }, "Task title"), title);
     bar.append(b);
   }
   return el("section", {}, el("h3", {}, "Actions"), bar, status);
 }
 
 export async function showSymbol(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
-  const a = await gql<SymbolAnswer>(SYMBOL, { id });
+  const [a, about] = await Promise.all([gql<SymbolAnswer>(SYMBOL, { id }), aboutSection(id)]);
   const s = a.symbol;
   const impact = el("ul", { "data-list": "impact" });
   for (const g of a.impact.groups) {
@@ -128,13 +193,14 @@ export async function showSymbol(panel: HTMLElement, id: string, hooks: PanelHoo
     refList("References", s.references, "from", hooks),
     el("section", {}, el("h3", {}, `Impact (${dependents}${a.impact.truncated ? "+" : ""} dependents, `
       + `${a.impact.groups.length} files)`), impact),
+    about,
     actionBar(s.id, hooks),
   );
   panel.dataset.shown = s.id;
 }
 
 export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
-  const a = await gql<FileAnswer>(FILE, { id });
+  const [a, about] = await Promise.all([gql<FileAnswer>(FILE, { id }), aboutSection(id)]);
   const f = a.node;
   fill(panel,
     el("h2", {}, f.name),
@@ -143,6 +209,7 @@ export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks
       ["Parse errors", f.parseErrors === undefined ? null : String(f.parseErrors)]]),
     sourceBlock(a.source),
     refList("Imported by", a.references, "from", hooks),
+    about,
     actionBar(f.id, hooks),
   );
   panel.dataset.shown = f.id;

@@ -6,11 +6,12 @@ export interface Filters {
   kinds: string[]; // hidden kinds
   types: string[]; // hidden edge types
   res: string[]; // hidden resolutions
+  changed: string; // only what changed: "" everything, "@ingest" the last ingest, else since this git ref
 }
 
 export interface ViewState {
   project: string;
-  view: "overview" | "neighbourhood";
+  view: "overview" | "neighbourhood" | "ecosystem";
   focus: string; // the root of a neighbourhood view
   depth: number;
   expand: string[];
@@ -18,16 +19,18 @@ export interface ViewState {
   selected: string;
   layout: string;
   max: number; // overview budget; 0: the server's default
+  overlay: boolean; // colour by the worst open finding or failing check
   filters: Filters;
 }
 
+const VIEWS = ["overview", "neighbourhood", "ecosystem"] as const;
 const LIST = (v: string | null): string[] => (v ? v.split(",").filter(Boolean) : []);
 
 export function readState(search: string): ViewState {
   const q = new URLSearchParams(search);
   return {
     project: q.get("project") ?? "",
-    view: q.get("view") === "neighbourhood" ? "neighbourhood" : "overview",
+    view: VIEWS.find((v) => v === q.get("view")) ?? "overview",
     focus: q.get("focus") ?? "",
     depth: Math.min(5, Math.max(1, Number(q.get("depth") ?? "1") || 1)),
     expand: LIST(q.get("expand")),
@@ -35,12 +38,14 @@ export function readState(search: string): ViewState {
     selected: q.get("sel") ?? "",
     layout: q.get("layout") ?? "force",
     max: Math.min(5000, Math.max(0, Number(q.get("max") ?? "0") || 0)),
+    overlay: q.get("overlay") === "security",
     filters: {
       path: q.get("path") ?? "",
       lang: q.get("lang") ?? "",
       kinds: LIST(q.get("hideKinds")),
       types: LIST(q.get("hideTypes")),
       res: LIST(q.get("hideRes")),
+      changed: q.get("changed") ?? "",
     },
   };
 }
@@ -59,10 +64,12 @@ export function writeState(s: ViewState): string {
   put("sel", s.selected);
   if (s.layout !== "force") put("layout", s.layout);
   if (s.max) put("max", String(s.max));
+  if (s.overlay) put("overlay", "security");
   put("path", s.filters.path);
   put("lang", s.filters.lang);
   put("hideKinds", s.filters.kinds.join(","));
   put("hideTypes", s.filters.types.join(","));
   put("hideRes", s.filters.res.join(","));
+  put("changed", s.filters.changed);
   return `?${q.toString()}`;
 }

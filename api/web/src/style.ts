@@ -24,6 +24,8 @@ export const NODE_COLOURS: Record<string, string> = {
   Task: "#5d4037",
   Finding: "#c62828",
   Service: "#283593",
+  Project: "#37474f",
+  Audit: "#00695c",
   Other: "#555555",
 };
 
@@ -35,7 +37,14 @@ export const EDGE_COLOURS: Record<string, string> = {
   IMPORTS: "#1565c0",
   CONTAINS: "#d0d0d0",
   DEFINES: "#d0d0d0",
+  PROJECT_LINK: "#37474f",
+  INTEGRATES: "#283593",
+  AUDITS: "#00897b",
+  IMPLEMENTED_BY: "#8d6e63",
 };
+
+/** Edges that join a thing to what holds it or what it is about: lines in their own colour. */
+const STRUCTURAL = new Set(["CONTAINS", "DEFINES", "AUDITS", "IMPLEMENTED_BY"]);
 
 export const HEURISTIC_COLOUR = "#ef6c00";
 export const UNRESOLVED_COLOUR = "#9e9e9e";
@@ -49,9 +58,10 @@ export function nodeColour(label: string, kind: string | null): string {
   return NODE_COLOURS[nodeKey(label, kind)];
 }
 
-/** Squares for containers (repos, directories, files), rings for externals, discs for symbols. */
+/** Squares for containers (projects, repos, directories, files), rings for externals and audits, discs for the rest. */
 export function nodeType(label: string): string {
-  if (label === "Repo" || label === "Directory" || label === "File") return "square";
+  if (label === "Audit") return "border";
+  if (label === "Project" || label === "Repo" || label === "Directory" || label === "File") return "square";
   if (label === "External") return "border";
   return "circle";
 }
@@ -63,7 +73,7 @@ export function resolutionOf(heuristic: number, unresolved: number): string {
 }
 
 export function edgeLook(type: string, resolution: string | null): { color: string; type: string } {
-  if (type === "CONTAINS" || type === "DEFINES") return { color: EDGE_COLOURS[type], type: "line" };
+  if (STRUCTURAL.has(type)) return { color: EDGE_COLOURS[type], type: "line" };
   if (resolution === "heuristic") return { color: HEURISTIC_COLOUR, type: "line" };
   if (resolution === "unresolved") return { color: UNRESOLVED_COLOUR, type: "line" };
   return { color: EDGE_COLOURS[type] ?? "#555555", type: "arrow" };

@@ -1,0 +1,123 @@
+"""Live updates in a real Chromium: ``graph watch`` on a copy of the shop fixture and ``graph serve`` share
+one embedded store; an edit is drawn without a reload, and a lost WebSocket reconnects and resynchronises.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import Page
+
+from graphsvc.ingest.run import ingest
+from graphsvc.settings import Settings
+from tests.conftest import FIXTURES
+from tests.helpers import copy_repo
+from tests.viz.conftest import ROOT, Server, model, open_view
+
+pytestmark = pytest.mark.ladybug
+
+REPO = "repo:shop/shop"
+MODELS = f"file:{REPO}:shop/models.py"
+
+
+class Watch:
+    """``graph watch --json`` on a repo; its events in a queue."""
+
+    def __init__(self, repo: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "watch", str(repo), "--json",
+                                      "--debounce", "0.05"], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.wait_for("graph.watch.started")
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.events.put(json.loads(line))
+
+    def wait_for(self, subject: str, timeout: float = 60) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                event = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                self.proc.terminate()
+                _, err = self.proc.communicate(timeout=20)
+                pytest.fail(f"graph watch sent no {subject}: {err.decode(errors='replace')}")
+            if event["subject"] == subject:
+                return event
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self._reader.join(timeout=20)  # stdout ends with the process
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[Server, Watch, Path]]:
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = Settings(store=f"ladybug://{tmp_path / 'graph.lbug'}", workers=1)
+    ingest(repo, settings)
+    server = Server(settings, tmp_path / "serve.log")
+    watch = Watch(repo, server.env)
+    yield server, watch, repo
+    watch.stop()
+    server.stop()
+
+
+def _append(path: Path, name: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n\ndef {name}():\n    return 1\n", encoding="utf-8")
+
+
+def _has(sym: str, fresh: bool = False) -> str:
+    return f"window.graphsvc.model().nodes.some(n => n.id === {sym!r}{' && n.fresh' if fresh else ''})"
+
+
+def test_an_edit_under_graph_watch_is_drawn_live_and_a_lost_socket_resynchronises(
+        watched: tuple[Server, Watch, Path], page: Page) -> None:
+    server, watch, repo = watched
+    url = f"{server.url}?{urlencode({'project': 'proj:shop', 'layout': 'circular', 'expand': MODELS})}"
+    open_view(page, url)
+    page.wait_for_function("window.graphsvc.model().live === 'live'")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda f: navigations.append(f.url))
+
+    # A save: the watcher ingests it, its events reach the page, which redraws and flashes the new node.
+    added = f"sym:{REPO}:shop/models.py#live_added"
+    _append(repo / "shop" / "models.py", "live_added")
+    page.wait_for_function(_has(added, fresh=True), timeout=30000)
+    watch.wait_for("graph.ingest.finished")
+    reloads = model(page)["liveReloads"]
+    assert reloads >= 1
+
+    # The server goes away: the page notices and retries.
+    server.stop()
+    page.wait_for_function("window.graphsvc.model().live !== 'live'")
+    # A save while it is away: the page misses its events...
+    away = f"sym:{REPO}:shop/models.py#while_away"
+    _append(repo / "shop" / "models.py", "while_away")
+    watch.wait_for("graph.ingest.finished")
+    assert away not in {n["id"] for n in model(page)["nodes"]}
+    # ...and resynchronises when the socket is back.
+    server.start()
+    page.wait_for_function("window.graphsvc.model().live === 'live'", timeout=60000)
+    page.wait_for_function(_has(away), timeout=30000)
+    m = model(page)
+    assert added in {n["id"] for n in m["nodes"]} and m["liveReloads"] > reloads
+    assert navigations == []  # all of it without a reload
