@@ -39,6 +39,7 @@ from parsers import registry
 __all__ = ["IngestCache", "IngestReport", "ingest"]
 
 _ATTEMPTS = 3
+INSIGHTS_EVERY = 30.0  # seconds between insights records of a long-lived process (IngestCache)
 
 Progress = Callable[[str, int, int], None]
 
@@ -119,6 +120,7 @@ class IngestCache:
     linker: specs.Linker | None = None
     dependents: Dependents | None = None
     scan: ScanResult | None = None  # the tree as the last run saw it
+    insights_at: float = float("-inf")  # when this process last recorded the insights figures
     module_maps: dict[tuple[str, tuple[str, ...], tuple[str, ...]], dict[str, tuple[str, ...]]] = field(
         default_factory=dict)
 
@@ -251,11 +253,17 @@ def _write(store: Store | None, settings: Settings, change: RepoChange | None,
 
 
 def _link_and_record(writer: Store, settings: Settings, rid: str, manifest: ecosystem.Manifest,
-                     wrote: bool) -> ecosystem.LinkReport | None:
+                     wrote: bool, cache: IngestCache | None = None) -> ecosystem.LinkReport | None:
     """Re-link the repo into the ecosystem, then append the insights figures that changed
-    (graphsvc/insights.py), with the writer of the run's write."""
+    (graphsvc/insights.py), with the writer of the run's write. A long-lived process (``cache``)
+    records them at most every ``INSIGHTS_EVERY`` seconds: a trend needs no point per save, and
+    the figures cost a pass over the graph."""
     linked = ecosystem.link(writer, rid, manifest, wrote)
-    insights.record(writer, settings.metric_points)
+    now = time.monotonic()
+    if cache is None or now - cache.insights_at >= INSIGHTS_EVERY:
+        insights.record(writer, settings.metric_points)
+        if cache is not None:
+            cache.insights_at = now
     return linked
 
 
@@ -350,7 +358,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             def refresh_and_link(writer: Store) -> ecosystem.LinkReport | None:
                 if rows:
                     writer.refresh_stats(rid, rows)
-                return _link_and_record(writer, settings, rid, manifest, False) if relink_manifest else None
+                return _link_and_record(writer, settings, rid, manifest, False, cache) if relink_manifest else None
 
             _, linked = _write(store, settings, None, refresh_and_link)
             if cache is not None and cache.holds(rid):
@@ -485,7 +493,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
     timings["lock_wait"], linked = _write(store, settings, change,
-                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True))
+                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True, cache))
     timings["write"] = time.perf_counter() - t
     if cache is not None:
         _remember(cache, change, stored, manifest_json, langs)
