@@ -44,8 +44,8 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-sys.path.insert(0, str(REPO_DIR))
 sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(REPO_DIR))  # before bench/: the `api` package, not bench/api.py
 
 from lsprotocol import types as lsp  # noqa: E402
 from pygls.lsp.client import BaseLanguageClient  # noqa: E402
