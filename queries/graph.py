@@ -978,7 +978,10 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
         raise QueryError(f"depth must be 0 or more, got {depth}")
     budget = _max_nodes(max_nodes)
     types = _types(flt.edge_types, (*STRUCTURAL_TYPES, *DEPENDENCY_TYPES, *OVERLAY_TYPES))
-    proj, _ = project(store, project_id)
+    found = store.read("project", id=project_id)  # not project(): the graph needs no repo counts
+    if not found:
+        raise NotFound(f"no project with id '{project_id}'", suggestion="list them with the projects query")
+    proj = ProjectInfo(id=found[0]["id"], name=found[0]["name"])
     nodes = _ProjectNodes(candidates=[(0, GraphNode(id=proj.id, label="Project", name=proj.name, depth=0))])
     if depth >= 1:
         _project_files(store, project_id, depth, flt, nodes)

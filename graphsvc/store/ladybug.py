@@ -297,6 +297,11 @@ class LadybugStore(Store):
     def _rows(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         result = self._run(statement, params)
         cols = result.get_column_names()
+        if result.get_num_tuples() >= _ARROW_ROWS and _SCALAR_TYPES.issuperset(result.get_column_data_types()):
+            # Many rows of plain values: column by column through Arrow, about twice as fast as
+            # row by row (the same Python values).
+            columns = [c.to_pylist() for c in result.get_as_arrow(0).columns]
+            return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
         return [dict(zip(cols, row, strict=True)) for row in result.get_all()]
 
     def _batched(self, statement: str, key: str, rows: list[Any], size: int = 20000) -> None:
@@ -584,6 +589,9 @@ def _cypher_error(exc: RuntimeError, timeout: float) -> QueryError:
     return QueryError(f"LadybugDB refused the Cypher statement: {msg}",
                       suggestion="check the syntax; labels are Project, Repo, File, Symbol, External")
 _PER_ID_MAX = 1000
+_ARROW_ROWS = 256  # from this many rows of plain values a result is read through Arrow (``_rows``)
+_SCALAR_TYPES = frozenset({"STRING", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8",
+                           "DOUBLE", "FLOAT", "BOOL"})
 _IDLE_CONNECTIONS = 8  # closed views' connections a handle keeps (a server's concurrent requests)
 _UNWIND_IDS = "UNWIND $ids AS id\n"
 # The queries asked one id at a time (see _per_id): those whose batch form joins the CALLS table.
