@@ -164,6 +164,7 @@ class LadybugStore(Store):
         self.origin: LadybugStore = self
         self._idle: list[Any] = []  # the connections of closed views, for the next ones (``view``)
         self._idle_lock = threading.Lock()
+        self._closing = False
         if read_only and not path.exists():
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -529,12 +530,22 @@ class LadybugStore(Store):
         return other
 
     def _take_back(self, conn: Any) -> bool:
-        """Keep a closed view's connection for the next view; False when this handle is closed."""
+        """Keep a closed view's connection for the next view; False when this handle is closing."""
         with self._idle_lock:
-            if self._db is None or len(self._idle) >= _IDLE_CONNECTIONS:
+            if self._closing or len(self._idle) >= _IDLE_CONNECTIONS:
                 return False
             self._idle.append(conn)
             return True
+
+    def _close_idle(self) -> None:
+        lock = getattr(self, "_idle_lock", None)
+        if lock is None:
+            return
+        with lock:
+            self._closing = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
     def close(self) -> None:
         if getattr(self, "_is_view", False):
@@ -542,12 +553,8 @@ class LadybugStore(Store):
                 self._conn.close()
             self._conn = self._db = None  # type: ignore[assignment]
             return
-        with getattr(self, "_idle_lock", threading.Lock()):
-            idle, self._idle = getattr(self, "_idle", []), []
-            for c in idle:
-                c.close()
-            conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
-            self._conn = self._db = None  # type: ignore[assignment]
+        self._close_idle()
+        conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
         wal = self.path.with_name(self.path.name + ".wal")
         if conn is not None and not db.read_only and wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
             conn.execute("CHECKPOINT")
@@ -555,6 +562,7 @@ class LadybugStore(Store):
             conn.close()
         if db is not None:
             db.close()
+        self._conn = self._db = None  # type: ignore[assignment]
         lock = getattr(self, "_lock", None)
         if lock is not None:
             _release(lock)
