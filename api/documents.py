@@ -77,9 +77,12 @@ class FileText:
 
     def to_graph(self, line: int, character: int) -> tuple[int, int]:
         """An LSP position (0-based line, character in code units) as a graph one (1-based line, UTF-8 byte column)."""
+        text = self.line(line)
+        if text.isascii():  # one byte, one unit per character in every encoding
+            return line + 1, max(0, min(character, len(text)))
         units = 0
         byte = 0
-        for ch in self.line(line):
+        for ch in text:
             if units >= character:
                 break
             units += self.unit(ch)
@@ -88,9 +91,12 @@ class FileText:
 
     def to_lsp(self, line: int, column: int) -> tuple[int, int]:
         """A graph position (1-based line, UTF-8 byte column) as an LSP one (0-based line, character in code units)."""
+        text = self.line(line - 1)
+        if text.isascii():  # one byte, one unit per character in every encoding
+            return max(line - 1, 0), max(0, min(column, len(text)))
         units = 0
         byte = 0
-        for ch in self.line(line - 1):
+        for ch in text:
             if byte >= column:
                 break
             byte += _utf8_bytes(ch)

@@ -36,7 +36,8 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,6 +112,7 @@ class _Navigator:
         self.disk: dict[Path, tuple[tuple[int, int], FileText]] = {}
         self.buffers: dict[str, _Buffer] = {}
         self.lock = threading.Lock()
+        self._request = threading.local()  # what one request looked up already (``request``)
 
     # -- places and texts -------------------------------------------------
 
@@ -209,8 +211,27 @@ class _Navigator:
                   graph._pos(s.range_end)[0]) for s in syms], buf.facts, blocks)
         return buf.line_map
 
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """One request's scope: the texts it looked up are kept until it ends (a list of references
+        names the same files many times; an edit between two requests is seen by the next)."""
+        self._request.texts = {}
+        try:
+            yield
+        finally:
+            self._request.texts = None
+
     def text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
         """The uri, the current text and (for an edited buffer) the line map of an indexed file."""
+        texts = getattr(self._request, "texts", None)
+        if texts is None:
+            return self._text_for(store, repo, path)
+        found = texts.get((repo, path))
+        if found is None:
+            found = texts[(repo, path)] = self._text_for(store, repo, path)
+        return found  # type: ignore[no-any-return]
+
+    def _text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
         root = self.root_of(store, repo)
         full = (root / path) if root else Path(path)
         uri = from_fs_path(str(full)) or ""
@@ -620,7 +641,7 @@ class GraphServer(LanguageServer):
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
         for root in self.indexer.tracked():
             self.indexer.wait_fresh(root, _WAIT_FRESH)
-        with self.access.use() as store:
+        with self.access.use() as store, self.nav.request():
             return fn(store, *args)
 
     def say(self, kind: lsp.MessageType, message: str) -> None:

@@ -1,7 +1,8 @@
 // The symbols whose id starts with a file's module symbol id (`sym:<repo-id>:<path>#`): the
 // file's symbols, plus those of a file whose path extends this one with '#', which the caller
-// drops. A prefix scan is cheaper than a DEFINES traversal on both stores.
-// Parameters: $prefix.
+// drops. Neo4j answers the prefix from its index on `id`, more cheaply than a DEFINES traversal;
+// LadybugDB walks the file's DEFINES tree instead (file_symbols.ladybug.cypher).
+// Parameters: $prefix ($file is for the LadybugDB variant).
 // Columns: id, name, qualifiedName, kind, signature, doc, line, column, rangeStart, rangeEnd, exported, lang.
 MATCH (s:Symbol) WHERE s.id STARTS WITH $prefix
 RETURN s.id AS id, s.name AS name, s.qualifiedName AS qualifiedName, s.kind AS kind,

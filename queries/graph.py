@@ -482,9 +482,22 @@ def file(store: Store, repo: str, path: str) -> FileInfo:
     return found
 
 
+# How deep file_symbols.ladybug.cypher walks a file's DEFINES tree.
+FILE_TREE_DEPTH = 20
+
+
+def _file_symbol_rows(store: Store, f: FileInfo, prefix: str) -> list[dict[str, Any]]:
+    # The stores find a file's symbols differently (see file_symbols*.cypher): by id prefix, or by
+    # walking the file's DEFINES tree; either way only the ids under ``prefix`` are kept.
+    rows = store.read("file_symbols", prefix=prefix, file=f.id)
+    if any((r.get("depth") or 0) >= FILE_TREE_DEPTH for r in rows):
+        rows = store.read("symbols_with_prefix", prefix=prefix)  # nested deeper than the walk goes
+    return [r for r in rows if r["id"].startswith(prefix)]
+
+
 def file_symbols(store: Store, f: FileInfo) -> tuple[SymbolInfo, ...]:
     """The symbols a file defines, in source order."""
-    rows = store.read("file_symbols", prefix=symbol_id(f.repo, f.path, ""))
+    rows = _file_symbol_rows(store, f, symbol_id(f.repo, f.path, ""))
     files = {f.id: f}
     syms = [_symbol_info(r, files) for r in rows]
     return tuple(sorted((s for s in syms if s.file_id == f.id), key=lambda s: (_pos(s.range_start), s.id)))
@@ -670,7 +683,7 @@ def members(store: Store, owner: SymbolInfo, name: str | None = None) -> tuple[S
     fragment = split[1] if split else owner.qualified_name
     f = FileInfo(id=owner.file_id, repo=owner.repo, path=owner.path)
     prefix = symbol_id(owner.repo, owner.path, fragment + ".") if fragment else symbol_id(owner.repo, owner.path, "")
-    rows = store.read("file_symbols", prefix=prefix)
+    rows = _file_symbol_rows(store, f, prefix)
     out = []
     for r in rows:
         s = _symbol_info(r, {f.id: f})
@@ -965,7 +978,10 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
         raise QueryError(f"depth must be 0 or more, got {depth}")
     budget = _max_nodes(max_nodes)
     types = _types(flt.edge_types, (*STRUCTURAL_TYPES, *DEPENDENCY_TYPES, *OVERLAY_TYPES))
-    proj, _ = project(store, project_id)
+    found = store.read("project", id=project_id)  # not project(): the graph needs no repo counts
+    if not found:
+        raise NotFound(f"no project with id '{project_id}'", suggestion="list them with the projects query")
+    proj = ProjectInfo(id=found[0]["id"], name=found[0]["name"])
     nodes = _ProjectNodes(candidates=[(0, GraphNode(id=proj.id, label="Project", name=proj.name, depth=0))])
     if depth >= 1:
         _project_files(store, project_id, depth, flt, nodes)

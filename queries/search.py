@@ -80,6 +80,22 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _all_words(names: Iterable[str]) -> list[tuple[str, ...]]:
+    """``words`` of many names; the parts of qualified names and paths repeat (module paths), so
+    each distinct part is split once."""
+    seen: dict[str, tuple[str, ...]] = {}
+    out = []
+    for name in names:
+        found: list[str] = []
+        for part in _SPLIT.split(name):
+            got = seen.get(part)
+            if got is None:
+                got = seen[part] = tuple(w.lower() for w in _HUMPS.findall(part))
+            found.extend(got)
+        out.append(tuple(found))
+    return out
+
+
 def _symbol_candidates(store: Store) -> list[_Candidate]:
     out = []
     for r in store.read("search_symbols"):
@@ -124,8 +140,9 @@ class _Index:
     exact_lower: dict[str, list[int]]
     suffixes: dict[str, list[int]]  # ".<tail>" / "/<tail>" of a qualified name or path -> candidates
     prefixes: tuple[tuple[str, int], ...]  # sorted (lower-cased text, candidate)
-    dotted_lower: tuple[str, ...]
-    words: dict[int, tuple[str, ...]]  # filled as queries need them
+    words: tuple[tuple[str, ...], ...]  # each candidate's words (of its qualified name or path)
+    vocabulary: tuple[str, ...]  # every word, sorted
+    having: dict[str, tuple[int, ...]]  # word -> the candidates that have it
 
 
 def _build(cands: tuple[_Candidate, ...]) -> _Index:
@@ -143,9 +160,24 @@ def _build(cands: tuple[_Candidate, ...]) -> _Index:
                 suffixes.setdefault(c.suffix_of[at:], []).append(i)
         prefixes += [(t, i) for t in dict.fromkeys(c.prefixes)]
     prefixes.sort()
+    all_words = _all_words(c.dotted for c in cands)
+    having: dict[str, list[int]] = {}
+    for i, ws in enumerate(all_words):
+        for w in dict.fromkeys(ws):
+            having.setdefault(w, []).append(i)
     return _Index(cands=cands, squashed=tuple(c.name.lower().translate(_SQUASH) for c in cands), exact=exact,
-                  exact_lower=exact_lower, suffixes=suffixes, prefixes=tuple(prefixes),
-                  dotted_lower=tuple(c.dotted.lower() for c in cands), words={})
+                  exact_lower=exact_lower, suffixes=suffixes, prefixes=tuple(prefixes), words=tuple(all_words),
+                  vocabulary=tuple(sorted(having)), having={w: tuple(v) for w, v in having.items()})
+
+
+def _starting(index: _Index, prefix: str) -> set[int]:
+    """The candidates with a word that starts with ``prefix``."""
+    out: set[int] = set()
+    at = bisect.bisect_left(index.vocabulary, prefix)
+    while at < len(index.vocabulary) and index.vocabulary[at].startswith(prefix):
+        out.update(index.having[index.vocabulary[at]])
+        at += 1
+    return out
 
 
 _CACHE_SIZE = 8  # (store, scope) indexes kept; a server has one store, tests have many
@@ -158,14 +190,16 @@ _signatures: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
 
 def _signature(store: Store) -> str:
     # A handle that is a snapshot (an embedded store opened read-only) cannot see a change, so
-    # its signature is computed once per handle.
+    # its signature is computed once per handle, and shared by the views of it (``origin``) that a
+    # server gives its requests.
     if getattr(store, "snapshot", False):
+        handle = getattr(store, "origin", store)
         with _cache_lock:
-            known = _signatures.get(store)
+            known = _signatures.get(handle)
         if known is None:
             known = _digest(store)
             with _cache_lock:
-                _signatures[store] = known
+                _signatures[handle] = known
         return known
     return _digest(store)
 
@@ -195,6 +229,7 @@ def _index(store: Store, scope: str, signature: str) -> _Index:
 
 
 def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
+    """The exact, prefix and word matches of ``query``: (score, how, length of the name) by id."""
     q_lower = query.lower()
     q_words = words(query)
     # A single short word would word-match nearly everything; it has prefix and fuzzy matching.
@@ -210,29 +245,34 @@ def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
         found.setdefault(index.prefixes[at][1], (90.0, "prefix"))
         at += 1
     if by_words:
-        # Splitting a name into words is the costly step: only for names that hold the first query word.
-        first = q_words[0]
-        for i in [i for i, d in enumerate(index.dotted_lower) if first in d]:
-            if i in found:
-                continue
-            name_words = index.words.get(i)
-            if name_words is None:
-                name_words = index.words[i] = words(index.cands[i].dotted)
-            if _words_match(q_words, name_words):
+        # Only the names with a word starting with each query word can match them in order; the
+        # rarest query words (the longest) narrow that down first.
+        pool: set[int] | None = None
+        for q in sorted(set(q_words), key=len, reverse=True):
+            pool = _starting(index, q) if pool is None else pool & _starting(index, q)
+            if not pool:
+                break
+        for i in sorted(pool or ()):
+            if i not in found and _words_match(q_words, index.words[i]):
                 found[i] = (85.0, "words")
     ranked: dict[str, tuple[float, Match, int]] = {}
     for i, (score, how) in found.items():
         c = index.cands[i]
         ranked[c.id] = (score, how, len(c.name))
-    # Fuzzy: the rest, compared without case and separators; rapidfuzz does the scan in C++.
-    squashed = q_lower.translate(_SQUASH)
-    if squashed:
-        for _, ratio, i in process.extract(squashed, index.squashed, scorer=fuzz.ratio, processor=None,
-                                           score_cutoff=_FUZZY_CUTOFF, limit=None):
-            c = index.cands[i]
-            if c.id not in ranked:
-                ranked[c.id] = (round(ratio * 0.8, 2), "fuzzy", len(c.name))
     return ranked
+
+
+def _fuzzy(query: str, index: _Index, ranked: dict[str, tuple[float, Match, int]]) -> None:
+    """Add the fuzzy matches of ``query`` not in ``ranked`` yet, compared without case and separators
+    (rapidfuzz does the scan in C++)."""
+    squashed = query.lower().translate(_SQUASH)
+    if not squashed:
+        return
+    for _, ratio, i in process.extract(squashed, index.squashed, scorer=fuzz.ratio, processor=None,
+                                       score_cutoff=_FUZZY_CUTOFF, limit=None):
+        c = index.cands[i]
+        if c.id not in ranked:
+            ranked[c.id] = (round(ratio * 0.8, 2), "fuzzy", len(c.name))
 
 
 def search(store: Store, query: str, scopes: Iterable[str] | None = None, limit: int | None = None) -> list[SearchHit]:
@@ -255,9 +295,15 @@ def search(store: Store, query: str, scopes: Iterable[str] | None = None, limit:
     if unknown:
         raise QueryError(f"unknown search scope '{unknown[0]}'", suggestion="known: " + ", ".join(SCOPES))
     signature = _signature(store)
+    indexes = [_index(store, scope, signature) for scope in chosen]
     ranked: dict[str, tuple[float, Match, int]] = {}
-    for scope in chosen:
-        ranked.update(_rank(query, _index(store, scope, signature)))
+    for index in indexes:
+        ranked.update(_rank(query, index))
+    if len(ranked) < n:
+        # Fuzzy scores (80 at most) rank below every other match (85 and up): they are needed only
+        # when those do not fill the page.
+        for index in indexes:
+            _fuzzy(query, index, ranked)
     top = sorted(ranked.items(), key=lambda kv: (-kv[1][0], kv[1][2], kv[0]))[:n]
     found = entities(store, [i for i, _ in top])
     return [SearchHit(entity=found[i], score=score, match=how) for i, (score, how, _) in top if i in found]

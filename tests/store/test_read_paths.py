@@ -1,0 +1,89 @@
+"""The read paths chosen for speed give the answers of the plain ones, on both stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphsvc.ingest.run import ingest
+from graphsvc.store import open_store
+from queries import graph, search
+from tests.conftest import FIXTURES
+from tests.helpers import copy_repo
+
+
+def _nested(depth: int) -> str:
+    """A module whose functions nest ``depth`` levels deep, each defining the next."""
+    lines = []
+    for level in range(depth):
+        lines.append("    " * level + f"def level_{level}():")
+    lines.append("    " * depth + "return 1")
+    return "\n".join(lines) + "\n\n\ndef after():\n    return 2\n"
+
+
+@pytest.mark.parametrize("depth", [3, graph.FILE_TREE_DEPTH + 4])
+def test_a_files_symbols_are_all_found_however_deep_they_nest(tmp_path: Path, make_settings: Any,
+                                                               depth: int) -> None:
+    # LadybugDB walks the file's DEFINES tree to a bounded depth, then scans by id prefix.
+    settings = make_settings()
+    repo = tmp_path / "deep"
+    (repo / "deep").mkdir(parents=True)
+    (repo / "deep" / "__init__.py").write_text("", encoding="utf-8")
+    (repo / "deep" / "nest.py").write_text(_nested(depth), encoding="utf-8")
+    # A file whose path extends this one's: its symbols share the id prefix and must not show up.
+    (repo / "deep" / "nest.py#x.py").write_text("def intruder():\n    return 3\n", encoding="utf-8")
+    ingest(repo, settings, project="deep")
+    with open_store(settings, read_only=True) as store:
+        f = graph.file(store, "deep/deep", "deep/nest.py")
+        syms = graph.file_symbols(store, f)
+        fragments = [s.qualified_name for s in syms]
+        assert len(syms) == depth + 2  # the module, each level, `after`
+        assert fragments[-1].endswith("after")
+        assert all("intruder" not in q for q in fragments)
+        innermost = graph.symbol_at(store, "deep/deep", "deep/nest.py", depth, 4 * depth)
+        assert innermost.name == f"level_{depth - 1}"
+        owner = graph.symbol_at(store, "deep/deep", "deep/nest.py", 1, 0)
+        assert owner.name == "level_0"
+        assert [m.name for m in graph.members(store, owner)] == ["level_1"]
+
+
+def test_search_pages_agree_with_the_full_ranking(tmp_path: Path, make_settings: Any) -> None:
+    # Fuzzy matching is skipped when exact, prefix and word matches fill the page: a short page
+    # must still be the head of a long one.
+    settings = make_settings()
+    ingest(copy_repo(FIXTURES / "shop", tmp_path / "shop"), settings)
+    with open_store(settings, read_only=True) as store:
+        for query in ("order", "Order", "save", "total", "shop", "ordr", "get_t", "pay", "py", "models.py"):
+            full = [(h.entity.id, h.score, h.match) for h in search.search(store, query, limit=search.MAX_LIMIT)]
+            for n in (1, 2, 5):
+                page = [(h.entity.id, h.score, h.match) for h in search.search(store, query, limit=n)]
+                assert page == full[:n], (query, n)
+        assert any(h.match == "fuzzy" for h in search.search(store, "ordr", limit=search.MAX_LIMIT))
+
+
+def test_views_of_a_handle_share_its_connections_and_search_index(tmp_path: Path, ladybug_settings: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest(copy_repo(FIXTURES / "shop", tmp_path / "shop"), ladybug_settings)
+    digests = []
+    real = search._digest
+    monkeypatch.setattr(search, "_digest", lambda store: digests.append(store) or real(store))
+    handle = open_store(ladybug_settings, read_only=True)
+    try:
+        first = handle.view()
+        conn = first._conn  # type: ignore[attr-defined]
+        answer = [h.entity.id for h in search.search(first, "order")]
+        first.close()
+        second = handle.view()
+        assert second._conn is conn  # type: ignore[attr-defined]  # the closed view's connection, prepared
+        assert [h.entity.id for h in search.search(second, "order")] == answer
+        other = handle.view()  # while `second` is open: a connection of its own
+        assert other._conn is not conn  # type: ignore[attr-defined]
+        assert [h.entity.id for h in search.search(other, "order")] == answer
+        other.close()
+        second.close()
+        assert len(digests) == 1  # one handle, one snapshot: its names were read once
+    finally:
+        handle.close()
+    assert handle._idle == []  # type: ignore[attr-defined]  # closing the handle closed the kept connections
