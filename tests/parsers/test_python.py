@@ -101,7 +101,7 @@ def test_call_receivers_are_dotted_chains() -> None:
 
 
 def test_local_assigned_from_a_constructor_remembers_its_type() -> None:
-    locals_ = {(l.scope, l.name): l.type_ref for l in _facts().locals}
+    locals_ = {(loc.scope, loc.name): loc.type_ref for loc in _facts().locals}
     assert locals_[("Service.run", "item")] == ("U",)
     assert locals_[("helper", "x")] == ("int",)
 
