@@ -57,6 +57,7 @@ class _Root:
     error: str | None = None
     cond: threading.Condition = field(default_factory=threading.Condition)
     cache: IngestCache = field(default_factory=IngestCache)  # what the store holds after our last run
+    paths: set[str] | None = None  # relative paths changed since the last run; None: scan everything
 
 
 class _Events(FileSystemEventHandler):
@@ -81,7 +82,9 @@ class _Events(FileSystemEventHandler):
         if getattr(event, "dest_path", ""):
             paths.append(os.fsdecode(event.dest_path))
         if any(self._relevant(p) for p in paths):
-            self.indexer.touch(Path(self.root))
+            # A directory created, removed or moved: only a full scan can tell what it held.
+            changed = None if event.is_directory else paths
+            self.indexer.touch(Path(self.root), changed)
 
 
 class Indexer:
@@ -119,13 +122,21 @@ class Indexer:
         with self._lock:
             return {r: s.project for r, s in self._roots.items()}
 
-    def touch(self, root: Path) -> None:
-        """Something under ``root`` changed: run an incremental ingest soon."""
-        state = self._roots.get(root.resolve())
+    def touch(self, root: Path, paths: list[str] | None = None) -> None:
+        """Something under ``root`` changed (the files ``paths``, when known): run an incremental ingest soon."""
+        root = root.resolve()
+        state = self._roots.get(root)
         if state is None:
             return
         with state.cond:
             state.requested += 1
+            if paths is None:
+                state.paths = None
+            elif state.paths is not None:
+                for p in paths:
+                    rel = Path(p).resolve() if Path(p).is_absolute() else root / p
+                    if rel.is_relative_to(root):
+                        state.paths.add(rel.relative_to(root).as_posix())
             state.cond.notify_all()
 
     def indexing(self, root: Path) -> bool:
@@ -176,24 +187,31 @@ class Indexer:
             if self._progress is not None and full:
                 self._progress(state.root, stage, done, total)
 
+        with state.cond:
+            paths, state.paths = (None, set()) if full else (state.paths, set())
         delay = 0.25
         while not self._stop.is_set():
             try:
                 ingest(state.root, self.settings, project=state.project, incremental=not full, progress=progress,
-                       cache=state.cache)
+                       cache=state.cache, changed_paths=paths)
                 state.error = None
                 break
             except StoreError as exc:
                 # Away or locked: retry, folding newer changes into the next run.
                 state.error = exc.line()
+                paths = None
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
             except GraphError as exc:
+                with state.cond:
+                    state.paths = None  # the next run scans everything
                 state.error = exc.line()
                 if self._failed is not None:
                     self._failed(state.root, exc.line())
                 break
             except Exception as exc:  # a bug must not stop the worker: say it, and serve what the store holds
+                with state.cond:
+                    state.paths = None
                 log.exception("ingest of %s failed", state.root)
                 state.error = f"{exc.__class__.__name__}: {exc}"
                 if self._failed is not None:

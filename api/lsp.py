@@ -721,7 +721,7 @@ class GraphServer(LanguageServer):
         path = Path(to_fs_path(uri) or "").resolve()
         for root in self.indexer.tracked():
             if path.is_relative_to(root):
-                self.indexer.touch(root)
+                self.indexer.touch(root, [str(path)])
 
 
 def _version() -> str:
