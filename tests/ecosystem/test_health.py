@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,49 +18,16 @@ from graphsvc.settings import Settings
 from graphsvc.store import open_store
 from queries.ecosystem import ecosystem_graph, health_samples
 from tests.ecosystem.live import live_server, next_messages
+from tests.helpers import HealthBackend
 
 SVC = "svc:shop/api"
-
-
-class HealthBackend:
-    """A loopback HTTP server whose answer (status code, delay) a test changes, and that it can stop."""
-
-    def __init__(self) -> None:
-        self.code = 200
-        self.delay = 0.0
-        state = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                time.sleep(state.delay)
-                self.send_response(state.code)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/health"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def http_backend() -> Iterator[HealthBackend]:
     b = HealthBackend()
     yield b
-    if b.server.socket.fileno() != -1:
-        b.stop()
+    b.stop()
 
 
 def _repo(root: Path, url: str) -> Path:

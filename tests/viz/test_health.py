@@ -6,12 +6,8 @@ Needs a server whose ``Service`` type has ``healthStatus`` (the health probes); 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -19,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from graphsvc.ingest.run import ingest
 from graphsvc.settings import Settings
+from tests.helpers import HealthBackend
 from tests.viz.conftest import Server, model, open_view
 
 pytestmark = pytest.mark.ladybug
@@ -27,39 +24,9 @@ SVC = "svc:shop/api"
 COLOURS = {"up": "#2e7d32", "degraded": "#b26a00", "down": "#c62828"}
 
 
-class Backend:
-    """Answers GET after ``delay`` seconds until stopped."""
-
-    def __init__(self) -> None:
-        self.delay = 0.0
-        backend = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                time.sleep(backend.delay)
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/health"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.running = False
-            self.server.shutdown()
-            self.server.server_close()
-
-
 @pytest.fixture
-def probed(tmp_path: Path) -> Iterator[tuple[Server, Backend]]:
-    backend = Backend()
+def probed(tmp_path: Path) -> Iterator[tuple[Server, HealthBackend]]:
+    backend = HealthBackend()
     repo = tmp_path / "shop"
     repo.mkdir()
     (repo / "app.py").write_text("def main():\n    return 1\n", encoding="utf-8")
@@ -85,7 +52,7 @@ def _status_is(status: str) -> str:
             "&& window.graphsvc.model().ready")
 
 
-def test_service_health_flips_live_in_the_ecosystem_view(probed: tuple[Server, Backend], page: Page) -> None:
+def test_service_health_flips_live_in_the_ecosystem_view(probed: tuple[Server, HealthBackend], page: Page) -> None:
     server, backend = probed
     open_view(page, f"{server.url}?{urlencode({'view': 'ecosystem', 'layout': 'circular', 'sel': SVC})}")
     page.wait_for_function("window.graphsvc.model().live === 'live'")
