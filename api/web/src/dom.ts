@@ -21,3 +21,13 @@ export function byId<T extends HTMLElement>(id: string): T {
   if (!found) throw new Error(`missing #${id}`);
   return found as T;
 }
+
+/** A definition list of the rows whose value is not empty. */
+export function dl(rows: [string, string | null | undefined][]): HTMLElement {
+  const out = el("dl");
+  for (const [k, v] of rows) {
+    if (v === null || v === undefined || v === "") continue;
+    out.append(el("dt", {}, k), el("dd", {}, v));
+  }
+  return out;
+}

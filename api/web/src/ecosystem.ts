@@ -4,7 +4,7 @@
 // every service as "unknown".
 
 import { CROSS, gql, type CrossProject, type EcosystemGraph, type Service } from "./api";
-import { el } from "./dom";
+import { dl, el } from "./dom";
 
 export const HEALTH_COLOURS: Record<string, string> = {
   up: "#2e7d32",
@@ -28,15 +28,6 @@ export interface EcosystemHooks {
   openProject: (id: string) => void;
   toggleCross: (id: string) => void;
   crossShown: (id: string) => boolean;
-}
-
-function dl(rows: [string, string | null | undefined][]): HTMLElement {
-  const out = el("dl");
-  for (const [k, v] of rows) {
-    if (v === null || v === undefined || v === "") continue;
-    out.append(el("dt", {}, k), el("dd", {}, v));
-  }
-  return out;
 }
 
 function link(id: string, text: string, hooks: EcosystemHooks): HTMLElement {

@@ -3,7 +3,7 @@
 
 import { gql } from "./api";
 import { FILE, SYMBOL } from "./api";
-import { el } from "./dom";
+import { dl, el } from "./dom";
 import { projectOf } from "./overlay";
 
 const ABOUT = `query About($id: String!, $p: String!) {
@@ -86,15 +86,6 @@ export interface PanelHooks {
   focus: (id: string) => void;
   actions: string[]; // mutation names the server offers
   act: (mutation: string, target: string, text: string) => Promise<string>;
-}
-
-function dl(rows: [string, string | null | undefined][]): HTMLElement {
-  const out = el("dl");
-  for (const [k, v] of rows) {
-    if (v === null || v === undefined || v === "") continue;
-    out.append(el("dt", {}, k), el("dd", {}, v));
-  }
-  return out;
 }
 
 function resolutionText(r: Ref): string {
