@@ -226,7 +226,7 @@ def _ranges(store: Store, rid: str, path: str) -> list[tuple[int, int, str]]:
     """(first line, last line, id) of every symbol of one file."""
     prefix = f"sym:{rid}:{path}#"
     out = []
-    for s in store.read("file_symbols", prefix=prefix):
+    for s in store.read("symbols_with_prefix", prefix=prefix):
         if split_symbol_id(s["id"]) != (file_id(rid, path), s["id"][len(prefix):]):
             continue  # a symbol of a file whose path extends this one with '#'
         start = int(str(s["rangeStart"] or "0:0").split(":")[0])
