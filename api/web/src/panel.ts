@@ -119,6 +119,8 @@ function sourceBlock(src: { start: number; lines: string[]; truncated: boolean }
 // The last action's outcome per target: the view (and this panel) redraws when the action's result
 // arrives, and the message must survive that.
 let outcome: { target: string; text: string; result: string } | null = null;
+// A task title being typed survives the same redraws (a live event may redraw the panel mid-word).
+let draft: { target: string; text: string } = { target: "", text: "" };
 
 function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   const offered: [string, string][] = [
@@ -147,13 +149,17 @@ function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
   };
   const bar = el("div", { class: "actions" });
   const title = el("input", { type: "text", id: "task-title", "data-task-title": "", placeholder: "Task title" });
+  if (draft.target === target) title.value = draft.text;
+  title.addEventListener("input", () => (draft = { target, text: title.value }));
   for (const [m, text] of available) {
     const b = el("button", { type: "button", "data-action": m }, text);
     b.addEventListener("click", () => {
       say(`${text}…`, "running");
       b.disabled = true;
-      hooks.act(m, target, title.value.trim()).then((r) => say(r, "ok"), (e: Error) => say(e.message, "error"))
-        .finally(() => (b.disabled = false));
+      hooks.act(m, target, title.value.trim()).then((r) => {
+        if (m === "createTask") draft = { target: "", text: "" };
+        say(r, "ok");
+      }, (e: Error) => say(e.message, "error")).finally(() => (b.disabled = false));
     });
     if (m === "createTask") bar.append(el("label", { for: "task-title", class: "sr-only" }, "Task title"), title);
     bar.append(b);
