@@ -175,8 +175,32 @@ class Linker:
         self.short: dict[str, set[str]] = {}
         self.sources: dict[str, Summary] = {}
         self._sorted: list[str] | None = None
-        for path, summ in summaries.items():
-            self._add(path, summ)
+        names, short, repo = self.names, self.short, self.repo
+        for path, summ in summaries.items():  # _add, inlined: this runs over every symbol of a repo
+            self.files[path] = file_id(repo, path)
+            self.sources[path] = summ
+            module = summ.get("m") or ""
+            prefix = f"sym:{repo}:{path}#"  # symbol_id(repo, path, qname) is prefix + qname
+            for qname in summ.get("defs", {}):
+                sid = prefix + qname
+                plain = _DUPLICATE.sub("", qname) if "#" in qname else qname
+                if not plain:
+                    if module:
+                        names.setdefault(module, set()).add(sid)
+                    continue
+                ids = names.get(plain)
+                if ids is None:
+                    names[plain] = {sid}
+                else:
+                    ids.add(sid)
+                last = plain.rpartition(".")[2]
+                ids = short.get(last)
+                if ids is None:
+                    short[last] = {sid}
+                else:
+                    ids.add(sid)
+                if module:
+                    names.setdefault(f"{module}.{plain}", set()).add(sid)
 
     def _keys(self, path: str, summ: Summary) -> list[tuple[dict[str, set[str]], str, str]]:
         """The (index, key, symbol id) entries one file contributes."""
