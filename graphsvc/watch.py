@@ -29,7 +29,7 @@ from watchdog.observers import Observer
 
 from graphsvc.errors import StoreError
 from graphsvc.events import emit, new_correlation_id
-from graphsvc.ingest.run import IngestCache, IngestReport, ingest
+from graphsvc.ingest.run import IngestCache, IngestReport, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
 from parsers import registry
@@ -99,6 +99,13 @@ class _Dirty(FileSystemEventHandler):
                 return True, paths
             return False, None
 
+    def quiet_in(self, debounce: float) -> float:
+        """Seconds until a dirty tree has been quiet for ``debounce`` (0.1 when it is clean)."""
+        with self.lock:
+            if self.first is None:
+                return 0.1
+            return max(0.005, min(0.1, self.last + debounce - time.monotonic()))
+
     def mark(self) -> None:
         """Dirty again (a run failed and must be retried): the next run scans everything."""
         with self.lock:
@@ -119,15 +126,21 @@ def watch(path: Path, settings: Settings, *, project: str | None = None, debounc
     observer.start()
     cid = new_correlation_id()
     emit("graph.watch.started", {"root": str(root)}, cid)
+    cache = IngestCache()  # what the store holds after this process's last run (run.py)
+    scanned_at = 0.0
+    if not catch_up:
+        try:
+            prime(root, settings, cache, project=project)  # so the first save is taken like the others
+            scanned_at = time.monotonic()
+        except StoreError:
+            cache.clear()  # the first run reads the store itself
     if catch_up:
         handler.mark()  # bring the graph up to date with what changed while nobody watched
     delay = 0.0
     retry_at = 0.0
-    cache = IngestCache()  # what the store holds after this process's last run (run.py)
-    scanned_at = 0.0
     try:
         while not stop.is_set():
-            handler.wake.wait(timeout=min(debounce, 0.1))
+            handler.wake.wait(timeout=handler.quiet_in(debounce))
             handler.wake.clear()
             if time.monotonic() < retry_at:
                 continue

@@ -26,14 +26,14 @@ db.close()
 
 
 class _Watcher:
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, catch_up: bool = True) -> None:
         self.reports: list[IngestReport] = []
         self.events: list[Event] = []
         self.stop = threading.Event()
         self._unsubscribe = subscribe(self.events.append)
         self.thread = threading.Thread(target=watch, args=(root, settings),
                                        kwargs={"stop": self.stop, "on_report": self.reports.append,
-                                               "debounce": 0.2})
+                                               "debounce": 0.2, "catch_up": catch_up})
         self.thread.start()
 
     def wait_for(self, count: int, timeout: float = 60) -> None:
@@ -77,6 +77,31 @@ def test_watch_follows_edits_and_debounces_a_burst(tmp_path: Path, make_settings
         watcher.close()
     assert {e.subject for e in watcher.events} >= {"graph.watch.started", "graph.ingest.finished",
                                                    "graph.watch.stopped"}
+    a, b = _fresh(root, make_settings), export_text(settings)
+    assert a == b, diff(a, b, "watched vs fresh")
+
+
+def test_watch_without_catch_up_takes_edits_through_its_primed_cache(tmp_path: Path, make_settings: Any) -> None:
+    """Started with ``catch_up=False``, the watcher fills its cache from the store without writing;
+    a file that changed before it started is still taken in by the first run after an edit."""
+    root = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    ingest(root, settings)
+    log = root / "shop" / "util" / "log.py"
+    log.write_text(log.read_text() + "\n\ndef before_watch():\n    return 0\n")  # unseen by any event
+    watcher = _Watcher(root, settings, catch_up=False)
+    try:
+        time.sleep(0.5)
+        assert not watcher.reports
+        models = root / "shop" / "models.py"
+        models.write_text(models.read_text().replace("def discounted", "def reduced"))
+        watcher.wait_for(1)
+        assert watcher.reports[0].changed == 2
+        (root / "shop" / "added.py").write_text("from .models import Product\n\nP = Product('x', 1)\n")
+        models.unlink()
+        watcher.wait_for(2)
+    finally:
+        watcher.close()
     a, b = _fresh(root, make_settings), export_text(settings)
     assert a == b, diff(a, b, "watched vs fresh")
 

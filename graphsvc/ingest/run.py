@@ -36,7 +36,7 @@ from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
 from parsers import registry
 
-__all__ = ["IngestCache", "IngestReport", "ingest"]
+__all__ = ["IngestCache", "IngestReport", "ingest", "prime"]
 
 _ATTEMPTS = 3
 INSIGHTS_EVERY = 30.0  # seconds between insights records of a long-lived process (IngestCache)
@@ -216,6 +216,18 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
         "seconds": report.seconds,
     }, cid)
     return report
+
+
+def prime(path: Path, settings: Settings, cache: IngestCache, *, project: str | None = None) -> None:
+    """Fill ``cache`` with what the store holds of the repo at ``path``, writing nothing (a watcher
+    that does not catch up at start still takes its first change like the others)."""
+    scanned = scan(path, settings.languages or None, settings.max_file_size)
+    rid = repo_id(project or scanned.root.name, scanned.root.name)
+    repo_props, stored = _read(None, settings, rid, True, None)
+    if repo_props is None or repo_props.get("state") == "writing":
+        return
+    cache.clear()
+    cache.repo, cache.repo_props, cache.stored, cache.scan = rid, dict(repo_props), stored, scanned
 
 
 def _read(store: Store | None, settings: Settings, rid: str, incremental: bool,
