@@ -27,11 +27,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from functools import cache
 
 from rapidfuzz import fuzz, process
 from tree_sitter import Node as TSNode
-from tree_sitter import Query, QueryCursor
 
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import Edge, FileFacts, Node, SymbolFact, TaskFact, file_id, spec_id, symbol_id, task_id
@@ -52,14 +50,18 @@ _MAX_TITLE = 200
 # -- parse stage -------------------------------------------------------------------------
 
 
-@cache
-def _comment_query(lang: str) -> Query | None:
-    spec = registry.by_name(lang)
-    if spec is None or not spec.comment_nodes:
-        return None
-    from tree_sitter_language_pack import get_language
-
-    return Query(get_language(spec.grammar), "\n".join(f"({t}) @comment" for t in spec.comment_nodes))  # type: ignore[arg-type]
+def _marked_comments(root: TSNode, source: bytes, types: frozenset[str]) -> list[TSNode]:
+    """The comment nodes that hold a marker, found from each marker's bytes up through the
+    enclosing nodes rather than by a query over every comment of the file. A marker the bytes
+    pattern finds is a superset of what the per-line pattern accepts, so no comment is missed."""
+    found: dict[tuple[int, int, str], TSNode] = {}
+    for hit in _MARKER_BYTES.finditer(source):
+        node: TSNode | None = root.descendant_for_byte_range(hit.start(), hit.end())
+        while node is not None:
+            if node.type in types:
+                found.setdefault((node.start_byte, -node.end_byte, node.type), node)
+            node = node.parent
+    return [found[k] for k in sorted(found)]
 
 
 def _enclosing(symbols: Iterable[SymbolFact], pos: tuple[int, int]) -> str | None:
@@ -72,14 +74,12 @@ def _enclosing(symbols: Iterable[SymbolFact], pos: tuple[int, int]) -> str | Non
 
 def comment_tasks(lang: str, root: TSNode, source: bytes, symbols: tuple[SymbolFact, ...]) -> tuple[TaskFact, ...]:
     """The TODO/FIXME/XXX/HACK markers in a file's comments, each with its enclosing symbol."""
-    if not _MARKER_BYTES.search(source):
-        return ()
-    query = _comment_query(lang)
-    if query is None:
+    spec = registry.by_name(lang)
+    if spec is None or not spec.comment_nodes or not _MARKER_BYTES.search(source):
         return ()
     has_module = any(s.qname == "" for s in symbols)
     tasks: list[TaskFact] = []
-    for node in sorted(QueryCursor(query).captures(root).get("comment", []), key=lambda n: n.start_byte):
+    for node in _marked_comments(root, source, frozenset(spec.comment_nodes)):
         text = (node.text or b"").decode("utf-8", "replace")
         for i, line_text in enumerate(text.split("\n")):
             hit = _MARKER.search(line_text)
@@ -175,6 +175,11 @@ class Linker:
         self.short: dict[str, set[str]] = {}
         self.sources: dict[str, Summary] = {}
         self._sorted: list[str] | None = None
+        # What the last ``update`` changed (None for a linker built anew): the name keys whose
+        # symbols changed, the keys of ``names`` that came or went, whether the set of files did.
+        self.touched: set[str] | None = None
+        self.came_or_went: set[str] = set()
+        self.paths_changed = False
         names, short, repo = self.names, self.short, self.repo
         for path, summ in summaries.items():  # _add, inlined: this runs over every symbol of a repo
             self.files[path] = file_id(repo, path)
@@ -224,7 +229,10 @@ class Linker:
         for index, key, sid in self._keys(path, summ):
             if index is self.names and key not in index:
                 self._sorted = None
+                self.came_or_went.add(key)
             index.setdefault(key, set()).add(sid)
+            if self.touched is not None:
+                self.touched.add(key)
 
     def _remove(self, path: str) -> None:
         self.files.pop(path, None)
@@ -232,17 +240,24 @@ class Linker:
         if summ is None:
             return
         for index, key, sid in self._keys(path, summ):
+            if self.touched is not None:
+                self.touched.add(key)
             ids = index.get(key)
             if ids is not None:
                 ids.discard(sid)
                 if not ids:
                     del index[key]
                     self._sorted = None
+                    if index is self.names:
+                        self.came_or_went.add(key)
 
     def update(self, summaries: Mapping[str, Summary]) -> None:
         """Bring the index to ``summaries`` (every file of the repo), touching only the files whose
         names changed, so a long-lived process keeps one linker across its runs."""
-        for path in [p for p in self.sources if p not in summaries]:
+        self.touched, self.came_or_went = set(), set()
+        gone = [p for p in self.sources if p not in summaries]
+        self.paths_changed = bool(gone) or any(p not in self.sources for p in summaries)
+        for path in gone:
             self._remove(path)
         for path, summ in summaries.items():
             old = self.sources.get(path)
@@ -308,6 +323,31 @@ class Linker:
                 seen.add((owner, hit[0]))
                 out.append(Edge(etype, owner, label, hit[0], hit[1], {"line": int(line), "column": 0, **hit[2]}))
         return out
+
+    def may_relink(self, summary: Summary) -> bool:
+        """Whether the link edges of a file, right for this linker before its last ``update``, may
+        differ now: a mention can only resolve differently when its name's symbols changed, when a
+        name close enough for the fuzzy match came or went, or when files came or went."""
+        if self.touched is None:
+            return True  # built anew: nothing is known of the links before
+        mentions = summary.get("mentions")
+        if not mentions or not (self.touched or self.paths_changed):
+            return False
+        if self.paths_changed:
+            return True
+        for found in mentions.values():
+            for mention, _ in found:
+                mention = str(mention)
+                name = mention.replace("::", ".")
+                if len(mention) < _MIN_MENTION or "/" in mention:
+                    continue
+                if mention in self.touched or name in self.touched:
+                    return True
+                exact = name in self.names or ("." not in name and name in self.short)
+                if not exact and len(name) >= 4 and any(
+                        fuzz.ratio(name, key) >= _FUZZY_CUTOFF for key in self.came_or_went):
+                    return True
+        return False
 
     def signature(self, path: str, summary: Summary) -> str:
         """A hash of the link edges a file would get now ("" when it mentions nothing)."""

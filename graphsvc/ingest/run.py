@@ -74,33 +74,42 @@ class IngestReport:
 
 
 class Dependents:
-    """Which files recorded lookups about which file, so a run finds the files a changed file may
-    affect without reading every recorded lookup (kept by ``IngestCache``)."""
+    """Which files recorded lookups about which file, with those lookups, so a run finds the files
+    a changed file may affect, and the lookups to ask again, without reading every recorded lookup
+    (kept by ``IngestCache``)."""
 
     def __init__(self) -> None:
-        self.about: dict[str, set[str]] = {}
+        self.about: dict[str, dict[str, tuple[str, ...]]] = {}  # file -> {file with lookups about it: those}
         self.of: dict[str, frozenset[str]] = {}
 
     @staticmethod
-    def paths(lang: str, summary: Summary) -> frozenset[str]:
+    def lookups(lang: str, summary: Summary) -> dict[str, tuple[str, ...]]:
+        """A file's recorded lookups by the file each is about."""
         dep_path = resolver_module(lang).dep_path
-        return frozenset(q for q in map(dep_path, summary.get("deps") or {}) if q is not None)
+        out: dict[str, list[str]] = {}
+        for key in summary.get("deps") or {}:
+            about = dep_path(key)
+            if about is not None:
+                out.setdefault(about, []).append(key)
+        return {about: tuple(keys) for about, keys in out.items()}
 
-    def set(self, path: str, paths: frozenset[str]) -> None:
-        for q in self.of.get(path, frozenset()) - paths:
-            self.about.get(q, set()).discard(path)
-        for q in paths:
-            self.about.setdefault(q, set()).add(path)
-        self.of[path] = paths
+    def set(self, path: str, lookups: dict[str, tuple[str, ...]]) -> None:
+        for q in self.of.get(path, frozenset()) - lookups.keys():
+            self.about.get(q, {}).pop(path, None)
+        for q, keys in lookups.items():
+            self.about.setdefault(q, {})[path] = keys
+        self.of[path] = frozenset(lookups)
 
     def drop(self, path: str) -> None:
-        self.set(path, frozenset())
+        self.set(path, {})
         del self.of[path]
 
-    def of_any(self, paths: set[str]) -> set[str]:
-        out: set[str] = set()
+    def of_any(self, paths: set[str]) -> dict[str, list[str]]:
+        """The files with a lookup about any of ``paths``, each with those lookups."""
+        out: dict[str, list[str]] = {}
         for q in paths:
-            out |= self.about.get(q, set())
+            for p, keys in self.about.get(q, {}).items():
+                out.setdefault(p, []).extend(keys)
         return out
 
 
@@ -421,23 +430,28 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         if not same_files:
             return any(answer(k) != v for k, v in deps.items())
         module = resolver_module(lang)
-        dep_path = module.dep_path
+        about = asked.get(path)
         if getattr(module, "DEPS_CLOSED", False):
             # With the same files, a lookup can only answer differently when a file it (or a
             # lookup on its way, recorded too) is about changed its signature.
+            if about is not None:
+                return any(answer(k) != deps.get(k) for k in about)
+            dep_path = module.dep_path
             return any(answer(k) != v for k, v in deps.items() if dep_path(k) in suspects)
-        if not any(dep_path(k) in suspects for k in deps):
+        if about is None and not any(module.dep_path(k) in suspects for k in deps):
             return False
         return any(answer(k) != v for k, v in deps.items())
 
     candidates: Any = stored
+    asked: dict[str, list[str]] = {}  # candidate -> its lookups about a suspect, when known
     if same_files and cache is not None:
         if cache.dependents is None:
             cache.dependents = Dependents()
             for p, f in stored.items():
                 if p in langs:
-                    cache.dependents.set(p, Dependents.paths(langs[p], f.summary))
-        candidates = cache.dependents.of_any(suspects)  # the files with a lookup about a suspect
+                    cache.dependents.set(p, Dependents.lookups(langs[p], f.summary))
+        asked = cache.dependents.of_any(suspects)  # the files with a lookup about a suspect
+        candidates = asked
     relink_set = {
         p for p in candidates
         if p in stored and p in hashes and p in summaries[group[langs[p]]] and p not in facts
@@ -449,7 +463,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     linker = _linker(cache, rid, everything) if any(s.get("mentions") for s in everything.values()) else None
     if linker is not None:
         relink_set |= {p for p, summ in everything.items()
-                       if p not in facts and p in stored and summ.get("mentions")
+                       if p not in facts and p in stored and summ.get("mentions") and linker.may_relink(summ)
                        and linker.signature(p, summ) != summ.get("links", "")}
     relink = sorted(relink_set)
     parsed = dict(facts)
@@ -538,7 +552,7 @@ def _remember(cache: IngestCache, change: RepoChange, stored: dict[str, StoredFi
         summary = json.loads(json.dumps(fg.summary, sort_keys=True))
         kept[fg.path] = StoredFile(fg.path, meta["hash"], summary, meta["size"], meta["mtime_ns"], meta["inode"])
         if cache.dependents is not None:
-            cache.dependents.set(fg.path, Dependents.paths(langs[fg.path], summary))
+            cache.dependents.set(fg.path, Dependents.lookups(langs[fg.path], summary))
     props = dict(change.repo.props)
     props["manifest"] = manifest_json
     cache.repo, cache.repo_props, cache.stored = change.repo.id, props, kept

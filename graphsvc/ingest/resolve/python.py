@@ -86,6 +86,38 @@ def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
     }
 
 
+_NameTables = tuple[dict[str, list[str]], dict[str, list[str]], set[str], set[str]]
+_last_names: list[tuple[Mapping[str, tuple[str, ...]], frozenset[str], _NameTables]] = []
+
+
+def _names(module_map: Mapping[str, tuple[str, ...]], paths: Iterable[str]) -> _NameTables:
+    """The module-name tables of a file set: modules by name (every name, and first names only),
+    the dotted prefixes of module names, and every directory that holds a file at any depth
+    (namespace packages). A long-lived process resolves against the same file set run after run
+    (the same ``module_map`` object, kept by its ingest cache), so the last tables are reused; the
+    tables are only read after they are built."""
+    files = frozenset(paths)
+    for known_map, known_files, tables in _last_names:
+        if known_map is module_map and known_files == files:
+            return tables
+    by_name: dict[str, list[str]] = {}
+    primary: dict[str, list[str]] = {}
+    for path, names in sorted(module_map.items()):
+        for i, name in enumerate(names):
+            by_name.setdefault(name, []).append(path)
+            if i == 0:
+                primary.setdefault(name, []).append(path)
+    prefixes = {n.rsplit(".", k)[0] for n in by_name for k in range(1, n.count(".") + 1)}
+    dirs: set[str] = set()
+    for path in files:
+        d = posixpath.dirname(path)
+        while d and d not in dirs:
+            dirs.add(d)
+            d = posixpath.dirname(d)
+    _last_names[:] = [(module_map, files, (by_name, primary, prefixes, dirs))]
+    return by_name, primary, prefixes, dirs
+
+
 class Resolver:
     """Resolves the files of one Python repo against the summaries of all its files."""
 
@@ -94,25 +126,11 @@ class Resolver:
         self.repo = repo
         self.lang = "python"
         self.summaries = summaries
-        self.by_name: dict[str, list[str]] = {}
-        self.primary: dict[str, list[str]] = {}
-        for path, names in sorted(module_map.items()):
-            for i, name in enumerate(names):
-                self.by_name.setdefault(name, []).append(path)
-                if i == 0:
-                    self.primary.setdefault(name, []).append(path)
-        self.prefixes = {n.rsplit(".", k)[0] for n in self.by_name for k in range(1, n.count(".") + 1)}
+        self.by_name, self.primary, self.prefixes, self.dirs = _names(module_map, summaries.keys())
         self._deps: set[str] = set()
         self._binding_index: dict[str, dict[str, list[Any]]] = {}
         self._attr_cache: dict[str, tuple[_Outcome, frozenset[str]]] = {}
         self._answers: dict[str, str] = {}
-        # Every directory that holds a file of the repo, at any depth (namespace packages).
-        self.dirs: set[str] = set()
-        for path in summaries:
-            d = posixpath.dirname(path)
-            while d and d not in self.dirs:
-                self.dirs.add(d)
-                d = posixpath.dirname(d)
 
     # -- module lookups -------------------------------------------------------------
 
