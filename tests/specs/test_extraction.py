@@ -18,14 +18,10 @@ def test_comment_tasks_come_from_the_registry_row_for_any_grammar(monkeypatch: p
     rust = registry.LanguageSpec("rust-test", "rust", (".rs",), python.query_file, python.adapter, python.resolver,
                                  comment_nodes=("line_comment", "block_comment"))
     monkeypatch.setattr(registry, "_BY_NAME", {**registry._BY_NAME, "rust-test": rust})
-    specs._comment_query.cache_clear()
     source = b"fn pay() {\n    // TODO(bo): retry on timeout\n}\n/* FIXME: crate docs */\n"
     root = get_parser("rust").parse(source).root_node
     pay = SymbolFact("pay", "pay", "Function", 1, 3, (1, 0), (3, 1))
-    try:
-        tasks = specs.comment_tasks("rust-test", root, source, (pay,))
-    finally:
-        specs._comment_query.cache_clear()
+    tasks = specs.comment_tasks("rust-test", root, source, (pay,))
     assert [(t.kind, t.title, t.line, t.scope, t.assignee) for t in tasks] == [
         ("TODO", "retry on timeout", 2, "pay", "bo"), ("FIXME", "crate docs", 4, "\0file", "")]
 
@@ -69,3 +65,15 @@ def test_linker_exact_ambiguous_and_fuzzy() -> None:
     target, _, fuzzy = linker.resolve("refnd") or ("", "", {})
     assert target == "sym:repo:p/r:b.py#refund" and fuzzy["resolution"] == "heuristic" and fuzzy["confidence"] >= 0.88
     assert linker.resolve("nothing_like_it") is None
+
+
+def test_markers_outside_comments_make_no_task_and_every_marked_comment_does() -> None:
+    # Markers are found in the bytes first; only those inside a comment node count, a comment
+    # with two markers gives two tasks, and a marker split from its comment by a string does not.
+    source = (b'TODO = "TODO: not a comment"\n'
+              b"def f():\n    return 1  # FIXME: first\n"
+              b"# one TODO: second\n# XXX: third\n"
+              b'"""HACK: a docstring"""\n')
+    facts = parse_source("python", "m.py", source)
+    assert [(t.kind, t.title, t.line) for t in facts.tasks] == [
+        ("FIXME", "first", 3), ("TODO", "second", 4), ("XXX", "third", 5)]
