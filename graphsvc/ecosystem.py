@@ -8,9 +8,11 @@ function of the stored graph and an incremental run converges to what a fresh on
 - ``PROJECT_LINK {type: "dependency", package}`` from a project whose repo requires a package to the
   project whose repo provides it (Python names compared after PEP 503 normalisation);
 - cross-project edges: an edge of the consumer to an ``External`` under a module root of the
-  provider (``ext:python:toolkit.text.slugify``) gets a twin to the provider's ``File`` or ``Symbol``,
-  with the same position, ``resolution: exact`` and ``crossProject: true``; the External edge stays,
-  so each repo's own facts do not depend on which other repos are indexed;
+  provider (``ext:python:toolkit.text.slugify``), a package it provides
+  (``ext:typescript:@acme/uikit.Button``, ``ext:typescript:@acme/uikit/format``) or a package of a
+  module it provides (``ext:go:example.com/geo/distance.Between``) gets a twin to the provider's
+  ``File`` or ``Symbol``, with the same position, ``resolution: exact`` and ``crossProject: true``;
+  the External edge stays, so each repo's own facts do not depend on which other repos are indexed;
 - ``Service`` nodes per docker-compose service, ``INTEGRATES`` from ``depends_on`` and from URLs in a
   service's environment whose host names another service of the project.
 
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 
+from graphsvc.ingest.resolve import go, typescript
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, file_id, service_id, symbol_id
 from graphsvc.store import cypher
 from graphsvc.store.base import Store
@@ -450,8 +453,6 @@ def _npm_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]
     resolver resolves a specifier of its package (``exports``, ``types``/``module``/``main``, subpaths) and
     an exported name (through its re-exports); guesses (``heuristic``) make no crossing edge. A package
     two indexed repos provide is taken from the first by id."""
-    from graphsvc.ingest.resolve import typescript
-
     rows = _external_rows(store, consumer, (f"ext:{lang}:{name}" for name in packages
                                             for lang in ("typescript", "javascript")))
     wanted: dict[str, list[tuple[str, str, str]]] = {}  # package -> (external, specifier, name)
@@ -482,12 +483,10 @@ def _npm_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]
 def _go_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]) -> _Found:
     """Externals of Go imports of a package of a provided module: the package is the directory the
     provider's files of that import path sit in; its members are looked up as the Go resolver does."""
-    from graphsvc.ingest.resolve import go
-
     rows = _external_rows(store, consumer, (f"ext:go:{m}" for m in packages))
     wanted: dict[str, list[tuple[str, str, str]]] = {}  # provider -> (external, import path, member)
     for r in rows:
-        path = r["module"]
+        path = r["module"] or ""
         owner = next((m for m in sorted(packages, key=len, reverse=True)
                       if path == m or path.startswith(m + "/")), None)
         if owner is None or not r["dst"].startswith(f"ext:go:{path}"):
@@ -509,10 +508,9 @@ def _go_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]])
                     targets[ext] = (file_id(pid, rep), "File")
                 continue
             out = resolver.in_package(directory, resolver.package_name(directory), False, member)
-            if out.target is not None and not out.heuristic:
-                found = _provider_node(pid, out.target)
-                if found is not None:
-                    targets[ext] = found
+            found = _provider_node(pid, out.target) if not out.heuristic else None
+            if found is not None:
+                targets[ext] = found
     return rows, targets
 
 
