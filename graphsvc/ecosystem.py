@@ -411,7 +411,7 @@ def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Rep
         if r["type"] != "IMPORTS" and label != "Symbol":
             continue  # a call or base reaches a symbol, never a module
         src_label = "File" if r["type"] == "IMPORTS" else "Symbol"
-        row = {p: None for p in EDGE_PROPS}
+        row: dict[str, Any] = {p: None for p in EDGE_PROPS}
         row.update(src=r["src"], dst=dst, line=r["line"], column=r["column"], alias=r["alias"],
                    resolution="exact", crossProject=True)
         grouped.setdefault((r["type"], src_label, label), []).append(row)
