@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
+from api.collector import Collector, CollectorMiddleware
 from api.context import GraphContext, StoreAccess
 from api.correlation import CorrelationIdMiddleware, install_log_records
 from api.editor import error_body
@@ -55,11 +56,14 @@ def create_app(settings: Settings) -> FastAPI:
             await session.aclose()
 
     monitor = HealthMonitor(settings, read)
+    collector = Collector()  # full garbage collections out of the request path (api/collector.py)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         monitor.start()  # probes the services' health URLs every `health_interval` seconds (0: never)
+        collector.start()
         yield
+        await collector.stop()
         await monitor.stop()
         await services.close()
         access.close()
@@ -69,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.services = services
     app.state.health = monitor
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(CollectorMiddleware, collector=collector)
 
     async def context() -> AsyncIterator[GraphContext]:
         session = access.session()

@@ -3,9 +3,11 @@
 Usage::
 
     python bench/api.py [--stores ladybug,neo4j] [--samples 60] [--clients 50] [--seconds 10]
-                        [--corpus Django==5.0.14] [--json OUT]
+                        [--corpus Django==5.0.14] [--json OUT] [--ladybug-store PATH --project NAME]
 
-The corpus (default Django 5.0.14, cached as in ``bench/ingest.py``) is ingested once per store;
+The corpus (default Django 5.0.14, cached as in ``bench/ingest.py``) is ingested once per store
+(``--ladybug-store`` asks an embedded store ingested before instead, read-only, whose project
+``--project`` names);
 then ``graph serve`` runs in its own process on 127.0.0.1 and this process asks it, over HTTP:
 
 * latency, one client, one request at a time, ``--samples`` requests per question, each with a
@@ -154,10 +156,14 @@ async def _throughput(url: str, subjects: dict[str, list[dict[str, Any]]], clien
             "requests_per_s": round(done / elapsed, 1), "errors": errors}
 
 
-def bench_store(name: str, settings: Settings, root: Path, project: str, args: argparse.Namespace) -> dict[str, Any]:
-    log(f"[{name}] ingesting {root.name}")
-    report = ingest(root, settings, project=project)
-    log(f"[{name}] {report.symbols} symbols, {report.edges} edges in {report.seconds:.1f}s")
+def bench_store(name: str, settings: Settings, root: Path | None, project: str,
+                args: argparse.Namespace) -> dict[str, Any]:
+    counts: dict[str, Any] = {}
+    if root is not None:
+        log(f"[{name}] ingesting {root.name}")
+        report = ingest(root, settings, project=project)
+        log(f"[{name}] {report.symbols} symbols, {report.edges} edges in {report.seconds:.1f}s")
+        counts = {"symbols": report.symbols, "edges": report.edges}
     subjects = _subjects(settings, project, args.samples)
     port = _free_port()
     env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
@@ -180,7 +186,7 @@ def bench_store(name: str, settings: Settings, root: Path, project: str, args: a
     finally:
         server.terminate()
         server.wait(20)
-    return {"symbols": report.symbols, "edges": report.edges, "latency": latency, "throughput": throughput}
+    return {**counts, "latency": latency, "throughput": throughput}
 
 
 def main() -> int:
@@ -191,7 +197,20 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--corpus", default=bench_ingest.DEFAULT_CORPUS)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--ladybug-store", type=Path, default=None,
+                        help="an embedded store ingested before (a copy: the server opens it read-only)")
+    parser.add_argument("--project", default="django", help="the project to ask about in --ladybug-store")
     args = parser.parse_args()
+    if args.ladybug_store is not None:
+        if not args.ladybug_store.exists():
+            parser.error(f"no store at {args.ladybug_store}")
+        settings = Settings(store=f"ladybug://{args.ladybug_store.resolve()}")
+        results = {"store": str(args.ladybug_store), "ladybug": bench_store("ladybug", settings, None, args.project,
+                                                                            args)}
+        print(json.dumps(results, indent=2, sort_keys=True))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, sort_keys=True), encoding="utf-8")
+        return 0
     corpus = bench_ingest.fetch_corpus(args.corpus)
     results: dict[str, Any] = {"corpus": corpus.label}
     with bench_ingest.working_copy(corpus) as root:

@@ -8,9 +8,11 @@ function of the stored graph and an incremental run converges to what a fresh on
 - ``PROJECT_LINK {type: "dependency", package}`` from a project whose repo requires a package to the
   project whose repo provides it (Python names compared after PEP 503 normalisation);
 - cross-project edges: an edge of the consumer to an ``External`` under a module root of the
-  provider (``ext:python:toolkit.text.slugify``) gets a twin to the provider's ``File`` or ``Symbol``,
-  with the same position, ``resolution: exact`` and ``crossProject: true``; the External edge stays,
-  so each repo's own facts do not depend on which other repos are indexed;
+  provider (``ext:python:toolkit.text.slugify``), a package it provides
+  (``ext:typescript:@acme/uikit.Button``, ``ext:typescript:@acme/uikit/format``) or a package of a
+  module it provides (``ext:go:example.com/geo/distance.Between``) gets a twin to the provider's
+  ``File`` or ``Symbol``, with the same position, ``resolution: exact`` and ``crossProject: true``;
+  the External edge stays, so each repo's own facts do not depend on which other repos are indexed;
 - ``Service`` nodes per docker-compose service, ``INTEGRATES`` from ``depends_on`` and from URLs in a
   service's environment whose host names another service of the project.
 
@@ -31,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 
-from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, service_id
+from graphsvc.ingest.resolve import go, typescript
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, file_id, service_id, symbol_id
 from graphsvc.store import cypher
 from graphsvc.store.base import Store
 
@@ -42,6 +45,8 @@ _REQUIREMENTS = re.compile(r"^requirements([.-][\w.-]+)?\.txt$")
 _DIST = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _URL = re.compile(r"\b([a-z][a-z0-9+.-]*)://(?:[^@/\s]*@)?([A-Za-z0-9_.-]+)")
 _HTTP_URL = re.compile(r"https?://[^\s'\"]+")
+_NPM_ENTRIES = ("exports", "main", "module", "types", "typings")
+_TS_EXTS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")  # as the TS resolver probes
 _HEALTH_PROPS = frozenset({"healthStatus", "healthLatencyMs", "healthCheckedAt"})
 _HEALTH_LABELS = ("graphsvc.health-url", "health-url", "healthUrl")
 _TYPES = (("db", ("postgres", "mysql", "mariadb", "mongo", "cockroach", "clickhouse", "cassandra", "neo4j")),
@@ -67,14 +72,25 @@ class Manifest:
     requires: set[tuple[str, str]] = field(default_factory=set)
     services: list[dict[str, Any]] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    # The entry points of the npm package the repo provides (package.json ``exports``, ``main``,
+    # ``module``, ``types``, ``typings``), which its importers' specifiers resolve through.
+    npm: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         """The stored form, sorted so that an unchanged manifest is byte-identical."""
-        return json.dumps({
-            "provides": sorted(list(p) for p in self.provides),
-            "requires": sorted(list(r) for r in self.requires),
-            "services": sorted(self.services, key=lambda s: (s["name"], s["path"])),
-        }, sort_keys=True, separators=(",", ":"))
+        return _manifest_json(self.provides, self.requires, self.services, self.npm)
+
+
+def _manifest_json(provides: Iterable[tuple[str, str]], requires: Iterable[tuple[str, str]],
+                   services: Iterable[dict[str, Any]], npm: dict[str, Any]) -> str:
+    data: dict[str, Any] = {
+        "provides": sorted(list(p) for p in provides),
+        "requires": sorted(list(r) for r in requires),
+        "services": sorted(services, key=lambda s: (s["name"], s["path"])),
+    }
+    if npm:
+        data["npm"] = npm
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def read_manifest(root: Path) -> Manifest:
@@ -155,6 +171,7 @@ def _setup_cfg(found: Manifest, text: str) -> None:
 def _package_json(found: Manifest, data: dict[str, Any]) -> None:
     if data.get("name"):
         found.provides.add(("npm", str(data["name"])))
+        found.npm = {k: data[k] for k in _NPM_ENTRIES if data.get(k) is not None}
     for key in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
         found.requires |= {("npm", str(name)) for name in (data.get(key) or {})}
 
@@ -228,6 +245,7 @@ class _Repo:
     provides: frozenset[tuple[str, str]]
     requires: frozenset[tuple[str, str]]
     services: tuple[dict[str, Any], ...]
+    npm: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def _repos(store: Store) -> dict[str, _Repo]:
@@ -236,7 +254,7 @@ def _repos(store: Store) -> dict[str, _Repo]:
         data = json.loads(row["manifest"] or "{}")
         out[row["id"]] = _Repo(row["id"], row["project"] or "", frozenset(tuple(p) for p in data.get("provides", [])),
                                frozenset(tuple(r) for r in data.get("requires", [])),
-                               tuple(data.get("services", [])))
+                               tuple(data.get("services", [])), data.get("npm") or {})
     return out
 
 
@@ -247,14 +265,11 @@ def link(store: Store, repo_id: str, manifest: Manifest, wrote: bool) -> LinkRep
     if old is None:
         return None
     new_json = manifest.to_json()
-    old_json = json.dumps({"provides": sorted(list(p) for p in old.provides),
-                           "requires": sorted(list(r) for r in old.requires),
-                           "services": sorted(old.services, key=lambda s: (s["name"], s["path"]))},
-                          sort_keys=True, separators=(",", ":"))
+    old_json = _manifest_json(old.provides, old.requires, old.services, old.npm)
     if not wrote and new_json == old_json and _stored_manifest_is(store, repo_id, new_json):
         return None
     repos[repo_id] = _Repo(repo_id, old.project, frozenset(manifest.provides), frozenset(manifest.requires),
-                           tuple(manifest.services))
+                           tuple(manifest.services), manifest.npm)
     statements: list[tuple[str, dict[str, Any]]] = [
         ("MATCH (r:Repo {id: $id}) SET r.manifest = $manifest", {"id": repo_id, "manifest": new_json})]
     report = LinkReport()
@@ -375,19 +390,18 @@ def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Rep
         *(((f"MATCH (a:Symbol)-[e:{t}]->() WHERE a.id STARTS WITH $p AND e.crossProject = true DELETE e"),
            {"p": syms_prefix}) for t in ("CALLS", "USES", "EXTENDS")),
     ]
-    modules: dict[str, str] = {}
-    for req in sorted(consumer.requires):
-        if req[0] != "python":
-            continue  # other languages' externals name packages, resolved once their resolvers exist
-        for p in providers.get(req, []):
+    required: dict[str, dict[str, list[_Repo]]] = {}  # ecosystem -> package -> its providers, by id
+    for eco, name in sorted(consumer.requires):
+        for p in sorted(providers.get((eco, name), []), key=lambda p: p.id):
             if p.id != consumer.id:
-                modules.update(_python_roots(store, p))
-    if not modules:
-        return statements
-    roots = sorted({f"ext:python:{m.split('.')[0]}" for m in modules})
-    rows = store.read("eco_file_externals", prefix=files_prefix, roots=roots)
-    rows += store.read("eco_symbol_externals", prefix=syms_prefix, roots=roots)
-    targets = _resolve_targets(store, modules, {r["dst"] for r in rows})
+                required.setdefault(eco, {}).setdefault(name, []).append(p)
+    targets: dict[str, tuple[str, str]] = {}
+    rows: list[dict[str, Any]] = []
+    for eco, resolve in (("python", _python_targets), ("npm", _npm_targets), ("go", _go_targets)):
+        if eco in required:
+            found = resolve(store, consumer, required[eco])
+            rows += found[0]
+            targets.update(found[1])
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for r in rows:
         target = targets.get(r["dst"])
@@ -397,7 +411,7 @@ def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Rep
         if r["type"] != "IMPORTS" and label != "Symbol":
             continue  # a call or base reaches a symbol, never a module
         src_label = "File" if r["type"] == "IMPORTS" else "Symbol"
-        row = {p: None for p in EDGE_PROPS}
+        row: dict[str, Any] = {p: None for p in EDGE_PROPS}
         row.update(src=r["src"], dst=dst, line=r["line"], column=r["column"], alias=r["alias"],
                    resolution="exact", crossProject=True)
         grouped.setdefault((r["type"], src_label, label), []).append(row)
@@ -405,6 +419,110 @@ def _cross_edge_statements(store: Store, repos: dict[str, _Repo], consumer: _Rep
         report.cross_edges += len(edge_rows)
         statements.append((cypher.create_edges(etype, src, dst, typed=store.dialect == "ladybug"), {"rows": edge_rows}))
     return statements
+
+
+_Found = tuple[list[dict[str, Any]], dict[str, tuple[str, str]]]  # External edges, External id -> (node id, label)
+
+
+def _external_rows(store: Store, consumer: _Repo, roots: Iterable[str]) -> list[dict[str, Any]]:
+    """The consumer's own edges to Externals whose id is a root or lies under one (``.`` or ``/`` next)."""
+    wanted = sorted(set(roots))
+    if not wanted:
+        return []
+    rows = store.read("eco_file_externals", prefix=f"file:{consumer.id}:", roots=wanted)
+    return rows + store.read("eco_symbol_externals", prefix=f"sym:{consumer.id}:", roots=wanted)
+
+
+def _python_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]) -> _Found:
+    modules: dict[str, str] = {}
+    for name in sorted(packages):
+        for p in packages[name]:
+            modules.update(_python_roots(store, p))
+    rows = _external_rows(store, consumer, (f"ext:python:{m.split('.')[0]}" for m in modules))
+    return rows, _resolve_targets(store, modules, {r["dst"] for r in rows}) if rows else {}
+
+
+def _npm_package(spec: str) -> str:
+    """The package a bare specifier names: ``@scope/name`` or ``name``, before any subpath."""
+    parts = spec.split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
+def _npm_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]) -> _Found:
+    """Externals of TypeScript/JavaScript imports of a provided package, resolved as the provider's own
+    resolver resolves a specifier of its package (``exports``, ``types``/``module``/``main``, subpaths) and
+    an exported name (through its re-exports); guesses (``heuristic``) make no crossing edge. A package
+    two indexed repos provide is taken from the first by id."""
+    rows = _external_rows(store, consumer, (f"ext:{lang}:{name}" for name in packages
+                                            for lang in ("typescript", "javascript")))
+    wanted: dict[str, list[tuple[str, str, str]]] = {}  # package -> (external, specifier, name)
+    for r in rows:
+        spec, name = (r["module"], r["name"]) if r["module"] else (r["name"], "")
+        if _npm_package(spec) in packages:
+            wanted.setdefault(_npm_package(spec), []).append((r["dst"], spec, name))
+    targets: dict[str, tuple[str, str]] = {}
+    for package, externals in sorted(wanted.items()):
+        provider = packages[package][0]
+        summaries = {path: f.summary for path, f in store.stored_files(provider.id).items()
+                     if path.endswith(_TS_EXTS) and "defs" in f.summary}
+        resolver = typescript.Resolver(provider.id, summaries, {}, None)
+        resolver.packages[package] = ("", provider.npm)  # its package.json is at its root (read_manifest)
+        for ext, spec, name in externals:
+            parts = name.split(".") if name else []
+            out = resolver.import_target("", spec, parts[0]) if parts else resolver.resolve_spec("", spec)
+            for part in parts[1:]:
+                if out is None or out.target is None:
+                    break
+                out = resolver.attr(out, part)
+            found = _provider_node(provider.id, out.target) if out is not None and not out.heuristic else None
+            if found is not None:
+                targets[ext] = found
+    return rows, targets
+
+
+def _go_targets(store: Store, consumer: _Repo, packages: dict[str, list[_Repo]]) -> _Found:
+    """Externals of Go imports of a package of a provided module: the package is the directory the
+    provider's files of that import path sit in; its members are looked up as the Go resolver does."""
+    rows = _external_rows(store, consumer, (f"ext:go:{m}" for m in packages))
+    wanted: dict[str, list[tuple[str, str, str]]] = {}  # provider -> (external, import path, member)
+    for r in rows:
+        path = r["module"] or ""
+        owner = next((m for m in sorted(packages, key=len, reverse=True)
+                      if path == m or path.startswith(m + "/")), None)
+        if owner is None or not r["dst"].startswith(f"ext:go:{path}"):
+            continue
+        member = r["dst"][len(f"ext:go:{path}"):].removeprefix(".")
+        wanted.setdefault(packages[owner][0].id, []).append((r["dst"], path, member))
+    targets: dict[str, tuple[str, str]] = {}
+    for pid, externals in sorted(wanted.items()):
+        summaries = {path: f.summary for path, f in store.stored_files(pid).items()
+                     if path.endswith(".go") and "defs" in f.summary}
+        resolver = go.Resolver(pid, summaries, {path: (s.get("m") or "",) for path, s in summaries.items()}, None)
+        for ext, path, member in externals:
+            directory = resolver.imports.get(path)
+            if directory is None:
+                continue
+            if not member:
+                rep = resolver.representative(directory)
+                if rep is not None:
+                    targets[ext] = (file_id(pid, rep), "File")
+                continue
+            out = resolver.in_package(directory, resolver.package_name(directory), False, member)
+            found = _provider_node(pid, out.target) if not out.heuristic else None
+            if found is not None:
+                targets[ext] = found
+    return rows, targets
+
+
+def _provider_node(repo: str, target: tuple[str, ...] | None) -> tuple[str, str] | None:
+    """The node a resolver's answer about the provider's files names (a file, or a symbol of one)."""
+    if target is None:
+        return None
+    if target[0] == "file":
+        return file_id(repo, target[1]), "File"
+    if target[0] in ("sym", "inst"):
+        return symbol_id(repo, target[1], target[2]), "Symbol"
+    return None
 
 
 def _resolve_targets(store: Store, modules: dict[str, str], externals: set[str]) -> dict[str, tuple[str, str]]:

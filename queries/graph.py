@@ -20,6 +20,8 @@ when ``heuristic``), so a client can tell a proven edge from a guess.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -959,6 +961,11 @@ def _structural_edges(project_id: str, kept: dict[str, GraphNode], parents: dict
     return edges
 
 
+_GRAPHS_PER_HANDLE = 8  # the answers kept per read handle, the least recently asked going first
+_graphs: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], Graph]] = weakref.WeakKeyDictionary()
+_graphs_lock = threading.Lock()
+
+
 def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphFilters | None = None,
                   max_nodes: int | None = None) -> Graph:
     """A project as a graph: repos (depth 1), files (2), top-level symbols (3), members (4 and on).
@@ -967,11 +974,35 @@ def project_graph(store: Store, project_id: str, depth: int = 3, filters: GraphF
     External targets only with ``include_external``. Nodes are kept level by level, then by id,
     up to ``max_nodes``.
 
+    A handle that is a snapshot (the embedded store opened read-only, as ``graph serve`` keeps it)
+    cannot see a write, so its answers are kept with it, shared by its views (``origin``) and
+    dropped with it when a writer retires it, like search's signature (docs/decisions/0015): a
+    client redrawing a project graph asks the same question again and again.
+
     Raises:
         NotFound: no such project.
         LimitExceeded: ``depth`` over ``MAX_DEPTH + 1`` or ``max_nodes`` over ``MAX_GRAPH_NODES``.
     """
-    flt = filters or GraphFilters()
+    if not getattr(store, "snapshot", False):
+        return _project_graph(store, project_id, depth, filters or GraphFilters(), max_nodes)
+    handle = getattr(store, "origin", store)
+    key = (project_id, depth, filters or GraphFilters(), max_nodes)
+    with _graphs_lock:
+        kept = _graphs.setdefault(handle, {})
+        hit = kept.pop(key, None)
+        if hit is not None:
+            kept[key] = hit  # now the most recently asked
+            return hit
+    answer = _project_graph(store, project_id, depth, key[2], max_nodes)
+    with _graphs_lock:
+        kept = _graphs.setdefault(handle, {})
+        kept[key] = answer
+        while len(kept) > _GRAPHS_PER_HANDLE:
+            del kept[next(iter(kept))]
+    return answer
+
+
+def _project_graph(store: Store, project_id: str, depth: int, flt: GraphFilters, max_nodes: int | None) -> Graph:
     if depth > MAX_DEPTH + 1:
         raise LimitExceeded(f"depth {depth} is over the maximum {MAX_DEPTH + 1}")
     if depth < 0:

@@ -28,3 +28,12 @@ def linked(eco_settings: Any) -> Settings:
     for name in ("ledger", "billing"):
         ingest(ECO / name, settings)
     return settings
+
+
+@pytest.fixture
+def packaged(eco_settings: Any) -> Settings:
+    """An npm library and an app using it, a Go module and a service using it, ingested."""
+    settings: Settings = eco_settings()
+    for name in ("uikit", "webapp", "geo", "router"):
+        ingest(ECO / name, settings)
+    return settings

@@ -77,3 +77,48 @@ def test_cross_project_dependencies_both_ways(linked: Settings) -> None:
     # A crossing call is a caller like any other.
     assert {c["from"]["id"] for c in callers} == {f"sym:repo:{B}#Invoice.total",
                                                   f"sym:repo:{L}/accounts.py#Account.deposit"}
+
+
+def _item(type_: str, src: str, dst: str, line: int, column: int, path: str) -> dict[str, object]:
+    return {"type": type_, "from": {"id": src}, "to": {"id": dst}, "line": line, "column": column,
+            "resolution": "exact", "file": {"path": path}}
+
+
+def test_cross_project_dependencies_of_npm_and_go_packages(packaged: Settings) -> None:
+    app, ui, route, geo = ("webapp/webapp:src/app.ts", "uikit/uikit:src", "router/router:route/route.go",
+                           "geo/geo:distance/distance.go")
+    with live_server(packaged) as live:
+        webapp = live.data(CROSS, p="proj:webapp")["crossProjectDependencies"]
+        uikit = live.data(CROSS, p="proj:uikit")["crossProjectDependencies"]
+        router = live.data(CROSS, p="proj:router")["crossProjectDependencies"]
+        geo_deps = live.data(CROSS, p="proj:geo", limit=1)["crossProjectDependencies"]
+        callers = live.data('{ callers(symbolId: "sym:repo:%s/format.ts#formatPrice") { items { from { id } line } } }'
+                            % ui)["callers"]["items"]
+    assert webapp["dependsOn"] == [{"from": "proj:webapp", "to": "proj:uikit", "type": "dependency",
+                                    "package": "@acme/uikit"}]
+    assert webapp["outgoing"] == {"hasMore": False, "items": [
+        _item("IMPORTS", f"file:repo:{app}", f"sym:repo:{ui}/button.ts#Button", 1, 9, "src/app.ts"),
+        _item("IMPORTS", f"file:repo:{app}", f"sym:repo:{ui}/format.ts#formatPrice", 1, 17, "src/app.ts"),
+        _item("IMPORTS", f"file:repo:{app}", f"file:repo:{ui}/format.ts", 2, 12, "src/app.ts"),
+        _item("EXTENDS", f"sym:repo:{app}#PriceButton", f"sym:repo:{ui}/button.ts#Button", 6, 33, "src/app.ts"),
+        _item("CALLS", f"sym:repo:{app}#PriceButton.label", f"sym:repo:{ui}/format.ts#formatPrice", 8, 11,
+              "src/app.ts"),
+        _item("CALLS", f"sym:repo:{app}#PriceButton.label", f"sym:repo:{ui}/format.ts#formatPrice", 8, 36,
+              "src/app.ts"),
+        _item("CALLS", f"sym:repo:{app}#main", f"sym:repo:{ui}/button.ts#Button.render", 13, 27, "src/app.ts"),
+    ]}
+    assert uikit["dependents"] == [{"from": "proj:webapp", "to": "proj:uikit"}] and len(uikit["incoming"]["items"]) == 7
+    assert router["dependsOn"] == [{"from": "proj:router", "to": "proj:geo", "type": "dependency",
+                                    "package": "example.com/geo"}]
+    assert router["outgoing"] == {"hasMore": False, "items": [
+        _item("IMPORTS", f"file:repo:{route}", "file:repo:geo/geo:geo.go", 7, 2, "route/route.go"),
+        _item("IMPORTS", f"file:repo:{route}", f"file:repo:{geo}", 8, 2, "route/route.go"),
+        _item("CALLS", f"sym:repo:{route}#Describe", f"sym:repo:{geo}#Point.Shift", 23, 13, "route/route.go"),
+        _item("CALLS", f"sym:repo:{route}#Leg.Length", f"sym:repo:{geo}#Between", 18, 17, "route/route.go"),
+        _item("USES", f"sym:repo:{route}#Leg.To", f"sym:repo:{geo}#Point", 13, 19, "route/route.go"),
+    ]}
+    assert geo_deps["dependents"] == [{"from": "proj:router", "to": "proj:geo"}]
+    assert geo_deps["incoming"] == {"hasMore": True, "items": [
+        {"from": {"id": f"file:repo:{route}"}, "to": {"id": "file:repo:geo/geo:geo.go"}}]}
+    # A crossing call is a caller like any other.
+    assert sorted((c["from"]["id"], c["line"]) for c in callers) == [(f"sym:repo:{app}#PriceButton.label", 8)] * 2

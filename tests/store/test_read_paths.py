@@ -87,3 +87,33 @@ def test_views_of_a_handle_share_its_connections_and_search_index(tmp_path: Path
     finally:
         handle.close()
     assert handle._idle == []  # type: ignore[attr-defined]  # closing the handle closed the kept connections
+
+
+def _symbols(g: graph.Graph) -> set[str]:
+    return {n.id for n in g.nodes if n.label == "Symbol"}
+
+
+def test_a_project_graph_is_kept_per_snapshot_and_a_write_is_seen(tmp_path: Path, make_settings: Any,
+                                                                  backend: str) -> None:
+    settings = make_settings()
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    ingest(repo, settings)
+    added = "sym:repo:shop/shop:shop/models.py#added_later"
+    handle = open_store(settings, read_only=True)
+    try:
+        first = graph.project_graph(handle, "proj:shop", 4)
+        view = handle.view() if backend == "ladybug" else handle
+        again = graph.project_graph(view, "proj:shop", 4)
+        # A snapshot's views share its answer; a live store (Neo4j) answers again, equal.
+        assert (again is first) == (backend == "ladybug") and again == first
+        assert graph.project_graph(handle, "proj:shop", 3) != first  # another question, another answer
+        if view is not handle:
+            view.close()
+    finally:
+        handle.close()
+    assert added not in _symbols(first)
+    with (repo / "shop/models.py").open("a", encoding="utf-8") as f:
+        f.write("\n\ndef added_later():\n    return 1\n")
+    ingest(repo, settings, incremental=True)
+    with open_store(settings, read_only=True) as store:
+        assert added in _symbols(graph.project_graph(store, "proj:shop", 4))
