@@ -45,7 +45,9 @@ from queries.graph import (
     _file_rows,
     _graph_edge,
     _graph_node,
+    _hop,
     _max_nodes,
+    _Walk,
     _walk,
     entities,
     entity,
@@ -469,7 +471,7 @@ def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Directi
     end = offset + limit
     _max_nodes(end)
     root = entity(store, node_id).id
-    walk = _walk(store, root, direction, _depth(depth), DEPENDENCY_TYPES, min(end + 1, MAX_GRAPH_NODES))
+    walk = _neighbourhood_walk(store, root, direction, _depth(depth), min(end + 1, MAX_GRAPH_NODES))
     order = sorted(walk.depth_of, key=lambda i: (walk.depth_of[i], i != root, i))
     page = order[offset:end]
     found = entities(store, page)
@@ -481,3 +483,25 @@ def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Directi
                    key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
     has_more = len(order) > end or (walk.truncated and len(order) >= end)
     return Neighbourhood(root=root, nodes=nodes, edges=tuple(edges), offset=offset, limit=limit, has_more=has_more)
+
+
+def _neighbourhood_walk(store: Store, root: str, direction: Direction, depth: int, cap: int) -> _Walk:
+    """``_walk``, cheaper when the first level already fills the page.
+
+    A walk that refused nodes at level 1 adds none at level 2, which then only finds the edges among
+    the nodes it has: every dependency edge starts at a symbol or a file, so with both directions
+    walked these are the edges out of the level-1 nodes (those out of the root came with level 1).
+    Asking only that direction halves the largest hop (on Django, Model's 2,000 neighbours: 0.7 s
+    of 1.7 s at load 12). The level-1 walk is all that is repeated otherwise: the root's own hop.
+    """
+    if depth != 2 or direction != "BOTH":
+        return _walk(store, root, direction, depth, DEPENDENCY_TYPES, cap)
+    first = _walk(store, root, direction, 1, DEPENDENCY_TYPES, cap)
+    if not first.truncated:
+        return _walk(store, root, direction, depth, DEPENDENCY_TYPES, cap)
+    frontier = sorted(i for i, d in first.depth_of.items() if d == 1)
+    for row in _hop(store, frontier, outgoing=True):
+        if row["type"] in DEPENDENCY_TYPES and row["src"] in first.depth_of and row["dst"] in first.depth_of:
+            first.edges[(row["type"], row["src"], row["dst"], row["line"], row["column"])] = row
+    return first
+

@@ -229,3 +229,18 @@ def test_packed_views_refuse_bad_values_as_the_plain_ones_do(client: ApiClient) 
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     answer = client.graphql("query { neighbourhoodColumns(nodeId: \"sym:nope\", limit: 0) }")
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_page_the_first_level_overflows_has_the_edges_among_its_nodes(client: ApiClient) -> None:
+    # A first page smaller than the root's own neighbours: the walk is full after its first level,
+    # and the edges among those neighbours (imports of checkout beside calls to it) must still come.
+    root = f"sym:{SHOP}:shop/orders.py#checkout"
+    whole = client.data(HOOD, id=root, limit=100, offset=0)["neighbourhood"]
+    first_level = sum(1 for n in whole["nodes"] if n["depth"] == 1)
+    assert first_level >= 10
+    for limit in range(2, first_level + 1):
+        page = client.data(HOOD, id=root, limit=limit, offset=0)["neighbourhood"]
+        assert page["nodes"] == whole["nodes"][:limit] and page["hasMore"] is True
+        shown = {n["id"] for n in page["nodes"]}
+        among = [e for e in whole["edges"] if e["from"] in shown and e["to"] in shown]
+        assert sorted(map(str, page["edges"])) == sorted(map(str, among)), limit
