@@ -2,7 +2,8 @@
 
 Usage::
 
-    python bench/viz.py [--runs 3] [--store ladybug:///tmp/django.lbug] [--json OUT] [--screenshot docs/x.png]
+    python bench/viz.py [--runs 3] [--store ladybug:///tmp/django.lbug] [--tree DIR] [--json OUT]
+        [--screenshot docs/x.png]
 
 Corpus: Django 5.0.14 from ``bench/.cache/src/Django-5.0.14`` (see ``bench/ingest.py``, which
 fetches it), copied to a temporary directory and ingested into a fresh LadybugDB store, unless
