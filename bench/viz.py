@@ -2,7 +2,8 @@
 
 Usage::
 
-    python bench/viz.py [--runs 3] [--store ladybug:///tmp/django.lbug] [--json OUT] [--screenshot docs/x.png]
+    python bench/viz.py [--runs 3] [--store ladybug:///tmp/django.lbug] [--tree DIR] [--json OUT]
+        [--screenshot docs/x.png]
 
 Corpus: Django 5.0.14 from ``bench/.cache/src/Django-5.0.14`` (see ``bench/ingest.py``, which
 fetches it), copied to a temporary directory and ingested into a fresh LadybugDB store, unless
@@ -53,7 +54,6 @@ sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT / "bench" / ".cache" / "src" / "Django-5.0.14"
 CHROMIUM = "/usr/bin/chromium"
-PROJECT = "proj:django"
 HOOD_ROOTS = ("django/db/models/base.py#Model", "django/http/response.py#HttpResponse",
               "django/utils/translation/__init__.py#gettext")
 
@@ -70,13 +70,21 @@ def _ingest(tmp: Path) -> str:
     return store
 
 
-def _root(store: str) -> Path:
-    """The directory the Django repo was indexed from (watched for save-to-drawn)."""
+def _repo(store: str) -> tuple[str, Path]:
+    """The id of the store's one repo (Django, under whatever name it was indexed) and its directory."""
     from graphsvc.settings import Settings
     from graphsvc.store import open_store
 
     with open_store(Settings(store=store), read_only=True) as s:
-        return Path(str((s.repo("repo:django/django") or {})["root"]))
+        rows = s.read_only_cypher("MATCH (r:Repo) RETURN r.id AS id, r.root AS root", {}, max_rows=2, timeout=30).rows
+    if len(rows) != 1:
+        raise SystemExit(f"expected one repo in {store}, found {len(rows)}")
+    return str(rows[0][0]), Path(str(rows[0][1]))
+
+
+def _project(rid: str) -> str:
+    """``repo:<project>/<name>`` -> ``proj:<project>`` (see graphsvc/model.py)."""
+    return f"proj:{rid.removeprefix('repo:').split('/')[0]}"
 
 
 def _serve(store: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -108,15 +116,16 @@ def _post(url: str, query: str, **variables: Any) -> dict[str, Any]:
     return dict(answer["data"])
 
 
-def _targets(url: str) -> dict[str, Any]:
+def _targets(url: str, rid: str) -> dict[str, Any]:
     """The ~500-symbol file, a symbol with a 2,000-node neighbourhood, the budget giving 10,000 elements."""
+    project = _project(rid)
     view = _post(url, "query($p: ID!) { overview(projectId: $p, maxNodes: 5000) { nodes { id label symbols } } }",
-                 p=PROJECT)["overview"]
+                 p=project)["overview"]
     files = [n for n in view["nodes"] if n["label"] == "File"]
     big = min(files, key=lambda n: (abs(n["symbols"] - 501), n["id"]))
     hood = None
     for fragment in HOOD_ROOTS:
-        sid = f"sym:repo:django/django:{fragment}"
+        sid = f"sym:{rid}:{fragment}"
         page = _post(url, "query($id: ID!) { neighbourhood(nodeId: $id, depth: 2, limit: 2000) { nodes { id } } }",
                      id=sid)["neighbourhood"]
         if len(page["nodes"]) >= 2000:
@@ -125,16 +134,17 @@ def _targets(url: str) -> dict[str, Any]:
     budget = 1000
     while budget < 5000:
         got = _post(url, "query($p: ID!, $m: Int) { overview(projectId: $p, maxNodes: $m) { nodes { id } edges "
-                         "{ type } } }", p=PROJECT, m=budget)["overview"]
+                         "{ type } } }", p=project, m=budget)["overview"]
         if len(got["nodes"]) + len(got["edges"]) >= 10000:
             break
         budget += 500
-    return {"file": big["id"], "file_symbols": big["symbols"], "hood_root": hood, "pan_budget": budget}
+    return {"project": project, "repo": rid, "file": big["id"], "file_symbols": big["symbols"], "hood_root": hood,
+            "pan_budget": budget}
 
 
 def _one_run(browser: Any, url: str, t: dict[str, Any], shot: Path | None) -> dict[str, float]:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.goto(f"{url}?{urlencode({'project': PROJECT})}")
+    page.goto(f"{url}?{urlencode({'project': t['project']})}")
     page.wait_for_function("performance.getEntriesByName('graphsvc:view-drawn').length > 0", timeout=60000)
     first = page.evaluate("performance.getEntriesByName('graphsvc:view-drawn')[0].startTime")
     page.wait_for_function("window.graphsvc.model().ready", timeout=60000)
@@ -149,7 +159,7 @@ def _one_run(browser: Any, url: str, t: dict[str, Any], shot: Path | None) -> di
             "async (id) => { const t = performance.now(); await window.graphsvc.neighbourhood(id, 2, 2000);"
             " return performance.now() - t; }", t["hood_root"])
         out["neighbourhood_nodes"] = len(page.evaluate("window.graphsvc.model().nodes"))
-    page.goto(f"{url}?{urlencode({'project': PROJECT, 'layout': 'circular', 'max': t['pan_budget']})}")
+    page.goto(f"{url}?{urlencode({'project': t['project'], 'layout': 'circular', 'max': t['pan_budget']})}")
     page.wait_for_function("window.graphsvc.model().ready", timeout=120000)
     m = page.evaluate("(() => { const m = window.graphsvc.model(); return m.nodes.length + m.edges.length; })()")
     out["pan_elements"] = m
@@ -209,21 +219,21 @@ def _watch(store: str, tree: Path) -> subprocess.Popen[str]:
     raise SystemExit("graph watch ended before it started watching")
 
 
-def _save_to_drawn(browser: Any, url: str, store: str, tree: Path, runs: int) -> list[float]:
+def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, runs: int) -> list[float]:
     """Milliseconds from a save under ``graph watch`` to the new symbol in the drawn view, per run."""
-    fid = f"file:repo:django/django:{SAVED_FILE}"
+    fid = f"file:{rid}:{SAVED_FILE}"
     path = tree / SAVED_FILE
     original = path.read_text(encoding="utf-8")
     watch = _watch(store, tree)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     out = []
     try:
-        page.goto(f"{url}?{urlencode({'project': PROJECT, 'layout': 'circular', 'expand': fid})}")
+        page.goto(f"{url}?{urlencode({'project': _project(rid), 'layout': 'circular', 'expand': fid})}")
         page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
                                timeout=120000)
         for k in range(runs):
             name = f"bench_saved_{k}_{int(time.time())}"
-            sid = f"sym:repo:django/django:{SAVED_FILE}#{name}"
+            sid = f"sym:{rid}:{SAVED_FILE}#{name}"
             start = time.monotonic()
             path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {k}\n", encoding="utf-8")
             page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
@@ -255,22 +265,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--store", help="a LadybugDB store that already holds the Django graph")
+    parser.add_argument("--tree", type=Path, help="watch and edit this copy of the indexed tree (same directory "
+                        "name) instead of the store's own, for save-to-drawn")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--screenshot", type=Path, help="save the first run's project view here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="viz-bench-") as tmp:
         store = args.store or _ingest(Path(tmp))
-        tree = _root(store)
+        rid, tree = _repo(store)
+        tree = args.tree or tree
         proc, url = _serve(store)
         try:
-            targets = _targets(url)
+            targets = _targets(url, rid)
             print(f"targets: {targets}")
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM,
                                             args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
                 runs = [_one_run(browser, url, targets, args.screenshot if i == 0 else None)
                         for i in range(args.runs)]
-                for run, ms in zip(runs, _save_to_drawn(browser, url, store, tree, args.runs), strict=True):
+                for run, ms in zip(runs, _save_to_drawn(browser, url, store, rid, tree, args.runs), strict=True):
                     run["save_to_drawn_ms"] = ms
                 browser.close()
         finally:

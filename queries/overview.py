@@ -45,7 +45,9 @@ from queries.graph import (
     _file_rows,
     _graph_edge,
     _graph_node,
+    _hop,
     _max_nodes,
+    _Walk,
     _walk,
     entities,
     entity,
@@ -344,9 +346,8 @@ def _symbol_level_edges(store: Store, tree: _Tree, shown: set[str], symbols: set
         key = split[0] if split else node_id
         return _group_of(tree, shown, tree.file_of_key.get(key, key if key in tree.nodes else None))
 
-    ids = sorted(symbols)
-    rows = store.read("deps_out", ids=ids) + store.read("deps_in", ids=ids) if ids else []
     files = sorted(open_files)
+    rows = _open_file_deps(store, files, symbols)
     if files:
         rows += store.read("imports_out", ids=files)
     seen: set[tuple[Any, ...]] = set()
@@ -360,6 +361,22 @@ def _symbol_level_edges(store: Store, tree: _Tree, shown: set[str], symbols: set
         s, d = group(row["src"]), group(row["dst"])
         if s is not None and d is not None:
             out.add(row["type"], s, d, row["resolution"], 1)
+
+
+def _open_file_deps(store: Store, files: list[str], symbols: set[str]) -> list[dict[str, Any]]:
+    """The dependency rows out of and into the shown symbols of the open files: per file, anchored on
+    the file (a few queries instead of one per symbol, see open_file_deps_out.cypher); a symbol its
+    DEFINES walk does not reach is asked by id."""
+    rows: list[dict[str, Any]] = []
+    reached: set[str] = set()
+    for fid in files:
+        reached.update(r["id"] for r in store.read("open_file_tree", file=fid))
+        rows += [r for r in store.read("open_file_deps_out", file=fid) if r["src"] in symbols]
+        rows += [r for r in store.read("open_file_deps_in", file=fid) if r["dst"] in symbols]
+    rest = sorted(symbols - reached)
+    if rest:
+        rows += store.read("deps_out", ids=rest) + store.read("deps_in", ids=rest)
+    return rows
 
 
 # ---------------------------------------------------------------------------
@@ -454,7 +471,7 @@ def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Directi
     end = offset + limit
     _max_nodes(end)
     root = entity(store, node_id).id
-    walk = _walk(store, root, direction, _depth(depth), DEPENDENCY_TYPES, min(end + 1, MAX_GRAPH_NODES))
+    walk = _neighbourhood_walk(store, root, direction, _depth(depth), min(end + 1, MAX_GRAPH_NODES))
     order = sorted(walk.depth_of, key=lambda i: (walk.depth_of[i], i != root, i))
     page = order[offset:end]
     found = entities(store, page)
@@ -466,3 +483,25 @@ def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Directi
                    key=lambda e: (e.type, e.source, e.target, e.line or 0, e.column or 0))
     has_more = len(order) > end or (walk.truncated and len(order) >= end)
     return Neighbourhood(root=root, nodes=nodes, edges=tuple(edges), offset=offset, limit=limit, has_more=has_more)
+
+
+def _neighbourhood_walk(store: Store, root: str, direction: Direction, depth: int, cap: int) -> _Walk:
+    """``_walk``, cheaper when the first level already fills the page.
+
+    A walk that refused nodes at level 1 adds none at level 2, which then only finds the edges among
+    the nodes it has: every dependency edge starts at a symbol or a file, so with both directions
+    walked these are the edges out of the level-1 nodes (those out of the root came with level 1).
+    Asking only that direction halves the largest hop (on Django, Model's 2,000 neighbours: 0.7 s
+    of 1.7 s at load 12). The level-1 walk is all that is repeated otherwise: the root's own hop.
+    """
+    if depth != 2 or direction != "BOTH":
+        return _walk(store, root, direction, depth, DEPENDENCY_TYPES, cap)
+    first = _walk(store, root, direction, 1, DEPENDENCY_TYPES, cap)
+    if not first.truncated:
+        return _walk(store, root, direction, depth, DEPENDENCY_TYPES, cap)
+    frontier = sorted(i for i, d in first.depth_of.items() if d == 1)
+    for row in _hop(store, frontier, outgoing=True):
+        if row["type"] in DEPENDENCY_TYPES and row["src"] in first.depth_of and row["dst"] in first.depth_of:
+            first.edges[(row["type"], row["src"], row["dst"], row["line"], row["column"])] = row
+    return first
+

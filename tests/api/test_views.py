@@ -183,3 +183,64 @@ def test_source_lines_of_a_symbol_and_a_file(client: ApiClient) -> None:
     assert got["start"] == 1 and len(got["lines"]) == 2 and got["truncated"] is True
     answer = client.graphql(query, id=SAVE, n=100000)
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+FULL_OVERVIEW = """query($p: ID!, $expand: [String!]) {
+  overview(projectId: $p, expand: $expand) {
+    truncated
+    nodes { id label name repo path parent files symbols expandable expanded truncated kind lang line }
+    edges { type from to count exact heuristic unresolved }
+  }
+  overviewColumns(projectId: $p, expand: $expand)
+}"""
+
+FULL_HOOD = """query($id: ID!, $limit: Int!, $offset: Int!) {
+  neighbourhood(nodeId: $id, depth: 2, limit: $limit, offset: $offset) {
+    root hasMore offset limit
+    nodes { id label name kind repo path lang line depth }
+    edges { type from to line column resolution candidates confidence }
+  }
+  neighbourhoodColumns(nodeId: $id, depth: 2, limit: $limit, offset: $offset)
+}"""
+
+
+def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def test_packed_views_hold_the_same_answer_column_by_column(client: ApiClient) -> None:
+    answer = client.data(FULL_OVERVIEW, p="proj:shop", expand=[MODELS])
+    packed, plain = answer["overviewColumns"], answer["overview"]
+    assert len(plain["nodes"]) > 12 and len(plain["edges"]) > 15
+    assert _rows(packed["nodes"]) == plain["nodes"]
+    assert _rows(packed["edges"]) == plain["edges"]
+    assert packed["truncated"] is plain["truncated"] is False
+    answer = client.data(FULL_HOOD, id=SAVE, limit=4, offset=2)
+    packed, plain = answer["neighbourhoodColumns"], answer["neighbourhood"]
+    assert _rows(packed["nodes"]) == plain["nodes"] and len(plain["nodes"]) == 4
+    assert _rows(packed["edges"]) == plain["edges"] and plain["edges"]
+    assert {k: packed[k] for k in ("root", "hasMore", "offset", "limit")} == {
+        "root": SAVE, "hasMore": True, "offset": 2, "limit": 4}
+
+
+def test_packed_views_refuse_bad_values_as_the_plain_ones_do(client: ApiClient) -> None:
+    answer = client.graphql("query { overviewColumns(projectId: \"proj:shop\", expand: [\"dir:repo:shop/shop:x\"]) }")
+    assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    answer = client.graphql("query { neighbourhoodColumns(nodeId: \"sym:nope\", limit: 0) }")
+    assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_page_the_first_level_overflows_has_the_edges_among_its_nodes(client: ApiClient) -> None:
+    # A first page smaller than the root's own neighbours: the walk is full after its first level,
+    # and the edges among those neighbours (imports of checkout beside calls to it) must still come.
+    root = f"sym:{SHOP}:shop/orders.py#checkout"
+    whole = client.data(HOOD, id=root, limit=100, offset=0)["neighbourhood"]
+    first_level = sum(1 for n in whole["nodes"] if n["depth"] == 1)
+    assert first_level >= 10
+    for limit in range(2, first_level + 1):
+        page = client.data(HOOD, id=root, limit=limit, offset=0)["neighbourhood"]
+        assert page["nodes"] == whole["nodes"][:limit] and page["hasMore"] is True
+        shown = {n["id"] for n in page["nodes"]}
+        among = [e for e in whole["edges"] if e["from"] in shown and e["to"] in shown]
+        assert sorted(map(str, page["edges"])) == sorted(map(str, among)), limit

@@ -109,21 +109,39 @@ export interface Neighbourhood {
   limit: number;
 }
 
+// The views come packed (`overviewColumns`, `neighbourhoodColumns`): one list per field, which the
+// server produces several times faster than a GraphQL list of objects; `unpack` makes the rows.
 export const OVERVIEW = `query Overview($p: ID!, $expand: [String!], $collapse: [String!], $max: Int, $maxSym: Int!) {
-  overview(projectId: $p, expand: $expand, collapse: $collapse, maxNodes: $max, maxFileSymbols: $maxSym) {
-    truncated
-    nodes { id label name repo path parent files symbols expandable expanded truncated kind lang line }
-    edges { type from to count exact heuristic unresolved }
-  }
+  overviewColumns(projectId: $p, expand: $expand, collapse: $collapse, maxNodes: $max, maxFileSymbols: $maxSym)
 }`;
 
 export const NEIGHBOURHOOD = `query Hood($id: ID!, $depth: Int!, $limit: Int!, $offset: Int!) {
-  neighbourhood(nodeId: $id, depth: $depth, limit: $limit, offset: $offset) {
-    root hasMore offset limit
-    nodes { id label name kind repo path lang line depth }
-    edges { type from to line resolution candidates confidence }
-  }
+  neighbourhoodColumns(nodeId: $id, depth: $depth, limit: $limit, offset: $offset)
 }`;
+
+type Columns<T> = { [K in keyof T]: T[K][] };
+
+/** A packed answer: its `nodes` and `edges` as one list per field. */
+export type Packed<T extends { nodes: unknown[]; edges: unknown[] }> = Omit<T, "nodes" | "edges"> & {
+  nodes: Columns<T["nodes"][number]>;
+  edges: Columns<T["edges"][number]>;
+};
+
+function rows<T>(columns: Columns<T>): T[] {
+  const keys = Object.keys(columns) as (keyof T)[];
+  const n = keys.length ? columns[keys[0]].length : 0;
+  const out: T[] = new Array<T>(n);
+  for (let i = 0; i < n; i += 1) {
+    const row = {} as T;
+    for (const k of keys) row[k] = columns[k][i];
+    out[i] = row;
+  }
+  return out;
+}
+
+export function unpack<T extends { nodes: unknown[]; edges: unknown[] }>(packed: Packed<T>): T {
+  return { ...packed, nodes: rows(packed.nodes), edges: rows(packed.edges) } as unknown as T;
+}
 
 export const PROJECTS = `{ projects(limit: 500) { items { id name } } }`;
 

@@ -9,9 +9,9 @@ import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 
 import {
   apiKey, ApiError, ATTACHED, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW, PROJECTS,
-  SCHEMA, SEARCH, SECURITY, setApiKey,
+  SCHEMA, SEARCH, SECURITY, setApiKey, unpack,
   type Attachment, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric, type Neighbourhood,
-  type Overview, type SchemaInfo,
+  type Overview, type Packed, type SchemaInfo,
 } from "./api";
 import { byId, el } from "./dom";
 import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
@@ -61,6 +61,8 @@ interface EdgeAttrs {
 }
 
 const LARGE_VIEW = 4000;
+const HOOD_MAX_NODES = 5000; // the server's bound on a neighbourhood's offset + limit (MAX_GRAPH_NODES)
+type PackedOverview = { overviewColumns: Packed<Overview> };
 const graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "directed" });
 let state: ViewState = readState(window.location.search);
 let truncated = false;
@@ -89,8 +91,8 @@ const booting = Promise.all([
   gql<{ projects: { items: { id: string; name: string }[] } }>(PROJECTS),
   gql<SchemaInfo>(SCHEMA),
 ]);
-let prefetched: Promise<{ overview: Overview }> | null = state.project && state.view === "overview"
-  ? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()) : null;
+let prefetched: Promise<PackedOverview> | null = state.project && state.view === "overview"
+  ? gql<PackedOverview>(OVERVIEW, overviewVariables()) : null;
 prefetched?.catch(() => undefined); // a refusal is reported by the start, which asks for a key
 
 const renderer = new Sigma(graph, container, {
@@ -326,24 +328,20 @@ function fromOverview(o: Overview, markNew: boolean): void {
   truncated = o.truncated;
 }
 
-function fromNeighbourhood(pages: Neighbourhood[], markNew: boolean): void {
-  const nodes: [string, NodeAttrs][] = [];
-  const edges: [string, string, string, EdgeAttrs][] = [];
-  for (const p of pages) {
-    for (const n of p.nodes) {
-      const a = baseNode(n.id, n.label, n.name, n.kind, n.id === p.root ? 10 : 5);
-      nodes.push([n.id, { ...a, path: n.path ?? "", lang: n.lang, line: n.line, group: String(n.depth ?? 0) }]);
-    }
-    for (const e of p.edges) {
-      const look = edgeLook(e.type, e.resolution);
-      edges.push([`${e.type}|${e.from}|${e.to}|${e.line ?? ""}`, e.from, e.to, {
-        type: look.type, color: look.color, size: 1, relation: e.type, resolution: e.resolution ?? "exact", count: 1,
-        heuristic: e.resolution === "heuristic" ? 1 : 0, candidates: e.candidates, weight: 1,
-      }]);
-    }
-  }
+function fromNeighbourhood(p: Neighbourhood, markNew: boolean): void {
+  const nodes: [string, NodeAttrs][] = p.nodes.map((n) => {
+    const a = baseNode(n.id, n.label, n.name, n.kind, n.id === p.root ? 10 : 5);
+    return [n.id, { ...a, path: n.path ?? "", lang: n.lang, line: n.line, group: String(n.depth ?? 0) }];
+  });
+  const edges: [string, string, string, EdgeAttrs][] = p.edges.map((e) => {
+    const look = edgeLook(e.type, e.resolution);
+    return [`${e.type}|${e.from}|${e.to}|${e.line ?? ""}`, e.from, e.to, {
+      type: look.type, color: look.color, size: 1, relation: e.type, resolution: e.resolution ?? "exact", count: 1,
+      heuristic: e.resolution === "heuristic" ? 1 : 0, candidates: e.candidates, weight: 1,
+    }];
+  });
   replaceGraph(nodes, edges, markNew);
-  hoodHasMore = pages.length > 0 && pages[pages.length - 1].hasMore;
+  hoodHasMore = p.hasMore;
   truncated = hoodHasMore;
 }
 
@@ -364,20 +362,18 @@ function overviewVariables(): Record<string, unknown> {
 async function loadOverview(): Promise<Overview> {
   const early = prefetched;
   prefetched = null;
-  return (await (early ?? gql<{ overview: Overview }>(OVERVIEW, overviewVariables()))).overview;
+  return unpack((await (early ?? gql<PackedOverview>(OVERVIEW, overviewVariables()))).overviewColumns);
 }
 
-async function loadNeighbourhood(): Promise<Neighbourhood[]> {
-  const pages: Neighbourhood[] = [];
-  const limit = hoodLimit;
-  for (let i = 0; i < hoodPages; i += 1) {
-    const a = await gql<{ neighbourhood: Neighbourhood }>(NEIGHBOURHOOD, {
-      id: state.focus, depth: state.depth, limit, offset: i * limit,
-    });
-    pages.push(a.neighbourhood);
-    if (!a.neighbourhood.hasMore) break;
-  }
-  return pages;
+/**
+ * The pages shown so far, asked as one: the server walks the neighbourhood again for every request,
+ * so n pages one by one cost n walks. At most the server's bound on `offset + limit`.
+ */
+async function loadNeighbourhood(): Promise<Neighbourhood> {
+  const a = await gql<{ neighbourhoodColumns: Packed<Neighbourhood> }>(NEIGHBOURHOOD, {
+    id: state.focus, depth: state.depth, limit: Math.min(HOOD_MAX_NODES, hoodPages * hoodLimit), offset: 0,
+  });
+  return unpack(a.neighbourhoodColumns);
 }
 
 async function loadEcosystem(): Promise<[EcosystemGraph, CrossProject[]]> {
@@ -426,8 +422,8 @@ async function load(markNew = false): Promise<void> {
         fromEcosystem(g, crosses, markNew);
       };
     } else if (state.view === "neighbourhood" && state.focus) {
-      const pages = await loadNeighbourhood();
-      build = () => fromNeighbourhood(pages, markNew);
+      const hood = await loadNeighbourhood();
+      build = () => fromNeighbourhood(hood, markNew);
     } else {
       const o = await loadOverview();
       build = () => fromOverview(o, markNew);
