@@ -27,6 +27,8 @@ A message says what, where and what to do; the CLI prints it as one line.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "GraphError",
     "InputError",
@@ -49,6 +51,8 @@ __all__ = [
     "WriteConflict",
 ]
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 class GraphError(Exception):
     """Base of every error graphsvc raises on purpose."""
@@ -68,7 +72,9 @@ class GraphError(Exception):
             text += f" in {self.where}"
         if self.suggestion:
             text += f" — {self.suggestion}"
-        return text
+        # A value from the request (an id with a newline) must not break the line: control
+        # characters are written as escapes.
+        return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class InputError(GraphError):
