@@ -21,6 +21,7 @@ Ties go to the shorter name, then to the id, so an answer is stable.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import re
 import threading
@@ -337,6 +338,12 @@ def _index(store: Store, scope: str, stamps: Stamps) -> _Layers:
         layers = _fresh(store, scope, stamps)
     if writing:
         return layers  # a bulk load commits batch by batch under one generation: not a state to keep
+    if hit is None or layers.base is not hit.base:
+        # A base holds hundreds of thousands of objects for as long as the process serves; left
+        # to the collector, each full collection walks them all (0.3-0.8 s on Django, inside
+        # whichever request triggers it). Garbage goes first, then what lives is set aside.
+        gc.collect()
+        gc.freeze()
     with _cache_lock:
         _cache.pop(key, None)
         _cache[key] = layers
