@@ -34,6 +34,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -55,6 +56,7 @@ from graphsvc.store import Store
 from graphsvc.store.readers import KeptReader
 from queries import graph
 from queries import search as search_
+from queries import sites
 
 __all__ = ["GraphServer", "create_server", "serve"]
 
@@ -64,6 +66,7 @@ T = TypeVar("T")
 _WAIT_FRESH = 10.0  # seconds a request waits for the ingest run that takes a save in
 _MAX_LOCATIONS = 5000  # references and implementations listed at most
 _WORKSPACE_SYMBOLS = 100
+_DISK_TEXTS = 2048  # files whose text is kept between requests (the least recently used go first)
 
 _KINDS = {
     "Module": lsp.SymbolKind.Module, "Package": lsp.SymbolKind.Package, "Class": lsp.SymbolKind.Class,
@@ -152,21 +155,24 @@ class _Navigator:
         except OSError:
             return None
         key = (st.st_mtime_ns, st.st_size)
-        hit = self.disk.get(path)
+        hit = self.disk.pop(path, None)
         if hit is not None and hit[0] == key:
+            self.disk[path] = hit  # the most recently used last
             return hit[1]
         text = FileText.read(path, self.encoding)
         if text is not None:
-            if len(self.disk) > 512:
-                self.disk.clear()
+            while len(self.disk) >= _DISK_TEXTS:
+                del self.disk[next(iter(self.disk))]
             self.disk[path] = (key, text)
         return text
 
-    def buffer(self, uri: str) -> _Buffer | None:
-        """The open document's text, with whether it differs from the file on disk."""
+    def buffer(self, uri: str, path: Path | None = None) -> _Buffer | None:
+        """The open document's text, with whether it differs from the file on disk (at ``path``, when
+        the caller knows it)."""
         doc = self.server.workspace.text_documents.get(uri) or self.server.workspace.text_documents.get(
             _unquoted(uri))
-        path = Path(to_fs_path(uri) or "")
+        if path is None:
+            path = Path(to_fs_path(uri) or "")
         if doc is None:
             text = self.disk_text(path)
             return _Buffer(version=None, disk_key=None, text=text, dirty=False) if text is not None else None
@@ -234,8 +240,8 @@ class _Navigator:
     def _text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
         root = self.root_of(store, repo)
         full = (root / path) if root else Path(path)
-        uri = from_fs_path(str(full)) or ""
-        buf = self.buffer(uri) if uri else None
+        uri = _uri(str(full))
+        buf = self.buffer(uri, full) if uri else None
         if buf is None:
             return uri, None, None
         place = _Place(repo=repo, root=root or Path("/"), path=path)
@@ -300,6 +306,10 @@ class _Navigator:
             return None
         return lsp.Location(uri=found[0], range=found[1]) if found else None
 
+    def site_location(self, store: Store, site: sites.Site) -> lsp.Location | None:
+        found = self.lsp_range(store, site.file.repo, site.file.path, site.line, site.column)
+        return lsp.Location(uri=found[0], range=found[1]) if found else None
+
     def ref_location(self, store: Store, ref: graph.Reference) -> lsp.Location | None:
         if ref.file is None or ref.line is None or ref.column is None:
             return None
@@ -336,8 +346,8 @@ class _Navigator:
         if found is None:
             return []
         out: list[lsp.Location] = []
-        for ref in self.all_references(store, graph.references, found.target.id):
-            loc = self.ref_location(store, ref)
+        for site in sites.sites_in(store, found.target.id, _MAX_LOCATIONS):
+            loc = self.site_location(store, site)
             if loc is not None:
                 out.append(loc)
         out.sort(key=lambda x: (x.uri, x.range.start.line, x.range.start.character))
@@ -418,14 +428,16 @@ class _Navigator:
         return [item] if item else []
 
     def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall]:
-        groups: dict[str, tuple[graph.Entity, list[lsp.Range]]] = {}
-        for ref in self.all_references(store, graph.callers, item_id):
-            loc = self.ref_location(store, ref)
+        groups: dict[str, list[lsp.Range]] = {}
+        for site in sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True):
+            loc = self.site_location(store, site)
             if loc is not None:
-                groups.setdefault(ref.source.id, (ref.source, []))[1].append(loc.range)
+                groups.setdefault(site.src, []).append(loc.range)
+        callers = graph.entities(store, groups)
         out = []
-        for source, ranges in groups.values():
-            item = self.call_item(store, source)
+        for source_id, ranges in groups.items():
+            source = callers.get(source_id)
+            item = self.call_item(store, source) if source is not None else None
             if item is not None:
                 out.append(lsp.CallHierarchyIncomingCall(from_=item, from_ranges=ranges))
         return out
@@ -558,22 +570,27 @@ class _Sym:
     signature: str | None
 
 
+@functools.lru_cache(maxsize=8192)
+def _uri(path: str) -> str:
+    return from_fs_path(path) or ""
+
+
 def _unquoted(uri: str) -> str:
     from urllib.parse import unquote
 
     return unquote(uri)
 
 
+# The bytes of an identifier: ASCII letters, digits and "_", and any byte of a multi-byte character.
+_IDENTIFIER = re.compile(rb"[A-Za-z0-9_\x80-\xff]*")
+
+
 def _identifier_bytes(line: str, column: int) -> int:
     data = line.encode("utf-8", errors="replace")
-    end = column
-    while end < len(data):
-        ch = data[end:end + 1]
-        if ch.isalnum() or ch == b"_" or data[end] >= 0x80:
-            end += 1
-        else:
-            break
-    return end - column
+    if column >= len(data):
+        return 0
+    match = _IDENTIFIER.match(data, column)
+    return match.end() - column if match else 0
 
 
 def _word_range(text: FileText, pos: lsp.Position) -> lsp.Range | None:

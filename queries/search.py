@@ -21,19 +21,21 @@ Ties go to the shorter name, then to the id, so an answer is stable.
 from __future__ import annotations
 
 import bisect
-import hashlib
-import weakref
+import gc
+import json
 import re
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
 from graphsvc.errors import LimitExceeded, QueryError
 from graphsvc.store.base import Store
-from queries.graph import Entity, entities
+from graphsvc.model import file_id, split_symbol_id
+from queries.graph import Entity, FileInfo, entities, file_symbols
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "SCOPES", "SearchHit", "search", "words"]
 
@@ -60,6 +62,7 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     id: str
+    file: str  # the id of the file it comes from: an edit of that file replaces it
     name: str  # what fuzzy matching compares: a symbol's name, a file's name
     exact: tuple[str, ...]  # texts that match exactly (name, qualified name, path, stem)
     exact_lower: tuple[str, ...]
@@ -96,23 +99,24 @@ def _all_words(names: Iterable[str]) -> list[tuple[str, ...]]:
     return out
 
 
-def _symbol_candidates(store: Store) -> list[_Candidate]:
+def _symbol_candidates(rows: Iterable[dict[str, Any]]) -> list[_Candidate]:
     out = []
-    for r in store.read("search_symbols"):
+    for r in rows:
         name, qname = r["name"] or "", r["qualifiedName"] or ""
-        out.append(_Candidate(id=r["id"], name=name, exact=(name, qname), exact_lower=(name.lower(), qname.lower()),
-                              prefixes=(name.lower(), qname.lower()),
+        owner = split_symbol_id(r["id"])
+        out.append(_Candidate(id=r["id"], file=owner[0] if owner else "", name=name, exact=(name, qname),
+                              exact_lower=(name.lower(), qname.lower()), prefixes=(name.lower(), qname.lower()),
                               suffix_of="." + qname.lower(), dotted=qname if r["kind"] != "Module" else name))
     return out
 
 
-def _file_candidates(store: Store) -> list[_Candidate]:
+def _file_candidates(rows: Iterable[dict[str, Any]]) -> list[_Candidate]:
     out = []
-    for r in store.read("search_files"):
+    for r in rows:
         path = r["path"] or ""
         base = path.rsplit("/", 1)[-1]
         stem = base.rsplit(".", 1)[0] if "." in base else base
-        out.append(_Candidate(id=r["id"], name=base, exact=(path, base, stem),
+        out.append(_Candidate(id=r["id"], file=r["id"], name=base, exact=(path, base, stem),
                               exact_lower=(path.lower(), base.lower(), stem.lower()), prefixes=(base.lower(), path.lower()),
                               suffix_of="/" + path.lower(), dotted=path))
     return out
@@ -143,6 +147,7 @@ class _Index:
     words: tuple[tuple[str, ...], ...]  # each candidate's words (of its qualified name or path)
     vocabulary: tuple[str, ...]  # every word, sorted
     having: dict[str, tuple[int, ...]]  # word -> the candidates that have it
+    by_file: dict[str, tuple[int, ...]]  # file id -> the candidates it holds
 
 
 def _build(cands: tuple[_Candidate, ...]) -> _Index:
@@ -150,6 +155,7 @@ def _build(cands: tuple[_Candidate, ...]) -> _Index:
     exact_lower: dict[str, list[int]] = {}
     suffixes: dict[str, list[int]] = {}
     prefixes: list[tuple[str, int]] = []
+    by_file: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
         for t in dict.fromkeys(c.exact):
             exact.setdefault(t, []).append(i)
@@ -159,6 +165,7 @@ def _build(cands: tuple[_Candidate, ...]) -> _Index:
             if ch in "./":
                 suffixes.setdefault(c.suffix_of[at:], []).append(i)
         prefixes += [(t, i) for t in dict.fromkeys(c.prefixes)]
+        by_file.setdefault(c.file, []).append(i)
     prefixes.sort()
     all_words = _all_words(c.dotted for c in cands)
     having: dict[str, list[int]] = {}
@@ -167,7 +174,11 @@ def _build(cands: tuple[_Candidate, ...]) -> _Index:
             having.setdefault(w, []).append(i)
     return _Index(cands=cands, squashed=tuple(c.name.lower().translate(_SQUASH) for c in cands), exact=exact,
                   exact_lower=exact_lower, suffixes=suffixes, prefixes=tuple(prefixes), words=tuple(all_words),
-                  vocabulary=tuple(sorted(having)), having={w: tuple(v) for w, v in having.items()})
+                  vocabulary=tuple(sorted(having)), having={w: tuple(v) for w, v in having.items()},
+                  by_file={f: tuple(v) for f, v in by_file.items()})
+
+
+_EMPTY = _build(())
 
 
 def _starting(index: _Index, prefix: str) -> set[int]:
@@ -180,56 +191,170 @@ def _starting(index: _Index, prefix: str) -> set[int]:
     return out
 
 
+# A store state as search sees it: each repo's (generation, state, lastIndexedAt, lastRun).
+Stamps = dict[str, tuple[Any, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layers:
+    """A scope's names as of one store state: a base index, the base candidates since replaced or
+    removed (``hidden``) and an index of those since added or replaced (``overlay``). A query asks
+    both and merges by id; since a candidate's score depends on it and the query alone, the answer
+    is the one an index built afresh would give."""
+
+    stamps: Stamps
+    hashes: dict[str, dict[str, str]]  # repo id -> file id -> content hash the names were read at
+    base: _Index
+    hidden: frozenset[int]
+    overlay: _Index
+
+    def parts(self) -> tuple[tuple[_Index, frozenset[int]], ...]:
+        return ((self.base, self.hidden), (self.overlay, frozenset())) if self.overlay.cands else (
+            (self.base, self.hidden),)
+
+
 _CACHE_SIZE = 8  # (store, scope) indexes kept; a server has one store, tests have many
-_cache: dict[tuple[str, str], tuple[str, _Index]] = {}
+_DELTA_FILES = 200  # more changed files than this: read every name again
+_FOLD = 5000  # overlay candidates past which the layers are merged into a new base
+_cache: dict[tuple[str, str], _Layers] = {}
 _cache_lock = threading.Lock()
+_stamps_of: weakref.WeakKeyDictionary[Store, Stamps] = weakref.WeakKeyDictionary()
 
 
-_signatures: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
-
-
-def _signature(store: Store) -> str:
-    # A handle that is a snapshot (an embedded store opened read-only) cannot see a change, so
-    # its signature is computed once per handle, and shared by the views of it (``origin``) that a
-    # server gives its requests.
-    if getattr(store, "snapshot", False):
-        handle = getattr(store, "origin", store)
+def _stamps(store: Store) -> Stamps:
+    # One small query: a Repo node per indexed tree. A handle that is a snapshot (an embedded store
+    # opened read-only) cannot see a change, so it is read once per handle, and shared by the views
+    # of it (``origin``) that a server gives its requests.
+    snapshot = getattr(store, "snapshot", False)
+    handle = getattr(store, "origin", store)
+    if snapshot:
         with _cache_lock:
-            known = _signatures.get(handle)
-        if known is None:
-            known = _digest(store)
-            with _cache_lock:
-                _signatures[handle] = known
-        return known
-    return _digest(store)
+            known = _stamps_of.get(handle)
+        if known is not None:
+            return known
+    found = {r["id"]: (r["generation"], r["state"], r["at"], r["run"]) for r in store.read("search_repos")}
+    if snapshot:
+        with _cache_lock:
+            _stamps_of[handle] = found
+    return found
 
 
-def _digest(store: Store) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for r in sorted(store.read("search_signature"), key=lambda r: r["id"]):
-        digest.update(f"{r['id']}\0{r['hash']}\n".encode())
-    return digest.hexdigest()
+def _file_hashes(store: Store, repos: Iterable[str]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {r: {} for r in repos}
+    if out:
+        for r in store.read("search_repo_files", repos=sorted(out)):
+            out[r["repo"]][r["id"]] = r["hash"]
+    return out
 
 
-def _index(store: Store, scope: str, signature: str) -> _Index:
-    # Loading and preparing the names of a Django-sized graph takes about half a second; it is
-    # redone only when a file changed (the signature), so a server answers searches in milliseconds.
+def _incremental(stamp: tuple[Any, ...]) -> bool:
+    """Whether a repo's last write was incremental: a full one lists the files it wrote, not those
+    it dropped."""
+    try:
+        return bool(json.loads(stamp[3] or "{}").get("mode") == "incremental")
+    except (ValueError, AttributeError):
+        return False
+
+
+def _changed_files(store: Store, old: _Layers, stamps: Stamps, repos: set[str]) -> dict[str, str] | None:
+    """The files of ``repos`` whose names may differ from those ``old`` holds, with their repos; None
+    when there are too many. A repo written once since (its generation one up), incrementally,
+    lists the paths of that write; otherwise the file hashes tell."""
+    out: dict[str, str] = {}
+    compare: list[str] = []
+    listed = [r for r in repos if r in old.stamps and r in stamps and _incremental(stamps[r])
+              and stamps[r][0] == (old.stamps[r][0] or 0) + 1]
+    found = {r["id"]: r for r in store.read("search_repo_changes", repos=sorted(listed))} if listed else {}
+    for r in sorted(repos):
+        row = found.get(r)
+        if row is not None and row["generation"] == stamps[r][0]:
+            out.update((file_id(r, p), r) for p in json.loads(row["changed"] or "[]"))
+        else:
+            compare.append(r)  # written more than once, added, removed, or written again meanwhile
+    hashes = _file_hashes(store, (r for r in compare if r in stamps))
+    for r in compare:
+        was, now = old.hashes.get(r, {}), hashes.get(r, {})
+        out.update((f, r) for f in {*was, *now} if was.get(f) != now.get(f))
+    return out if len(out) <= _DELTA_FILES else None
+
+
+def _candidates_of(store: Store, scope: str, files: list[str]) -> tuple[list[_Candidate], dict[str, str]]:
+    """The candidates the files ``files`` hold now (none for a file that is gone), and the files'
+    content hashes."""
+    found = [f for f in entities(store, files).values() if isinstance(f, FileInfo)]
+    hashes = {f.id: f.hash or "" for f in found}
+    if scope == "FILES":
+        return _file_candidates({"id": f.id, "path": f.path} for f in found), hashes
+    return _symbol_candidates({"id": s.id, "name": s.name, "qualifiedName": s.qualified_name, "kind": s.kind}
+                              for f in found for s in file_symbols(store, f)), hashes
+
+
+def _fresh(store: Store, scope: str, stamps: Stamps) -> _Layers:
+    # Hashes first, names second: names read later are as new as the hashes or newer, and a name
+    # newer than its hash is read again at the next change of that repo.
+    hashes = _file_hashes(store, stamps)
+    rows = store.read("search_symbols") if scope == "SYMBOLS" else store.read("search_files")
+    cands = _symbol_candidates(rows) if scope == "SYMBOLS" else _file_candidates(rows)
+    return _Layers(stamps=stamps, hashes=hashes, base=_build(tuple(cands)), hidden=frozenset(), overlay=_EMPTY)
+
+
+def _updated(store: Store, scope: str, old: _Layers, stamps: Stamps) -> _Layers | None:
+    """``old`` brought to ``stamps`` by re-reading the names of the files that changed; None when
+    too many did (a checkout, a first index), and reading them all is as quick."""
+    repos = {r for r in {*old.stamps, *stamps} if old.stamps.get(r) != stamps.get(r)}
+    found = _changed_files(store, old, stamps, repos)
+    if found is None:
+        return None
+    changed = sorted(found)
+    hidden = old.hidden.union(*(old.base.by_file.get(f, ()) for f in changed))
+    kept = [c for c in old.overlay.cands if c.file not in found]
+    fresh, now = _candidates_of(store, scope, changed)
+    added = kept + fresh
+    hashes = {r: dict(old.hashes.get(r, {})) for r in stamps}
+    for f, r in found.items():
+        if r in hashes:
+            if f in now:
+                hashes[r][f] = now[f]
+            else:
+                hashes[r].pop(f, None)
+    if len(added) > _FOLD:
+        base = tuple(c for i, c in enumerate(old.base.cands) if i not in hidden) + tuple(added)
+        return _Layers(stamps=stamps, hashes=hashes, base=_build(base), hidden=frozenset(), overlay=_EMPTY)
+    return _Layers(stamps=stamps, hashes=hashes, base=old.base, hidden=hidden, overlay=_build(tuple(added)))
+
+
+def _index(store: Store, scope: str, stamps: Stamps) -> _Layers:
+    # Reading and preparing the names of a Django-sized graph takes a second or more; it is done
+    # once, and after a write only the changed files' names are read again, so a server answers
+    # searches in milliseconds, and the first search after a save in a few more.
     key = (store.url, scope)
     with _cache_lock:
         hit = _cache.get(key)
-    if hit is not None and hit[0] == signature:
-        return hit[1]
-    index = _build(tuple(_symbol_candidates(store) if scope == "SYMBOLS" else _file_candidates(store)))
+    if hit is not None and hit.stamps == stamps:
+        return hit
+    writing = any(s[1] == "writing" for s in stamps.values())
+    layers = _updated(store, scope, hit, stamps) if hit is not None and not writing else None
+    if layers is None:
+        layers = _fresh(store, scope, stamps)
+    if writing:
+        return layers  # a bulk load commits batch by batch under one generation: not a state to keep
+    if hit is None or layers.base is not hit.base:
+        # A base holds hundreds of thousands of objects for as long as the process serves; left
+        # to the collector, each full collection walks them all (0.3-0.8 s on Django, inside
+        # whichever request triggers it). Garbage goes first, then what lives is set aside.
+        gc.collect()
+        gc.freeze()
     with _cache_lock:
         _cache.pop(key, None)
-        _cache[key] = (signature, index)
+        _cache[key] = layers
         while len(_cache) > _CACHE_SIZE:  # the least recently built goes first
             del _cache[next(iter(_cache))]
-    return index
+    return layers
 
 
-def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
-    """The exact, prefix and word matches of ``query``: (score, how, length of the name) by id."""
+def _rank(query: str, index: _Index, hidden: frozenset[int]) -> dict[str, tuple[float, Match, int]]:
+    """The exact, prefix and word matches of ``query`` not in ``hidden``: (score, how, length of the
+    name) by id."""
     q_lower = query.lower()
     q_words = words(query)
     # A single short word would word-match nearly everything; it has prefix and fuzzy matching.
@@ -257,21 +382,22 @@ def _rank(query: str, index: _Index) -> dict[str, tuple[float, Match, int]]:
                 found[i] = (85.0, "words")
     ranked: dict[str, tuple[float, Match, int]] = {}
     for i, (score, how) in found.items():
-        c = index.cands[i]
-        ranked[c.id] = (score, how, len(c.name))
+        if i not in hidden:
+            c = index.cands[i]
+            ranked[c.id] = (score, how, len(c.name))
     return ranked
 
 
-def _fuzzy(query: str, index: _Index, ranked: dict[str, tuple[float, Match, int]]) -> None:
-    """Add the fuzzy matches of ``query`` not in ``ranked`` yet, compared without case and separators
-    (rapidfuzz does the scan in C++)."""
+def _fuzzy(query: str, index: _Index, hidden: frozenset[int], ranked: dict[str, tuple[float, Match, int]]) -> None:
+    """Add the fuzzy matches of ``query`` not in ``ranked`` yet nor in ``hidden``, compared without
+    case and separators (rapidfuzz does the scan in C++)."""
     squashed = query.lower().translate(_SQUASH)
     if not squashed:
         return
     for _, ratio, i in process.extract(squashed, index.squashed, scorer=fuzz.ratio, processor=None,
                                        score_cutoff=_FUZZY_CUTOFF, limit=None):
         c = index.cands[i]
-        if c.id not in ranked:
+        if c.id not in ranked and i not in hidden:
             ranked[c.id] = (round(ratio * 0.8, 2), "fuzzy", len(c.name))
 
 
@@ -294,16 +420,16 @@ def search(store: Store, query: str, scopes: Iterable[str] | None = None, limit:
     unknown = [s for s in chosen if s not in SCOPES]
     if unknown:
         raise QueryError(f"unknown search scope '{unknown[0]}'", suggestion="known: " + ", ".join(SCOPES))
-    signature = _signature(store)
-    indexes = [_index(store, scope, signature) for scope in chosen]
+    stamps = _stamps(store)
+    parts = [part for scope in chosen for part in _index(store, scope, stamps).parts()]
     ranked: dict[str, tuple[float, Match, int]] = {}
-    for index in indexes:
-        ranked.update(_rank(query, index))
+    for index, hidden in parts:
+        ranked.update(_rank(query, index, hidden))
     if len(ranked) < n:
         # Fuzzy scores (80 at most) rank below every other match (85 and up): they are needed only
         # when those do not fill the page.
-        for index in indexes:
-            _fuzzy(query, index, ranked)
+        for index, hidden in parts:
+            _fuzzy(query, index, hidden, ranked)
     top = sorted(ranked.items(), key=lambda kv: (-kv[1][0], kv[1][2], kv[0]))[:n]
     found = entities(store, [i for i, _ in top])
     return [SearchHit(entity=found[i], score=score, match=how) for i, (score, how, _) in top if i in found]

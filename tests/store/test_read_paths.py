@@ -9,6 +9,7 @@ import pytest
 
 from graphsvc.ingest.run import ingest
 from graphsvc.store import open_store
+from graphsvc.store.ladybug import LadybugStore
 from queries import graph, search
 from tests.conftest import FIXTURES
 from tests.helpers import copy_repo
@@ -66,9 +67,15 @@ def test_search_pages_agree_with_the_full_ranking(tmp_path: Path, make_settings:
 def test_views_of_a_handle_share_its_connections_and_search_index(tmp_path: Path, ladybug_settings: Any,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     ingest(copy_repo(FIXTURES / "shop", tmp_path / "shop"), ladybug_settings)
-    digests = []
-    real = search._digest
-    monkeypatch.setattr(search, "_digest", lambda store: digests.append(store) or real(store))
+    stamps = []
+    real = LadybugStore.read
+
+    def read(store: LadybugStore, name: str, **params: Any) -> list[dict[str, Any]]:
+        if name == "search_repos":
+            stamps.append(store)
+        return real(store, name, **params)
+
+    monkeypatch.setattr(LadybugStore, "read", read)
     handle = open_store(ladybug_settings, read_only=True)
     try:
         first = handle.view()
@@ -83,7 +90,7 @@ def test_views_of_a_handle_share_its_connections_and_search_index(tmp_path: Path
         assert [h.entity.id for h in search.search(other, "order")] == answer
         other.close()
         second.close()
-        assert len(digests) == 1  # one handle, one snapshot: its names were read once
+        assert len(stamps) == 1  # one handle, one snapshot: whether its index is current was read once
     finally:
         handle.close()
     assert handle._idle == []  # type: ignore[attr-defined]  # closing the handle closed the kept connections
@@ -117,3 +124,54 @@ def test_a_project_graph_is_kept_per_snapshot_and_a_write_is_seen(tmp_path: Path
     ingest(repo, settings, incremental=True)
     with open_store(settings, read_only=True) as store:
         assert added in _symbols(graph.project_graph(store, "proj:shop", 4))
+
+
+_QUERIES = ("order", "Order", "save", "total", "shop", "ordr", "get_t", "pay", "py", "models.py", "money", "fmt",
+            "refund", "Refund", "rfnd", "audit", "label", "util/fmt.py", "log", "ledger", "Ledger.post")
+
+
+def _answers(store: Any) -> list[list[tuple[str, float, str]]]:
+    # Short pages too: a name the index still held after its file changed would take a place there.
+    return [[(h.entity.id, h.score, h.match) for h in search.search(store, q, scopes=scopes, limit=n)]
+            for q in _QUERIES for scopes in (None, ["SYMBOLS"], ["FILES"]) for n in (1, 3, search.MAX_LIMIT)]
+
+
+@pytest.mark.parametrize("fold", [search._FOLD, 1])
+def test_an_index_updated_after_writes_answers_like_a_fresh_one(tmp_path: Path, make_settings: Any,
+                                                                monkeypatch: pytest.MonkeyPatch, fold: int) -> None:
+    # After a write, search re-reads only the changed files' names into an overlay (merged into a
+    # new base past ``_FOLD`` names); every answer must be the one an index built afresh gives.
+    monkeypatch.setattr(search, "_FOLD", fold)
+    settings = make_settings()
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    ingest(repo, settings)
+    models = repo / "shop" / "models.py"
+    fmt = repo / "shop" / "util" / "fmt.py"
+    audit = repo / "shop" / "audit.py"
+    # Each round is read after its writes (an edit, and whether its ingest is incremental): one
+    # incremental write is found from the repo's record of what it changed, two writes or a full
+    # one from the file hashes.
+    rounds: list[list[tuple[Any, bool]]] = [
+        [],
+        [(lambda: models.write_text(models.read_text().replace("def save(", "def persist(")
+                                    + "\n\ndef refund(order):\n    return order\n\n\nclass Ledger:\n"
+                                    "    def post(self):\n        return 1\n"), True)],
+        [(lambda: audit.write_text("def audit_refund():\n    return 2\n\n\nclass Audit:\n    pass\n"), True)],
+        [(fmt.unlink, True)],
+        [(lambda: models.write_text(models.read_text().replace("class Ledger:", "class LedgerBook:")), True),
+         (lambda: fmt.write_text("def money(value):\n    return value\n"), True)],
+        [(audit.unlink, False)],
+    ]
+    for edits in rounds:
+        for edit, incremental in edits:
+            edit()
+            ingest(repo, settings, incremental=incremental)
+        with open_store(settings, read_only=True) as store:
+            updated = _answers(store)
+            kept = {key: layers for key, layers in search._cache.items() if key[0] == store.url}
+            if edits and fold > 1:
+                assert all(layers.overlay.cands for layers in kept.values())  # taken in incrementally
+            search._cache.clear()
+            assert updated == _answers(store), rounds.index(edits)
+            search._cache.clear()
+            search._cache.update(kept)  # the updated indexes take the next write
