@@ -104,6 +104,17 @@ def _split(node: TSNode) -> tuple[tuple[str, ...] | None, str]:
     return chain[:-1], chain[-1]
 
 
+def _start(node: TSNode) -> tuple[int, int]:
+    """1-based line and 0-based column where ``node`` starts (each ``start_point`` read builds a tuple)."""
+    row, column = node.start_point
+    return row + 1, column
+
+
+def _end(node: TSNode) -> tuple[int, int]:
+    row, column = node.end_point
+    return row + 1, column
+
+
 def _count_errors(root: TSNode) -> int:
     if not root.has_error:
         return 0
@@ -223,11 +234,11 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         kinds[qname] = kind
         is_exported = exported(name, parent)
         exported_by_qname[qname] = is_exported
+        line, column = _start(name_node)
         symbols.append(SymbolFact(
             qname=qname, name=name, kind=kind,
-            line=name_node.start_point[0] + 1, column=name_node.start_point[1],
-            start=(outer.start_point[0] + 1, outer.start_point[1]),
-            end=(outer.end_point[0] + 1, outer.end_point[1]),
+            line=line, column=column,
+            start=_start(outer), end=_end(outer),
             signature=_signature(entity), doc=_docstring(entity.child_by_field_name("body")),
             exported=is_exported, parent=parent,
         ))
@@ -255,11 +266,11 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         kind = "Const" if _CONST_RE.match(name) and scope == "" else "Var"
         kinds[qname] = kind
         stmt = entity.parent if entity.parent is not None and entity.parent.type == "expression_statement" else entity
+        line, column = _start(name_node)
         symbols.append(SymbolFact(
             qname=qname, name=name, kind=kind,
-            line=name_node.start_point[0] + 1, column=name_node.start_point[1],
-            start=(stmt.start_point[0] + 1, stmt.start_point[1]),
-            end=(stmt.end_point[0] + 1, stmt.end_point[1]),
+            line=line, column=column,
+            start=_start(stmt), end=_end(stmt),
             signature=_WS_RE.sub(" ", _text(stmt))[:_MAX_SIGNATURE],
             exported=exported(name, scope), parent=scope,
         ))
@@ -288,10 +299,11 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             if name_node.type == "attribute":
                 attr = name_node.child_by_field_name("attribute")
                 anchor = attr if attr is not None else anchor
+        line, column = _start(anchor)
         ref_facts.append(RefFact(
             kind=kind, name=name, receiver=rchain,  # type: ignore[arg-type]
             scope=scopes.innermost(anchor.start_byte),
-            line=anchor.start_point[0] + 1, column=anchor.start_point[1],
+            line=line, column=column,
         ))
 
     import_facts: list[ImportFact] = []
@@ -301,10 +313,11 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         alias_n = caps.get("alias", [None])[0]
         anchor = name_n if name_n is not None else caps["module"][0]
         stmt = caps["reference.import"][0]
+        line, column = _start(anchor)
         import_facts.append(ImportFact(
             module=module, name=_text(name_n) if name_n is not None else None,
             alias=_text(alias_n) if alias_n is not None else None,
-            wildcard="wildcard" in caps, line=anchor.start_point[0] + 1, column=anchor.start_point[1],
+            wildcard="wildcard" in caps, line=line, column=column,
             scope=scopes.innermost(stmt.start_byte),
         ))
     import_facts.sort(key=lambda i: (i.line, i.column, i.name or "", i.alias or ""))

@@ -1,11 +1,15 @@
-"""The id grammar: a symbol id splits back into its file id and fragment, whatever the path holds."""
+"""The id grammar: a symbol id splits back into its file id and fragment, whatever the path holds.
+File facts come back whole from a parse worker."""
 
 from __future__ import annotations
+
+import pickle
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graphsvc.ingest.parse import parse_source
 from graphsvc.model import file_id, repo_id, split_symbol_id, symbol_id
 
 _segment = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}(#[2-9])?", fullmatch=True)
@@ -28,3 +32,16 @@ def test_split_symbol_id(symbol: str, expected: tuple[str, str] | None) -> None:
 def test_split_symbol_id_inverts_symbol_id(path: str, fragment: str) -> None:
     rid = repo_id("proj", "repo")
     assert split_symbol_id(symbol_id(rid, path, fragment)) == (file_id(rid, path), fragment)
+
+
+def test_file_facts_cross_a_process_boundary_whole() -> None:
+    """Parse workers send facts pickled; an adapter's subclass (TypeScript's) keeps its own fields."""
+    for lang, path, source in (
+        ("python", "pkg/mod.py", b"import os\n\nclass A(Base):\n    def run(self, x: int):\n        return os.path.join(x)\n"),
+        ("typescript", "src/a.ts", b"export function f(x: number) { const y = new Map(); y.set(x, 1); }\n"),
+    ):
+        facts = parse_source(lang, path, source)
+        back = pickle.loads(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+        assert type(back) is type(facts)
+        assert back == facts
+    assert back.exports  # type: ignore[attr-defined]  # a field of ModuleFacts only

@@ -12,7 +12,8 @@ from functools import cache
 
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 
-__all__ = ["create_edges", "merge_edges", "delete_nodes", "delete_out", "dependency_types", "gc_externals", "merge_nodes"]
+__all__ = ["create_edge_rows", "create_edges", "create_node_rows", "delete_nodes", "delete_out", "dependency_types",
+           "gc_externals", "merge_edges", "merge_node_rows", "merge_nodes"]
 
 
 _LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
@@ -47,6 +48,29 @@ def merge_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
         " SET " + ", ".join(f"e.`{p}` = {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()))
     return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
             f"MERGE (a)-[e:{etype}]->(b){props}")
+
+
+@cache
+def create_node_rows(label: str) -> str:
+    """Create nodes from tuple rows ``$rows`` in schema order (``BulkRows``); none of their ids may exist yet."""
+    props = ", ".join(f"`{p}`: r[{i}]" for i, p in enumerate(NODE_SCHEMA[label]))
+    return f"UNWIND $rows AS r CREATE (n:{label} {{{props}}})"
+
+
+@cache
+def merge_node_rows(label: str) -> str:
+    """Upsert nodes from tuple rows ``$rows`` in schema order (``BulkRows``), by id."""
+    sets = ", ".join(f"n.`{p}` = r[{i}]" for i, p in enumerate(NODE_SCHEMA[label]) if p != "id")
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r[0]}}) SET {sets}"
+
+
+@cache
+def create_edge_rows(etype: str, src: str, dst: str) -> str:
+    """Create edges from tuple rows ``$rows`` (``BULK_EDGE_COLUMNS`` in graphsvc/store/base.py)."""
+    props = "" if etype in STRUCTURAL_EDGES else (
+        " {" + ", ".join(f"`{p}`: r[{i}]" for i, p in enumerate(EDGE_PROPS, start=2)) + "}")
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{dst} {{id: r[1]}}) "
+            f"CREATE (a)-[:{etype}{props}]->(b)")
 
 
 @cache

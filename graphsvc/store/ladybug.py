@@ -28,8 +28,7 @@ from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMis
 from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, edge_props, flatten, narrow,
-                                 node_row, put_rows)
+                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
@@ -482,9 +481,9 @@ class LadybugStore(Store):
             self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
-        rows = flatten(change)
+        rows = bulk_rows(change)
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
-        rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r["id"] not in known]
+        rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r[0] not in known]
         for label in FILE_LABELS:
             if rows.nodes.get(label):
                 self._copy_nodes(label, rows.nodes[label])
@@ -496,19 +495,20 @@ class LadybugStore(Store):
         self._write_repo_nodes(change, state=final_state)
         self._run("COMMIT")
 
-    def _copy_nodes(self, label: str, rows: list[dict[str, Any]]) -> None:
+    def _copy_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+        """COPY node rows in schema order (``BulkRows``)."""
         schema = NODE_SCHEMA[label]
-        arrow_rows = pa.table({p: pa.array([r.get(p) for r in rows], type=_ARROW[t]) for p, t in schema.items()})
+        arrow_rows = pa.table({p: pa.array(col, type=_ARROW[t]) for (p, t), col in zip(schema.items(), zip(*rows))})
         self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
 
-    def _copy_edges(self, etype: str, src: str, dst: str, rows: list[dict[str, Any]]) -> None:
-        cols: dict[str, pa.Array] = {
-            "from": pa.array([r["src"] for r in rows], type=pa.string()),
-            "to": pa.array([r["dst"] for r in rows], type=pa.string()),
-        }
+    def _copy_edges(self, etype: str, src: str, dst: str, rows: list[tuple[Any, ...]]) -> None:
+        """COPY edge rows (``BULK_EDGE_COLUMNS``; a structural edge's hold its two ends only)."""
+        columns = list(zip(*rows))
+        cols: dict[str, pa.Array] = {"from": pa.array(columns[0], type=pa.string()),
+                                     "to": pa.array(columns[1], type=pa.string())}
         if etype not in STRUCTURAL_EDGES:
-            for p, t in EDGE_PROPS.items():
-                cols[p] = pa.array([r.get(p) for r in rows], type=_ARROW[t])
+            for (p, t), col in zip(EDGE_PROPS.items(), columns[2:]):
+                cols[p] = pa.array(col, type=_ARROW[t])
         arrow_rows = pa.table(cols)
         self._copy(f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')", arrow_rows)
 

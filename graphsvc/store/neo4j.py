@@ -18,12 +18,13 @@ from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUna
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, edge_props, flatten, narrow, node_row, put_rows)
+                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
 
 _BATCH = 5000
+_BULK_BATCH = 20000  # rows per transaction of a bulk load (tuples: a few MiB of the server's transaction memory)
 # Operators a caller's Cypher may not be planned into, even in a READ transaction: LOAD CSV
 # reads files and URLs, procedures reach the server's configuration and other databases.
 _REFUSED_OPERATORS = ("LoadCSV", "ProcedureCall")
@@ -190,15 +191,18 @@ class Neo4jStore(Store):
         for fg in change.writes:
             change.old.pop(fg.path, None)
         change.removed = []
-        rows = flatten(change)
-        batches: list[tuple[str, list[dict[str, Any]]]] = []
+        rows = bulk_rows(change)
+        batches: list[tuple[str, list[tuple[Any, ...]]]] = []
         for label in FILE_LABELS:
-            batches.append((cypher.merge_nodes(label), rows.nodes.get(label, [])))
+            # The repo's own nodes are gone (delete_repo above): CREATE skips MERGE's lookup. External
+            # nodes are shared with other repos.
+            statement = cypher.merge_node_rows(label) if label == "External" else cypher.create_node_rows(label)
+            batches.append((statement, rows.nodes.get(label, [])))
         for (etype, src, dst), edge_rows in rows.edges.items():
-            batches.append((cypher.create_edges(etype, src, dst), edge_rows))
+            batches.append((cypher.create_edge_rows(etype, src, dst), edge_rows))
         for statement, items in batches:
-            for i in range(0, len(items), _BATCH):
-                chunk = items[i:i + _BATCH]
+            for i in range(0, len(items), _BULK_BATCH):
+                chunk = items[i:i + _BULK_BATCH]
                 self._write(lambda tx, st=statement, c=chunk: tx.run(st, {"rows": c}).consume())
         if kept:
             self.put([], kept)
