@@ -2,7 +2,7 @@
 // what it calls, its references, its impact, and the actions the server offers.
 
 import { gql } from "./api";
-import { FILE, SYMBOL } from "./api";
+import { FILE, SPEC_ITEM, SYMBOL } from "./api";
 import { dl, el } from "./dom";
 import { projectOf } from "./overlay";
 
@@ -88,7 +88,7 @@ export interface PanelHooks {
   act: (mutation: string, target: string, text: string) => Promise<string>;
 }
 
-function resolutionText(r: Ref): string {
+function resolutionText(r: Pick<Ref, "resolution" | "candidates" | "confidence">): string {
   if (r.resolution === "heuristic") {
     const conf = r.confidence === null ? "" : `, confidence ${r.confidence.toFixed(2)}`;
     return ` (heuristic: ${r.candidates ?? "?"} candidates${conf})`;
@@ -210,6 +210,36 @@ export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks
     actionBar(f.id, hooks),
   );
   panel.dataset.shown = f.id;
+}
+
+interface SpecAnswer {
+  specItem: {
+    id: string; source: string; ref: string; title: string; description: string; priority: string; status: string;
+    headingPath: string;
+    implementedBy: { id: string; label: string; name: string; line: number | null; resolution: string | null;
+      confidence: number | null; candidates: number | null }[];
+  };
+}
+
+/** A spec item: where it is written (path:line), its status and priority, and what it is linked to. */
+export async function showSpecItem(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
+  const [a, about] = await Promise.all([gql<SpecAnswer>(SPEC_ITEM, { id }), aboutSection(id)]);
+  const x = a.specItem;
+  const linked = el("ul", { "data-list": "implemented-by" });
+  for (const i of x.implementedBy) {
+    const button = el("button", { class: "link", type: "button", "data-id": i.id }, i.name);
+    button.addEventListener("click", () => hooks.focus(i.id));
+    linked.append(el("li", { "data-resolution": i.resolution ?? "" }, button, ` ${i.label}${resolutionText(i)}`));
+  }
+  fill(panel,
+    el("h2", {}, x.title),
+    dl([["Entity", "Spec item"], ["Source", x.source], ["Ref", x.ref], ["Status", x.status], ["Priority", x.priority],
+      ["Section", x.headingPath]]),
+    x.description ? el("p", { class: "doc" }, x.description) : null,
+    el("section", {}, el("h3", {}, `Linked symbols and files (${x.implementedBy.length})`), linked),
+    about,
+  );
+  panel.dataset.shown = x.id;
 }
 
 function fill(panel: HTMLElement, ...children: (Node | null)[]): void {
