@@ -8,10 +8,10 @@ import Sigma from "sigma";
 import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 
 import {
-  apiKey, ApiError, ATTACHED, ATTACHED_SPECS, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW, PROJECTS,
-  SCHEMA, SEARCH, SECURITY, setApiKey, unpack,
-  type Attachment, type AttachedSpec, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric, type Neighbourhood,
-  type Overview, type Packed, type SchemaInfo,
+  apiKey, ApiError, ATTACHED, ATTACHED_SPECS, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW,
+  PROJECTS, SCHEMA, SEARCH, SECURITY, setApiKey, unpack,
+  type Attachment, type AttachedSpec, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric,
+  type Neighbourhood, type Overview, type Packed, type SchemaInfo,
 } from "./api";
 import { byId, el } from "./dom";
 import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
@@ -62,7 +62,8 @@ interface EdgeAttrs {
 }
 
 const LARGE_VIEW = 4000;
-const HOOD_MAX_NODES = 5000; // the server's bound on a neighbourhood's offset + limit (MAX_GRAPH_NODES)
+// The server's bound on a neighbourhood's offset + limit, and on attachedSpecs' ids (MAX_GRAPH_NODES).
+const HOOD_MAX_NODES = 5000;
 type PackedOverview = { overviewColumns: Packed<Overview> };
 const graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "directed" });
 let state: ViewState = readState(window.location.search);
@@ -438,6 +439,7 @@ async function loadSpecs(): Promise<AttachedSpec[]> {
   const ids = graph.filterNodes((_id, a) => a.entity === "File" || a.entity === "Symbol");
   const files = graph.filterNodes((_id, a) => a.entity === "File" && a.lang === "markdown" && a.expanded);
   if (!ids.length) return [];
+  ids.splice(HOOD_MAX_NODES - files.length); // the server's bound on the ids of one request
   try {
     const a = await gql<{ attachedSpecs: { links: AttachedSpec[]; hasMore: boolean } }>(ATTACHED_SPECS,
       { ids, files, limit: Math.min(SPEC_MAX, specPages * SPEC_PAGE) });
