@@ -286,7 +286,8 @@ function addSpecs(links: AttachedSpec[], markNew: boolean): void {
       const angle = (added * 2.4) % (2 * Math.PI);
       const n = baseNode(l.id, "SpecItem", l.title.length > 40 ? `${l.title.slice(0, 39)}…` : l.title, l.source, 6);
       graph.addNode(l.id, { ...n, x: t.x + 5 * Math.cos(angle), y: t.y + 5 * Math.sin(angle), status: l.status,
-        path: l.ref.replace(/:\d+$/, ""), group: l.target, repo: t.repo, fresh: markNew && previous.size > 0 && !previous.has(l.id) });
+        path: l.ref.replace(/:\d+$/, ""), group: l.target, repo: t.repo,
+        fresh: markNew && previous.size > 0 && !previous.has(l.id) });
       added += 1;
     }
     const [s, t] = l.type === "DECLARES" ? [l.target, l.id] : [l.id, l.target];
@@ -1179,13 +1180,14 @@ function refreshLegend(): void {
 function entityLegend(): HTMLElement {
   const list = el("ul", { class: "levels", "aria-label": "Entities" });
   for (const [key, text] of LEGEND_ENTITIES) {
-    const entity = key in { File: 1, External: 1, SpecItem: 1, Task: 1, Finding: 1, Audit: 1, Service: 1 } ? key : "Symbol";
+    const entity = LEGEND_SYMBOL_KINDS.has(key) ? "Symbol" : key;
     list.append(el("li", { "data-entity": key }, el("span", { class: `sw ${nodeType(entity)}`,
       style: `background:${nodeColour(entity, key)}` }), text));
   }
   return list;
 }
 
+const LEGEND_SYMBOL_KINDS = new Set(["Class", "Function", "Method"]);
 const LEGEND_ENTITIES: [string, string][] = [
   ["File", "file"], ["Class", "class"], ["Function", "function"], ["Method", "method"], ["External", "external"],
   ["SpecItem", "spec item"], ["Task", "task"], ["Finding", "finding"], ["Audit", "audit"], ["Service", "service"],
