@@ -65,6 +65,14 @@ def test_an_expanded_file_draws_the_spec_items_of_its_symbols_and_their_panel(le
     assert model(page)["panel"] == f"{SPEC}/transfers"
     expect(page.locator("#legend [data-entity=SpecItem]")).to_have_text("spec item")
 
+    # A symbol's panel lists the spec items it implements, each a link to its node.
+    page.evaluate(f"window.graphsvc.focus({TRANSFER!r})")
+    specs = panel.locator("[data-list=specs] li")
+    expect(specs).to_have_count(2)
+    expect(specs.nth(1)).to_have_text("Transfers docs/requirements.md:3")
+    specs.nth(1).locator("button").click()
+    expect(panel.locator("h2")).to_have_text("Transfers")
+
 
 def test_expanding_a_markdown_file_draws_the_items_it_declares(ledger: Server, page: Page) -> None:
     open_view(page, at(ledger))
@@ -75,3 +83,7 @@ def test_expanding_a_markdown_file_draws_the_items_it_declares(ledger: Server, p
     assert declared <= set(_specs(m))
     assert {(REQUIREMENTS, s) for s in declared} <= _edges(m, "DECLARES")
     assert next(n for n in m["nodes"] if n["id"] == REQUIREMENTS)["expanded"] is True
+    page.evaluate(f"window.graphsvc.focus({REQUIREMENTS!r})")
+    listed = page.locator("#panel [data-list=specs] li[data-type=DECLARES]")
+    expect(listed).to_have_count(5)
+    expect(listed.first).to_have_text("Ledger requirements docs/requirements.md:1 (declared here)")
