@@ -1176,7 +1176,7 @@ function refreshLegend(): void {
   box.replaceChildren(...parts);
 }
 
-/** A swatch per entity and kind a project view draws, in its colour and shape. */
+/** A swatch per entity and kind a project view draws, in its colour and shape (services: the ecosystem view). */
 function entityLegend(): HTMLElement {
   const list = el("ul", { class: "levels", "aria-label": "Entities" });
   for (const [key, text] of LEGEND_ENTITIES) {
@@ -1190,7 +1190,7 @@ function entityLegend(): HTMLElement {
 const LEGEND_SYMBOL_KINDS = new Set(["Class", "Function", "Method"]);
 const LEGEND_ENTITIES: [string, string][] = [
   ["File", "file"], ["Class", "class"], ["Function", "function"], ["Method", "method"], ["External", "external"],
-  ["SpecItem", "spec item"], ["Task", "task"], ["Finding", "finding"], ["Audit", "audit"], ["Service", "service"],
+  ["SpecItem", "spec item"], ["Task", "task"], ["Finding", "finding"], ["Audit", "audit"],
 ];
 
 /**
