@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphsvc.errors import QueryError
 from graphsvc.model import project_id
 from graphsvc.store.base import Store
 from queries import graph
@@ -25,8 +26,12 @@ from queries.graph import Entity, FileInfo, SymbolInfo
 
 __all__ = [
     "ComplianceStatus", "DocumentLink", "SpecLink", "WorkSummary", "compliance_status", "covered", "documents_for",
-    "findings_for", "project_work", "repo_of_item", "specs_for", "tasks_for",
+    "findings_for", "project_work", "repo_of_item", "spec_links", "specs_for", "tasks_for", "AttachedSpec",
+    "AttachedSpecs", "MAX_SPEC_LINKS",
 ]
+
+# The most spec items one spec_links answer holds (a view draws them beside its nodes, never all at once).
+MAX_SPEC_LINKS = 500
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,57 @@ def specs_for(store: Store, ids: tuple[str, ...] | list[str]) -> list[SpecLink]:
                      _s(r["path"]), int(r["line"] or 0), r["target"], r["resolution"] or "exact", r["confidence"],
                      r["candidates"])
             for r in store.read("specs_of", ids=sorted(set(ids)))]
+
+
+@dataclass(frozen=True)
+class AttachedSpec:
+    """A spec item attached to a drawn node ``target``: ``type`` IMPLEMENTED_BY (from the item to the
+    symbol or file) or DECLARES (from the Markdown file ``target`` to the item)."""
+
+    type: str
+    id: str
+    source: str
+    ref: str
+    title: str
+    priority: str
+    status: str
+    path: str
+    line: int
+    target: str
+    resolution: str
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class AttachedSpecs:
+    """The links of the first spec items attached to some nodes; ``has_more`` when items were left out."""
+
+    links: tuple[AttachedSpec, ...]
+    has_more: bool
+
+
+def spec_links(store: Store, ids: list[str], files: list[str], limit: int = 100) -> AttachedSpecs:
+    """The spec items linked to any of ``ids`` or declared by any of ``files``, in one read for all of
+    them (a view asks once for every node it draws): the first ``limit`` items by place in their
+    document, with every link of each to those nodes.
+
+    Raises:
+        QueryError: a limit below 1 or above MAX_SPEC_LINKS, or more ids than a view draws.
+    """
+    if not 1 <= limit <= MAX_SPEC_LINKS:
+        raise QueryError(f"limit must be between 1 and {MAX_SPEC_LINKS}, got {limit}")
+    if len(ids) + len(files) > graph.MAX_GRAPH_NODES:
+        raise QueryError(f"at most {graph.MAX_GRAPH_NODES} node ids, got {len(ids) + len(files)}")
+    if not ids and not files:
+        return AttachedSpecs((), False)
+    rows = sorted(store.read("spec_links", ids=sorted(set(ids)), files=sorted(set(files))),
+                  key=lambda r: (_s(r["path"]), int(r["line"] or 0), r["id"], r["type"], r["target"]))
+    items = list(dict.fromkeys(r["id"] for r in rows))
+    kept = set(items[:limit])
+    return AttachedSpecs(tuple(AttachedSpec(r["type"], r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]),
+                                            _s(r["priority"]), _s(r["status"]), _s(r["path"]), int(r["line"] or 0),
+                                            r["target"], r["resolution"] or "exact", r["confidence"])
+                               for r in rows if r["id"] in kept), len(items) > limit)
 
 
 def documents_for(store: Store, ids: tuple[str, ...] | list[str]) -> list[DocumentLink]:

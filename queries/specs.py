@@ -22,7 +22,7 @@ from graphsvc.store.base import Store
 __all__ = [
     "AttestationInfo", "AuditInfo", "CheckInfo", "FindingInfo", "Implementation", "Overlay", "SpecItemInfo",
     "TaskInfo", "UntestedSymbol", "attestations", "audits", "compliance_checks", "findings", "implementations",
-    "project_overlay", "security_overview", "spec_items", "tasks", "untested_symbols",
+    "project_overlay", "security_overview", "spec_item", "spec_items", "tasks", "untested_symbols",
 ]
 
 
@@ -167,10 +167,26 @@ def spec_items(store: Store, project: str, *, unimplemented: bool = False, statu
     for r in store.read("spec_items", id=project):
         if (unimplemented and r["implementations"]) or (status and r["status"] != status):
             continue
-        out.append(SpecItemInfo(r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]), _s(r["description"]),
-                                _s(r["priority"]), _s(r["status"]), _s(r["path"]), int(r["line"] or 0),
-                                _s(r["headingPath"]), int(r["implementations"])))
+        out.append(_spec_item(r))
     return out
+
+
+def _spec_item(r: dict[str, Any]) -> SpecItemInfo:
+    return SpecItemInfo(r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]), _s(r["description"]),
+                        _s(r["priority"]), _s(r["status"]), _s(r["path"]), int(r["line"] or 0),
+                        _s(r["headingPath"]), int(r["implementations"]))
+
+
+def spec_item(store: Store, item: str) -> SpecItemInfo:
+    """One spec item by id.
+
+    Raises:
+        NotFound: no such spec item.
+    """
+    found = store.read("spec_item", id=item)
+    if not found:
+        raise NotFound(f"no spec item with id '{item}'", suggestion="list them with the specItems query")
+    return _spec_item(found[0])
 
 
 def implementations(store: Store, item: str) -> list[Implementation]:

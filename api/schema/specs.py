@@ -25,6 +25,7 @@ from graphsvc import audits as audits_
 from graphsvc import compliance, insights, tasks as tasks_
 from graphsvc.errors import InputError
 from graphsvc.store import open_store
+from queries import attached as attached_
 from queries import specs as specs_
 
 __all__ = ["SpecMutations", "SpecQueries"]
@@ -60,6 +61,31 @@ class Implementation:
     resolution: str | None
     confidence: float | None
     candidates: int | None
+
+
+@strawberry.type(description="A spec item attached to a node `target`: `type` IMPLEMENTED_BY (the item to the "
+                             "symbol or file; `resolution` heuristic is a guess) or DECLARES (the Markdown file "
+                             "`target` to the item). `ref` is \"path:line\".")
+class AttachedSpec:
+    type: str
+    id: strawberry.ID
+    source: str
+    ref: str
+    title: str
+    priority: str
+    status: str
+    path: str
+    line: int
+    target: str
+    resolution: str
+    confidence: float | None
+
+
+@strawberry.type(description="The links of the first spec items attached to some nodes; `hasMore` when items "
+                             "were left out.")
+class AttachedSpecs:
+    links: list[AttachedSpec]
+    has_more: bool
 
 
 @strawberry.type(description="A task from a TODO/FIXME/XXX/HACK comment (origin comment) or created through the API.")
@@ -181,6 +207,19 @@ class SpecQueries:
                          status: str = "") -> list[SpecItem]:
         found = await info.context.session.run(specs_.spec_items, project, unimplemented=unimplemented, status=status)
         return [_convert(SpecItem, i) for i in found]
+
+    @strawberry.field(description="One spec item by id.")
+    async def spec_item(self, info: Info, id: strawberry.ID) -> SpecItem:
+        return _convert(SpecItem, await info.context.session.run(specs_.spec_item, str(id)))
+
+    @strawberry.field(description="The spec items linked (IMPLEMENTED_BY) to any of `nodeIds` or declared by any "
+                                  "of the files `declaredIn`, for all of them at once: the first `limit` items "
+                                  "(at most 500) by place in their document, with each one's links to those nodes.")
+    async def attached_specs(self, info: Info, node_ids: list[strawberry.ID],
+                             declared_in: list[strawberry.ID] | None = None, limit: int = 100) -> AttachedSpecs:
+        found = await info.context.session.run(attached_.spec_links, [str(i) for i in node_ids],
+                                               [str(i) for i in declared_in or []], limit)
+        return AttachedSpecs(links=[_convert(AttachedSpec, x) for x in found.links], has_more=found.has_more)
 
     @strawberry.field(description="Tasks of a project, optionally of one file (`path`) or about one symbol.")
     async def tasks(self, info: Info, project: str, path: str = "", symbol: str = "", status: str = "") -> list[Task]:

@@ -286,6 +286,30 @@ export const ATTACHED = `query Attached($p: String!) {
   tasks(project: $p) { id title status kind targets }
 }`;
 
+export interface AttachedSpec {
+  type: string; // IMPLEMENTED_BY (the item to `target`) or DECLARES (the Markdown file `target` to the item)
+  id: string;
+  source: string;
+  ref: string;
+  title: string;
+  priority: string;
+  status: string;
+  target: string;
+  resolution: string;
+}
+
+/** The spec items linked to the drawn files and symbols, or declared by the opened Markdown files: one request for all. */
+export const ATTACHED_SPECS = `query Specs($ids: [ID!]!, $files: [ID!], $limit: Int!) {
+  attachedSpecs(nodeIds: $ids, declaredIn: $files, limit: $limit) {
+    links { type id source ref title priority status target resolution } hasMore } }`;
+
+export const SPEC_ITEM = `query Spec($id: ID!) {
+  specItem(id: $id) {
+    id source ref title description priority status headingPath
+    implementedBy { id label name line resolution confidence candidates }
+  }
+}`;
+
 export interface Metric {
   name: string;
   projectId: string | null;

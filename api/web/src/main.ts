@@ -8,10 +8,10 @@ import Sigma from "sigma";
 import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 
 import {
-  apiKey, ApiError, ATTACHED, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW, PROJECTS,
-  SCHEMA, SEARCH, SECURITY, setApiKey, unpack,
-  type Attachment, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric, type Neighbourhood,
-  type Overview, type Packed, type SchemaInfo,
+  apiKey, ApiError, ATTACHED, ATTACHED_SPECS, ecosystemQuery, gql, HEALTH_FIELDS, INSIGHTS, NEIGHBOURHOOD, OVERVIEW,
+  PROJECTS, SCHEMA, SEARCH, SECURITY, setApiKey, unpack,
+  type Attachment, type AttachedSpec, type Check, type CrossProject, type EcosystemGraph, type Finding, type Metric,
+  type Neighbourhood, type Overview, type Packed, type SchemaInfo,
 } from "./api";
 import { byId, el } from "./dom";
 import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
@@ -21,7 +21,8 @@ import { LiveClient, type LiveEvent } from "./live";
 import {
   CLEAN_COLOUR, containers, levelColour, mark, overlayLegend, projectOf, securityPanel, type Marks,
 } from "./overlay";
-import { showFile, showGroup, showSymbol, type PanelHooks } from "./panel";
+import { NodeDiamondProgram } from "./shapes";
+import { showFile, showGroup, showSpecItem, showSymbol, type PanelHooks } from "./panel";
 import { readState, writeState, type ViewState } from "./state";
 import { EDGE_COLOURS, edgeLook, NODE_COLOURS, nodeColour, nodeKey, nodeType, resolutionOf } from "./style";
 
@@ -61,7 +62,8 @@ interface EdgeAttrs {
 }
 
 const LARGE_VIEW = 4000;
-const HOOD_MAX_NODES = 5000; // the server's bound on a neighbourhood's offset + limit (MAX_GRAPH_NODES)
+// The server's bound on a neighbourhood's offset + limit, and on attachedSpecs' ids (MAX_GRAPH_NODES).
+const HOOD_MAX_NODES = 5000;
 type PackedOverview = { overviewColumns: Packed<Overview> };
 const graph = new Graph<NodeAttrs, EdgeAttrs>({ multi: true, type: "directed" });
 let state: ViewState = readState(window.location.search);
@@ -83,6 +85,10 @@ let marks: Marks = { level: new Map(), reasons: new Map() };
 let loading = 0; // the number of the newest load: an older one that ends later is dropped
 let previous = new Set<string>(); // the nodes before the last redraw: what is new flashes
 const MAX_ATTACHED = 200;
+const SPEC_PAGE = 50; // spec items drawn per page beside the view's files and symbols
+const SPEC_MAX = 500; // the server's bound on one answer (attachedSpecs limit)
+let specPages = 1;
+let specsMore = false;
 const container = byId<HTMLDivElement>("graph");
 const panel = byId<HTMLElement>("panel");
 
@@ -96,7 +102,7 @@ let prefetched: Promise<PackedOverview> | null = state.project && state.view ===
 prefetched?.catch(() => undefined); // a refusal is reported by the start, which asks for a key
 
 const renderer = new Sigma(graph, container, {
-  nodeProgramClasses: { square: NodeSquareProgram, border: NodeBorderProgram },
+  nodeProgramClasses: { square: NodeSquareProgram, border: NodeBorderProgram, diamond: NodeDiamondProgram },
   edgeProgramClasses: { arrow: EdgeArrowProgram, line: EdgeLineProgram },
   renderEdgeLabels: false,
   labelRenderedSizeThreshold: 5,
@@ -111,8 +117,8 @@ const renderer = new Sigma(graph, container, {
 function nodeHidden(a: NodeAttrs): boolean {
   const f = state.filters;
   if (f.kinds.includes(a.key)) return true;
-  // An audit or task goes with the node it is about.
-  if ((a.entity === "Audit" || a.entity === "Task") && graph.hasNode(a.group)) {
+  // An audit, task or spec item goes with the node it is about.
+  if ((a.entity === "Audit" || a.entity === "Task" || a.entity === "SpecItem") && graph.hasNode(a.group)) {
     return nodeHidden(graph.getNodeAttributes(a.group));
   }
   if (f.lang && a.lang && a.lang !== f.lang) return true;
@@ -267,6 +273,34 @@ function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
   }
 }
 
+/**
+ * The spec items beside the drawn files and symbols they are linked to (IMPLEMENTED_BY) and the
+ * opened Markdown files that declare them (DECLARES), each placed next to its first target.
+ */
+function addSpecs(links: AttachedSpec[], markNew: boolean): void {
+  let added = 0;
+  for (const l of links) {
+    if (!graph.hasNode(l.target)) continue;
+    if (!graph.hasNode(l.id)) {
+      const t = graph.getNodeAttributes(l.target);
+      const angle = (added * 2.4) % (2 * Math.PI);
+      const n = baseNode(l.id, "SpecItem", l.title.length > 40 ? `${l.title.slice(0, 39)}…` : l.title, l.source, 6);
+      graph.addNode(l.id, { ...n, x: t.x + 5 * Math.cos(angle), y: t.y + 5 * Math.sin(angle), status: l.status,
+        path: l.ref.replace(/:\d+$/, ""), group: l.target, repo: t.repo,
+        fresh: markNew && previous.size > 0 && !previous.has(l.id) });
+      added += 1;
+    }
+    const [s, t] = l.type === "DECLARES" ? [l.target, l.id] : [l.id, l.target];
+    const key = `${l.type}|${s}|${t}`;
+    if (!graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, { ...structural(l.type), resolution: l.resolution });
+  }
+  if (links.length) {
+    refreshFilterChoices();
+    refreshNodeList();
+    renderer.refresh();
+  }
+}
+
 function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: boolean): void {
   const nodes: NodeList = [];
   const edges: EdgeList = [];
@@ -310,9 +344,11 @@ function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: bool
 function fromOverview(o: Overview, markNew: boolean): void {
   const nodes: [string, NodeAttrs][] = o.nodes.map((n) => {
     const size = n.label === "Symbol" ? 5 : Math.min(20, 6 + Math.sqrt(n.symbols) / 2);
-    const a = baseNode(n.id, n.label, n.expanded || n.label === "Symbol" ? n.name : `${n.name}${n.expandable ? " +" : ""}`,
+    // A Markdown file opens onto the spec items it declares (drawn by addSpecs).
+    const expandable = n.expandable || (n.label === "File" && n.lang === "markdown");
+    const a = baseNode(n.id, n.label, n.expanded || n.label === "Symbol" ? n.name : `${n.name}${expandable ? " +" : ""}`,
       n.kind, size);
-    return [n.id, { ...a, path: n.path, lang: n.lang, line: n.line, group: n.parent ?? "", expandable: n.expandable,
+    return [n.id, { ...a, path: n.path, lang: n.lang, line: n.line, group: n.parent ?? "", expandable,
       expanded: n.expanded, truncated: n.truncated }];
   });
   const edges: [string, string, string, EdgeAttrs][] = o.edges.map((e) => {
@@ -394,6 +430,27 @@ async function loadAttached(): Promise<Attachment | null> {
   }
 }
 
+/**
+ * The spec items of the drawn files and symbols and of the opened Markdown files, asked once for all
+ * of them, SPEC_PAGE items a page; a server without attachedSpecs (or refusing it) draws none.
+ */
+async function loadSpecs(): Promise<AttachedSpec[]> {
+  specsMore = false;
+  if (state.view === "ecosystem" || !queries.includes("attachedSpecs")) return [];
+  const ids = graph.filterNodes((_id, a) => a.entity === "File" || a.entity === "Symbol");
+  const files = graph.filterNodes((_id, a) => a.entity === "File" && a.lang === "markdown" && a.expanded);
+  if (!ids.length) return [];
+  ids.splice(HOOD_MAX_NODES - files.length); // the server's bound on the ids of one request
+  try {
+    const a = await gql<{ attachedSpecs: { links: AttachedSpec[]; hasMore: boolean } }>(ATTACHED_SPECS,
+      { ids, files, limit: Math.min(SPEC_MAX, specPages * SPEC_PAGE) });
+    specsMore = a.attachedSpecs.hasMore;
+    return a.attachedSpecs.links;
+  } catch {
+    return [];
+  }
+}
+
 /** Open findings and the latest checks, when the overlay is on; tolerated when absent. */
 async function loadSecurity(): Promise<[Finding[], Check[]] | null> {
   if (!state.overlay && activeTab !== "security") return null;
@@ -466,8 +523,11 @@ async function load(markNew = false): Promise<void> {
   refreshLegend();
   if (activeTab === "security") renderSecurity();
   if (activeTab === "insights" && !markNew) void renderInsights();
-  const attached = extra.then((a) => {
-    if (a && mine === loading) addAttached(a, markNew);
+  const attached = Promise.all([extra, loadSpecs()]).then(([a, specs]) => {
+    if (mine !== loading) return;
+    if (a) addAttached(a, markNew);
+    addSpecs(specs, markNew);
+    if (specsMore) renderTruncation();
   });
   applyLayout(() => {
     void attached.then(() => {
@@ -506,6 +566,11 @@ function renderTruncation(): void {
     banner("Showing the first 200 cross-project edges each way of each project.", null);
   } else if (truncated && state.max < 5000) {
     banner("Some groups hold more than is shown.", ["Show anyway", () => navigate({ max: 5000 }, true)]);
+  } else if (specsMore && specPages * SPEC_PAGE < SPEC_MAX) {
+    banner(`Showing the first ${specPages * SPEC_PAGE} spec items of this view.`, ["More spec items", () => {
+      specPages += 1;
+      void load();
+    }]);
   } else {
     banner("", null);
   }
@@ -659,6 +724,7 @@ async function showDetails(id: string): Promise<void> {
   try {
     const service = eco?.services.find((s) => s.id === id);
     if (id.startsWith("sym:")) await showSymbol(panel, id, hooks);
+    else if (id.startsWith("spec:")) await showSpecItem(panel, id, hooks);
     else if (id.startsWith("file:")) await showFile(panel, id, hooks);
     else if (id.startsWith("proj:") && eco && state.view === "ecosystem") await showProject(panel, eco, id, ecoHooks);
     else if (service && eco) showService(panel, eco, service, ecoHooks, healthFields.includes("healthStatus"));
@@ -934,6 +1000,7 @@ byId<HTMLSelectElement>("layout").addEventListener("change", (ev) => {
   });
 });
 byId<HTMLSelectElement>("project").addEventListener("change", (ev) => {
+  specPages = 1;
   navigate({ project: (ev.target as HTMLSelectElement).value, view: "overview", focus: "", expand: [], collapse: [],
     selected: "" }, true);
 });
@@ -1093,9 +1160,11 @@ function refreshLegend(): void {
   const shapes = state.view === "ecosystem"
     ? "Squares: projects; dark arrows: project links (a dependency). Discs: services, coloured by health; "
       + "blue arrows: integrations. Cross-project links: symbols and files hung from their projects."
-    : "Squares: repos, directories, files. Discs: symbols, tasks. Rings: externals, audits. "
-      + "Arrows: exact edges; orange lines: heuristic; grey lines: unresolved.";
+    : "Squares: repos, directories, files. Diamonds: spec items. Discs: symbols, tasks. Rings: externals, audits. "
+      + "Arrows: exact edges; orange lines: heuristic; grey lines: unresolved. A Markdown file opens onto the "
+      + "spec items it declares.";
   const parts: HTMLElement[] = [el("h2", {}, "Legend"), el("p", {}, shapes)];
+  if (state.view !== "ecosystem") parts.push(el("h3", {}, "Entities"), entityLegend());
   if (state.view === "ecosystem") {
     const health = el("ul", { class: "levels", "aria-label": "Service health" });
     for (const [h, c] of Object.entries(HEALTH_COLOURS)) {
@@ -1106,6 +1175,23 @@ function refreshLegend(): void {
   if (state.overlay) parts.push(overlayLegend());
   box.replaceChildren(...parts);
 }
+
+/** A swatch per entity and kind a project view draws, in its colour and shape (services: the ecosystem view). */
+function entityLegend(): HTMLElement {
+  const list = el("ul", { class: "levels", "aria-label": "Entities" });
+  for (const [key, text] of LEGEND_ENTITIES) {
+    const entity = LEGEND_SYMBOL_KINDS.has(key) ? "Symbol" : key;
+    list.append(el("li", { "data-entity": key }, el("span", { class: `sw ${nodeType(entity)}`,
+      style: `background:${nodeColour(entity, key)}` }), text));
+  }
+  return list;
+}
+
+const LEGEND_SYMBOL_KINDS = new Set(["Class", "Function", "Method"]);
+const LEGEND_ENTITIES: [string, string][] = [
+  ["File", "file"], ["Class", "class"], ["Function", "function"], ["Method", "method"], ["External", "external"],
+  ["SpecItem", "spec item"], ["Task", "task"], ["Finding", "finding"], ["Audit", "audit"],
+];
 
 /**
  * Whether an event can change what is drawn: a run's start and progress and the watcher's own

@@ -41,6 +41,7 @@ export function containers(id: string): string[] {
   const sym = /^sym:(repo:[^:]+):([^#]*)#(.*)$/.exec(id);
   const file = /^file:(repo:[^:]+):(.*)$/.exec(id);
   const dir = /^dir:(repo:[^:]+):(.*)$/.exec(id);
+  const spec = /^spec:(repo:[^:]+):([^#]*)#/.exec(id); // held by the Markdown file that declares it
   if (sym) {
     repo = sym[1];
     const names = sym[3].split(".");
@@ -50,6 +51,10 @@ export function containers(id: string): string[] {
   } else if (file) {
     repo = file[1];
     dirs = file[2].split("/").slice(0, -1);
+  } else if (spec) {
+    repo = spec[1];
+    out.push(`file:${repo}:${spec[2]}`);
+    dirs = spec[2].split("/").slice(0, -1);
   } else if (dir) {
     repo = dir[1];
     dirs = dir[2].split("/").slice(0, -1);

@@ -2,32 +2,43 @@
 // what it calls, its references, its impact, and the actions the server offers.
 
 import { gql } from "./api";
-import { FILE, SYMBOL } from "./api";
+import { FILE, SPEC_ITEM, SYMBOL } from "./api";
 import { dl, el } from "./dom";
 import { projectOf } from "./overlay";
 
-const ABOUT = `query About($id: String!, $p: String!) {
+const ABOUT = `query About($id: String!, $node: ID!, $p: String!) {
+  attachedSpecs(nodeIds: [$node], declaredIn: [$node], limit: 50) { links { type id title ref } hasMore }
   findings(target: $id) { id ruleId severity message status line tool createdAt }
   tasks(project: $p, symbol: $id) { id title status kind origin }
   complianceChecks(project: $p) { id status rule violations { id message } }
 }`;
 
 interface AboutAnswer {
+  attachedSpecs: { links: { type: string; id: string; title: string; ref: string }[]; hasMore: boolean };
   findings: { id: string; ruleId: string; severity: string; message: string; status: string; line: number; tool: string;
     createdAt: string }[];
   tasks: { id: string; title: string; status: string; kind: string; origin: string }[];
   complianceChecks: { id: string; status: string; rule: string; violations: { id: string; message: string }[] }[];
 }
 
-/** Findings on the node (newest first), the checks it violates and its tasks; null when the server has none. */
-async function aboutSection(id: string): Promise<HTMLElement | null> {
+/**
+ * The spec items it implements (or, a Markdown file, declares), findings on it (newest first), the
+ * checks it violates and its tasks; null when the server has none.
+ */
+async function aboutSection(id: string, hooks: PanelHooks): Promise<HTMLElement | null> {
   const project = projectOf(id);
   if (!project) return null;
   let a: AboutAnswer;
   try {
-    a = await gql<AboutAnswer>(ABOUT, { id, p: project });
+    a = await gql<AboutAnswer>(ABOUT, { id, node: id, p: project });
   } catch {
     return null;
+  }
+  const specs = el("ul", { "data-list": "specs" });
+  for (const x of a.attachedSpecs.links) {
+    const button = el("button", { class: "link", type: "button", "data-id": x.id }, x.title);
+    button.addEventListener("click", () => hooks.focus(x.id));
+    specs.append(el("li", { "data-type": x.type }, button, ` ${x.ref}${x.type === "DECLARES" ? " (declared here)" : ""}`));
   }
   const findings = el("ul", { "data-list": "findings" });
   for (const f of [...a.findings].sort((x, y) => y.createdAt.localeCompare(x.createdAt))) {
@@ -42,7 +53,9 @@ async function aboutSection(id: string): Promise<HTMLElement | null> {
   }
   const tasks = el("ul", { "data-list": "tasks" });
   for (const t of a.tasks) tasks.append(el("li", {}, `${t.kind} ${t.title} (${t.status}, ${t.origin})`));
+  const more = a.attachedSpecs.hasMore ? "+" : "";
   return el("section", { "data-about": "" },
+    el("h3", {}, `Spec items (${specs.children.length}${more})`), specs,
     el("h3", {}, `Findings (${findings.children.length})`), findings,
     el("h3", {}, `Failing checks (${checks.children.length})`), checks,
     el("h3", {}, `Tasks (${tasks.children.length})`), tasks);
@@ -88,7 +101,7 @@ export interface PanelHooks {
   act: (mutation: string, target: string, text: string) => Promise<string>;
 }
 
-function resolutionText(r: Ref): string {
+function resolutionText(r: Pick<Ref, "resolution" | "candidates" | "confidence">): string {
   if (r.resolution === "heuristic") {
     const conf = r.confidence === null ? "" : `, confidence ${r.confidence.toFixed(2)}`;
     return ` (heuristic: ${r.candidates ?? "?"} candidates${conf})`;
@@ -168,7 +181,7 @@ function actionBar(target: string, hooks: PanelHooks): HTMLElement | null {
 }
 
 export async function showSymbol(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
-  const [a, about] = await Promise.all([gql<SymbolAnswer>(SYMBOL, { id }), aboutSection(id)]);
+  const [a, about] = await Promise.all([gql<SymbolAnswer>(SYMBOL, { id }), aboutSection(id, hooks)]);
   const s = a.symbol;
   const impact = el("ul", { "data-list": "impact" });
   for (const g of a.impact.groups) {
@@ -197,7 +210,7 @@ export async function showSymbol(panel: HTMLElement, id: string, hooks: PanelHoo
 }
 
 export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
-  const [a, about] = await Promise.all([gql<FileAnswer>(FILE, { id }), aboutSection(id)]);
+  const [a, about] = await Promise.all([gql<FileAnswer>(FILE, { id }), aboutSection(id, hooks)]);
   const f = a.node;
   fill(panel,
     el("h2", {}, f.name),
@@ -210,6 +223,36 @@ export async function showFile(panel: HTMLElement, id: string, hooks: PanelHooks
     actionBar(f.id, hooks),
   );
   panel.dataset.shown = f.id;
+}
+
+interface SpecAnswer {
+  specItem: {
+    id: string; source: string; ref: string; title: string; description: string; priority: string; status: string;
+    headingPath: string;
+    implementedBy: { id: string; label: string; name: string; line: number | null; resolution: string | null;
+      confidence: number | null; candidates: number | null }[];
+  };
+}
+
+/** A spec item: where it is written (path:line), its status and priority, and what it is linked to. */
+export async function showSpecItem(panel: HTMLElement, id: string, hooks: PanelHooks): Promise<void> {
+  const [a, about] = await Promise.all([gql<SpecAnswer>(SPEC_ITEM, { id }), aboutSection(id, hooks)]);
+  const x = a.specItem;
+  const linked = el("ul", { "data-list": "implemented-by" });
+  for (const i of x.implementedBy) {
+    const button = el("button", { class: "link", type: "button", "data-id": i.id }, i.name);
+    button.addEventListener("click", () => hooks.focus(i.id));
+    linked.append(el("li", { "data-resolution": i.resolution ?? "" }, button, ` ${i.label}${resolutionText(i)}`));
+  }
+  fill(panel,
+    el("h2", {}, x.title),
+    dl([["Entity", "Spec item"], ["Source", x.source], ["Ref", x.ref], ["Status", x.status], ["Priority", x.priority],
+      ["Section", x.headingPath]]),
+    x.description ? el("p", { class: "doc" }, x.description) : null,
+    el("section", {}, el("h3", {}, `Linked symbols and files (${x.implementedBy.length})`), linked),
+    about,
+  );
+  panel.dataset.shown = x.id;
 }
 
 function fill(panel: HTMLElement, ...children: (Node | null)[]): void {

@@ -41,10 +41,11 @@ export const EDGE_COLOURS: Record<string, string> = {
   INTEGRATES: "#283593",
   AUDITS: "#00897b",
   IMPLEMENTED_BY: "#8d6e63",
+  DECLARES: "#4db6ac",
 };
 
 /** Edges that join a thing to what holds it or what it is about: lines in their own colour. */
-const STRUCTURAL = new Set(["CONTAINS", "DEFINES", "AUDITS", "IMPLEMENTED_BY"]);
+const STRUCTURAL = new Set(["CONTAINS", "DEFINES", "AUDITS", "IMPLEMENTED_BY", "DECLARES"]);
 
 export const HEURISTIC_COLOUR = "#ef6c00";
 export const UNRESOLVED_COLOUR = "#9e9e9e";
@@ -58,9 +59,13 @@ export function nodeColour(label: string, kind: string | null): string {
   return NODE_COLOURS[nodeKey(label, kind)];
 }
 
-/** Squares for containers (projects, repos, directories, files), rings for externals and audits, discs for the rest. */
+/**
+ * Squares for containers (projects, repos, directories, files), diamonds for spec items, rings for
+ * externals and audits, discs for the rest.
+ */
 export function nodeType(label: string): string {
   if (label === "Audit") return "border";
+  if (label === "SpecItem") return "diamond";
   if (label === "Project" || label === "Repo" || label === "Directory" || label === "File") return "square";
   if (label === "External") return "border";
   return "circle";
