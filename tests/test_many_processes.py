@@ -188,10 +188,21 @@ class _Load:
             t.join(60)
 
 
+def _stopped(name: str, proc: subprocess.Popen[bytes]) -> str:
+    """The stderr of a process told to stop (SIGINT); one that does not stop within a minute is
+    aborted, and its threads' stacks (faulthandler, on in its environment) fail the test."""
+    try:
+        return proc.communicate(timeout=60)[1].decode()
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        err = proc.communicate(timeout=30)[1].decode()
+        pytest.fail(f"graph {name} did not stop within 60 s of SIGINT; its threads:\n{err[-6000:]}")
+
+
 def test_serve_watch_mcp_and_cli_ingests_share_one_store(tmp_path: Path) -> None:
     store = tmp_path / "g.lbug"
     env = {"GRAPH_STORE": f"ladybug://{store}", "GRAPH_WORKERS": "1", "GRAPH_LOCK_TIMEOUT": LOCK_TIMEOUT,
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
     settings = Settings(store=f"ladybug://{store}", workers=1)
     watched = copy_repo(FIXTURES / "shop", tmp_path / "watched" / "shop")
     cli_repo = copy_repo(FIXTURES / "toolkit", tmp_path / "cli" / "toolkit")
@@ -292,7 +303,7 @@ def test_serve_watch_mcp_and_cli_ingests_share_one_store(tmp_path: Path) -> None
         alive = {name: p.poll() is None for name, p in (("serve", serve), ("watch", watch))}
         for p in (serve, watch):
             p.send_signal(signal.SIGINT)
-        logs = {name: p.communicate(timeout=60)[1].decode() for name, p in (("serve", serve), ("watch", watch))}
+        logs = {name: _stopped(name, p) for name, p in (("serve", serve), ("watch", watch))}
 
     assert not failures, failures
     assert killed_mid_write == [True], "the writer finished before it could be killed; make its repo bigger"
