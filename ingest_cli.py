@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -147,6 +148,10 @@ def watch(path: Path, project: str | None, debounce: float, as_json: bool, store
     with _errors():
         settings = _settings(store=store, neo4j_user=neo4j_user, neo4j_password=neo4j_password)
         scan(path)  # a missing path or a file fails here, with the same message as ingest
+        # Ctrl-C (SIGINT) is how a watcher is stopped, by a person or a process manager; a parent
+        # that ignored SIGINT (a script's background job, a test runner) would pass that on and
+        # leave a watcher nothing stops but SIGKILL.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         unsubscribe = subscribe(show)
         try:
             run_watch(path, settings, project=project, debounce=debounce)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -126,3 +129,29 @@ def test_watch_retries_while_the_store_is_locked_then_catches_up(tmp_path: Path)
     finally:
         watcher.close()
     assert "scripts/late.py" in export_text(settings)
+
+
+def test_graph_watch_stops_on_sigint_even_when_its_parent_ignored_it(tmp_path: Path) -> None:
+    # A process started with SIGINT ignored (a script's background job) inherits that; `graph watch`
+    # puts Ctrl-C back, so SIGINT still stops it cleanly.
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    env = {**os.environ, "GRAPH_STORE": f"ladybug://{tmp_path / 'g.lbug'}", "GRAPH_WORKERS": "1",
+           "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "watch", str(repo), "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).parent.parent,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert proc.stdout is not None
+        subjects = []
+        for line in proc.stdout:
+            subjects.append(json.loads(line)["subject"])
+            if subjects[-1] == "graph.ingest.finished":
+                break  # started, and caught up
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert "graph.watch.stopped" in [json.loads(line)["subject"] for line in out.decode().splitlines()]
