@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from graphsvc.errors import QueryError
 from graphsvc.model import project_id
@@ -50,6 +51,9 @@ class SpecLink:
     resolution: str
     confidence: float | None
     candidates: int | None
+
+
+_L = TypeVar("_L", bound=SpecLink)
 
 
 @dataclass(frozen=True)
@@ -98,29 +102,21 @@ def specs_for(store: Store, ids: tuple[str, ...] | list[str]) -> list[SpecLink]:
     """The spec items that any of ``ids`` implements, one per link, by place in their document."""
     if not ids:
         return []
-    return [SpecLink(r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]), _s(r["priority"]), _s(r["status"]),
-                     _s(r["path"]), int(r["line"] or 0), r["target"], r["resolution"] or "exact", r["confidence"],
-                     r["candidates"])
-            for r in store.read("specs_of", ids=sorted(set(ids)))]
+    return [_spec_link(SpecLink, r) for r in store.read("specs_of", ids=sorted(set(ids)))]
+
+
+def _spec_link(cls: type[_L], r: dict, **extra: object) -> _L:
+    return cls(r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]), _s(r["priority"]), _s(r["status"]),
+               _s(r["path"]), int(r["line"] or 0), r["target"], r["resolution"] or "exact", r["confidence"],
+               r["candidates"], **extra)
 
 
 @dataclass(frozen=True)
-class AttachedSpec:
+class AttachedSpec(SpecLink):
     """A spec item attached to a drawn node ``target``: ``type`` IMPLEMENTED_BY (from the item to the
-    symbol or file) or DECLARES (from the Markdown file ``target`` to the item)."""
+    symbol or file) or DECLARES (from the Markdown file ``target`` to the item, with no candidates)."""
 
     type: str
-    id: str
-    source: str
-    ref: str
-    title: str
-    priority: str
-    status: str
-    path: str
-    line: int
-    target: str
-    resolution: str
-    confidence: float | None
 
 
 @dataclass(frozen=True)
@@ -149,10 +145,8 @@ def spec_links(store: Store, ids: list[str], files: list[str], limit: int = 100)
                   key=lambda r: (_s(r["path"]), int(r["line"] or 0), r["id"], r["type"], r["target"]))
     items = list(dict.fromkeys(r["id"] for r in rows))
     kept = set(items[:limit])
-    return AttachedSpecs(tuple(AttachedSpec(r["type"], r["id"], _s(r["source"]), _s(r["ref"]), _s(r["title"]),
-                                            _s(r["priority"]), _s(r["status"]), _s(r["path"]), int(r["line"] or 0),
-                                            r["target"], r["resolution"] or "exact", r["confidence"])
-                               for r in rows if r["id"] in kept), len(items) > limit)
+    return AttachedSpecs(tuple(_spec_link(AttachedSpec, r, type=r["type"]) for r in rows if r["id"] in kept),
+                         len(items) > limit)
 
 
 def documents_for(store: Store, ids: tuple[str, ...] | list[str]) -> list[DocumentLink]:

@@ -64,7 +64,7 @@ class Implementation:
 
 
 @strawberry.type(description="A spec item attached to a node `target`: `type` IMPLEMENTED_BY (the item to the "
-                             "symbol or file; `resolution` heuristic is a guess) or DECLARES (the Markdown file "
+                             "symbol or file; `resolution` heuristic is a guess among `candidates`) or DECLARES (the Markdown file "
                              "`target` to the item). `ref` is \"path:line\".")
 class AttachedSpec:
     type: str
@@ -79,6 +79,7 @@ class AttachedSpec:
     target: str
     resolution: str
     confidence: float | None
+    candidates: int | None
 
 
 @strawberry.type(description="The links of the first spec items attached to some nodes; `hasMore` when items "

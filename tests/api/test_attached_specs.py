@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, wipe_neo4j
 
 QUERY = """query($ids: [ID!]!, $files: [ID!], $limit: Int!) {
   attachedSpecs(nodeIds: $ids, declaredIn: $files, limit: $limit) {
-    links { type id ref title priority status line target resolution } hasMore } }"""
+    links { type id ref title priority status line target resolution candidates } hasMore } }"""
 REPO = "repo:ledger/ledger"
 ACCOUNTS = f"file:{REPO}:ledger/accounts.py"
 TRANSFER = f"sym:{REPO}:ledger/accounts.py#transfer"
@@ -79,6 +79,15 @@ def test_the_limit_counts_items_and_keeps_every_link_of_each(client: ApiClient) 
         ("IMPLEMENTED_BY", f"{SPEC}/transfers", TRANSFER),
     ]
     assert answer["hasMore"] is True
+
+
+def test_a_guessed_link_says_how_many_candidates_it_had(client: ApiClient) -> None:
+    pay, refund = (f"sym:{REPO}:ledger/payments.py#{n}" for n in ("pay", "refund"))
+    answer = _links(client, [pay, refund], [REQUIREMENTS])
+    by_link = {(x["type"], x["id"], x["target"]): (x["resolution"], x["candidates"]) for x in answer["links"]}
+    assert by_link[("IMPLEMENTED_BY", f"{SPEC}/payments-p1", refund)] == ("heuristic", 1)
+    assert by_link[("IMPLEMENTED_BY", f"{SPEC}/payments-p1", pay)] == ("exact", None)
+    assert by_link[("DECLARES", f"{SPEC}/payments-p1", REQUIREMENTS)] == ("exact", None)
 
 
 def test_no_ids_is_no_links_and_a_limit_out_of_range_is_a_clear_error(client: ApiClient) -> None:
