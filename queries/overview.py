@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.errors import NotFound, QueryError
-from graphsvc.model import split_symbol_id, symbol_id
+from graphsvc.model import file_id, split_symbol_id, symbol_id
 from graphsvc.store.base import Store
 from queries.graph import (
     MAX_GRAPH_NODES,
@@ -179,20 +180,26 @@ def _directory(tree: _Tree, repo: str, path: str) -> str:
 
 
 _CACHE_SIZE = 8  # projects kept; a server shows a few, tests have many stores
+# Past this many files changed by one write (a checkout), patching the cached tree costs about
+# what building it again does.
+_PATCH_FILES = 400
 _cache: dict[tuple[str, str], tuple[tuple[Any, ...], _Tree]] = {}
 _cache_lock = threading.Lock()
 
 
 def _tree(store: Store, project_id: str) -> _Tree:
     # Reading a Django-sized project's files and aggregating its 250k edges takes about half a
-    # second; it is redone only after a write to one of its repos (their generations).
+    # second; after an incremental write only the rows of the files it changed are read again.
     generations = tuple((r["id"], r["generation"]) for r in store.read("project_generations", id=project_id))
     key = (store.url, project_id)
     with _cache_lock:
         hit = _cache.get(key)
     if hit is not None and hit[0] == generations:
         return hit[1]
-    tree = _build_tree(store, project_id)
+    changes = _changes(store, hit[0], generations) if hit is not None else None
+    tree = _patched(store, hit[1], changes) if hit is not None and changes is not None else None
+    if tree is None:
+        tree = _build_tree(store, project_id)
     with _cache_lock:
         _cache.pop(key, None)
         _cache[key] = (generations, tree)
@@ -212,28 +219,35 @@ def _build_tree(store: Store, project_id: str) -> _Tree:
         for row in store.read("file_symbol_counts", symPrefix=f"sym:{r.id}:"):
             counts["file:" + row["file"].removeprefix("sym:")] = row["symbols"]
     for row in store.read("project_files", id=project_id):
-        if row["id"] is None:
-            continue
-        parent = _directory(tree, row["repo"], row["path"].rpartition("/")[0])
-        n = counts.get(row["id"], 0)
-        _add(tree, OverviewNode(id=row["id"], label="File", name=row["path"].rpartition("/")[2], repo=row["repo"],
-                                path=row["path"], parent=parent, files=1, symbols=n, expandable=n > 1,
-                                lang=row["lang"]))
-        tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
-        tree.file_of_key[row["id"]] = row["id"]
+        if row["id"] is not None:
+            _add_file(tree, row, counts.get(row["id"], 0))
     _sum_up(tree)
     for r in repos:
         tree.file_deps += store.read("file_deps", symPrefix=f"sym:{r.id}:", filePrefix=f"file:{r.id}:")
+    _sort_children(tree)
+    return tree
+
+
+def _add_file(tree: _Tree, row: dict[str, Any], symbols: int) -> None:
+    """A file group (a row of project_files.cypher) under its directories, created when missing."""
+    parent = _directory(tree, row["repo"], row["path"].rpartition("/")[0])
+    _add(tree, OverviewNode(id=row["id"], label="File", name=row["path"].rpartition("/")[2], repo=row["repo"],
+                            path=row["path"], parent=parent, files=1, symbols=symbols, expandable=symbols > 1,
+                            lang=row["lang"]))
+    tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
+    tree.file_of_key[row["id"]] = row["id"]
+
+
+def _sort_children(tree: _Tree) -> None:
     for kids in tree.children.values():
         kids.sort(key=lambda k: (tree.nodes[k].label == "File", tree.nodes[k].name, k))
-    return tree
 
 
 def _sum_up(tree: _Tree) -> None:
     # Children are created after their parents, so walking the ids backwards adds each subtree
     # into its parent after the subtree itself is complete.
-    files = {i: n.files for i, n in tree.nodes.items()}
-    symbols = {i: n.symbols for i, n in tree.nodes.items()}
+    files = {i: n.files if n.label == "File" else 0 for i, n in tree.nodes.items()}
+    symbols = {i: n.symbols if n.label == "File" else 0 for i, n in tree.nodes.items()}
     for i in reversed(list(tree.nodes)):
         parent = tree.nodes[i].parent
         if parent is not None:
@@ -242,6 +256,91 @@ def _sum_up(tree: _Tree) -> None:
     for i, n in tree.nodes.items():
         if n.label != "File":
             tree.nodes[i] = _with(n, files=files[i], symbols=symbols[i])
+
+
+# ---------------------------------------------------------------------------
+# The tree after an incremental write
+
+
+def _changes(store: Store, before: tuple[Any, ...], now: tuple[Any, ...]) -> dict[str, list[str]] | None:
+    """The paths each repo's write changed since ``before``, when every repo that moved was written
+    once, incrementally (its ``lastChanged``, relinked dependents included, see decision 0016);
+    None when a view must be built again (a repo added or removed, several or full writes since, a
+    bulk load under way, or too many files)."""
+    was, is_ = dict(before), dict(now)
+    if was.keys() != is_.keys():
+        return None
+    moved = sorted(r for r in is_ if is_[r] != was[r])
+    if any(is_[r] != (was[r] or 0) + 1 for r in moved):
+        return None
+    out: dict[str, list[str]] = {}
+    for row in store.read("repo_last_changes", repos=moved):
+        if row["generation"] != is_[row["id"]] or row["state"] != "ok" or not _incremental(row["run"]):
+            return None  # written again meanwhile, still writing, or a full write
+        out[row["id"]] = json.loads(row["changed"] or "[]")
+    if len(out) != len(moved) or sum(map(len, out.values())) > _PATCH_FILES:
+        return None
+    return out
+
+
+def _incremental(run: str | None) -> bool:
+    """Whether a repo's last write was incremental: a full one lists the files it wrote, not those
+    it dropped."""
+    try:
+        return bool(json.loads(run or "{}").get("mode") == "incremental")
+    except (ValueError, AttributeError):
+        return False
+
+
+def _patched(store: Store, old: _Tree, changes: dict[str, list[str]]) -> _Tree:
+    """``old`` after a write that changed the files ``changes`` names: their groups and the rows of
+    their dependency aggregate are read again, the rest is kept (the same tree a fresh build gives:
+    a file's edges are stored with it, so rows between unchanged files are unchanged)."""
+    files = sorted(file_id(r, p) for r, paths in changes.items() for p in paths)
+    keys = ["sym:" + f.removeprefix("file:") for f in files]
+    touched = {*files, *keys}
+    tree = _Tree(nodes=dict(old.nodes), children={k: list(v) for k, v in old.children.items()},
+                 file_of_key=dict(old.file_of_key),
+                 file_deps=[r for r in old.file_deps if r["src"] not in touched and r["dst"] not in touched])
+    if not files:
+        return tree
+    parents = {tree.nodes[f].parent for f in files if f in tree.nodes}
+    for fid in files:
+        _drop(tree, fid)
+    counts = {"file:" + r["file"].removeprefix("sym:"): r["symbols"]
+              for r in store.read("file_symbol_counts_of", keys=keys)}
+    for row in store.read("project_files_of", ids=files):
+        _add_file(tree, row, counts.get(row["id"], 0))
+    _prune(tree, parents)
+    _sum_up(tree)
+    for rid in (i for i, n in tree.nodes.items() if n.label == "Repo"):
+        tree.file_deps += store.read("file_deps_touching", symPrefix=f"sym:{rid}:", filePrefix=f"file:{rid}:",
+                                     keys=keys, files=files)
+        tree.file_deps += store.read("file_deps_into", symPrefix=f"sym:{rid}:", keys=keys)
+    _sort_children(tree)
+    return tree
+
+
+def _drop(tree: _Tree, gid: str) -> None:
+    node = tree.nodes.pop(gid, None)
+    if node is None:
+        return
+    tree.children.pop(gid, None)
+    if node.parent is not None:
+        tree.children[node.parent].remove(gid)
+    if node.label == "File":
+        tree.file_of_key.pop(gid, None)
+        tree.file_of_key.pop("sym:" + gid.removeprefix("file:"), None)
+
+
+def _prune(tree: _Tree, parents: set[str | None]) -> None:
+    """Drops the directories a removal left empty, as a fresh build has none."""
+    for gid in parents:
+        while gid is not None and gid in tree.nodes and tree.nodes[gid].label == "Directory" \
+                and not tree.children.get(gid):
+            parent = tree.nodes[gid].parent
+            _drop(tree, gid)
+            gid = parent
 
 
 def _with(n: OverviewNode, **changes: Any) -> OverviewNode:
