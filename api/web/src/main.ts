@@ -1216,6 +1216,8 @@ function changesTheView(e: LiveEvent): boolean {
 let bootFailed = false;
 let lastEventAt = 0; // performance.now() of the last event that changes the view
 let drawnAt = 0; // and of the last drawn view
+let askedAt = 0; // a live update's request for the view: sent
+let answeredAt = 0; // and answered
 let live: LiveClient | null = null;
 let liveReloads = 0; // views loaded again whole (a resynchronisation, another view than the project's)
 let livePatches = 0; // project views brought up to date in place
@@ -1240,7 +1242,9 @@ async function liveUpdate(): Promise<void> {
   const mine = ++loading;
   let o: Overview;
   try {
+    askedAt = performance.now();
     o = unpack((await gql<PackedOverview>(OVERVIEW, overviewVariables())).overviewColumns);
+    answeredAt = performance.now();
   } catch {
     if (mine === loading) void load(true);
     return;
@@ -1312,7 +1316,7 @@ interface Model {
   live: string;
   liveReloads: number;
   livePatches: number;
-  timing: { event: number; drawn: number };
+  timing: { event: number; asked: number; answered: number; drawn: number };
   nodes: { id: string; entity: string; kind: string | null; label: string; hidden: boolean; x: number; y: number;
     expanded: boolean; status: string; overlay: string; fresh: boolean; color: string }[];
   edges: { type: string; from: string; to: string; resolution: string; count: number; hidden: boolean }[];
@@ -1322,7 +1326,7 @@ function model(): Model {
   return {
     ready, project: state.project, view: state.view, layout: state.layout, selected: state.selected, truncated,
     panel: panel.dataset.shown ?? "", path: [...pathNodes].sort(), overlay: state.overlay, live: liveStatus,
-    liveReloads, livePatches, timing: { event: lastEventAt, drawn: drawnAt },
+    liveReloads, livePatches, timing: { event: lastEventAt, asked: askedAt, answered: answeredAt, drawn: drawnAt },
     nodes: graph.mapNodes((id, a) => ({ id, entity: a.entity, kind: a.kind, label: a.label, hidden: nodeHidden(a),
       x: a.x, y: a.y, expanded: a.expanded, status: a.status, overlay: a.overlay, fresh: a.fresh,
       color: reduceNode(id, a).color ?? a.color })),
