@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.errors import NotFound, QueryError
-from graphsvc.model import split_symbol_id, symbol_id
+from graphsvc.model import file_id, split_symbol_id, symbol_id
 from graphsvc.store.base import Store
 from queries.graph import (
     MAX_GRAPH_NODES,
@@ -157,6 +158,20 @@ class _Tree:
     children: dict[str, list[str]] = field(default_factory=dict)
     file_of_key: dict[str, str] = field(default_factory=dict)  # "sym:<repo>:<path>" or file id -> file id
     file_deps: list[dict[str, Any]] = field(default_factory=list)  # rows of file_deps.cypher
+    rows: list[_FileRow] = field(default_factory=list)  # the same, resolved (see _resolve_rows)
+
+
+# A row of file_deps.cypher with its ends resolved to file ids: type, source file, target file (None
+# outside the project), whether the target is a symbol, its resolution's slot in _Edges, count.
+_FileRow = tuple[str, str | None, str | None, bool, int, int]
+_SLOT = {"exact": 1, "heuristic": 2}  # any other resolution: 3
+
+
+def _resolve_rows(tree: _Tree) -> None:
+    """Resolves the ends of the tree's rows once, not on every view of it (18.7k rows on Django)."""
+    fk = tree.file_of_key
+    tree.rows = [(r["type"], fk.get(r["src"]), fk.get(r["dst"]), r["dst"].startswith("sym:"),
+                  _SLOT.get(r["resolution"] or "exact", 3), r["n"]) for r in tree.file_deps]
 
 
 def _add(tree: _Tree, node: OverviewNode) -> None:
@@ -179,20 +194,26 @@ def _directory(tree: _Tree, repo: str, path: str) -> str:
 
 
 _CACHE_SIZE = 8  # projects kept; a server shows a few, tests have many stores
+# Past this many files changed by one write (a checkout), patching the cached tree costs about
+# what building it again does.
+_PATCH_FILES = 400
 _cache: dict[tuple[str, str], tuple[tuple[Any, ...], _Tree]] = {}
 _cache_lock = threading.Lock()
 
 
 def _tree(store: Store, project_id: str) -> _Tree:
     # Reading a Django-sized project's files and aggregating its 250k edges takes about half a
-    # second; it is redone only after a write to one of its repos (their generations).
+    # second; after an incremental write only the rows of the files it changed are read again.
     generations = tuple((r["id"], r["generation"]) for r in store.read("project_generations", id=project_id))
     key = (store.url, project_id)
     with _cache_lock:
         hit = _cache.get(key)
     if hit is not None and hit[0] == generations:
         return hit[1]
-    tree = _build_tree(store, project_id)
+    changes = _changes(store, hit[0], generations) if hit is not None else None
+    tree = _patched(store, hit[1], changes) if hit is not None and changes is not None else None
+    if tree is None:
+        tree = _build_tree(store, project_id)
     with _cache_lock:
         _cache.pop(key, None)
         _cache[key] = (generations, tree)
@@ -212,28 +233,36 @@ def _build_tree(store: Store, project_id: str) -> _Tree:
         for row in store.read("file_symbol_counts", symPrefix=f"sym:{r.id}:"):
             counts["file:" + row["file"].removeprefix("sym:")] = row["symbols"]
     for row in store.read("project_files", id=project_id):
-        if row["id"] is None:
-            continue
-        parent = _directory(tree, row["repo"], row["path"].rpartition("/")[0])
-        n = counts.get(row["id"], 0)
-        _add(tree, OverviewNode(id=row["id"], label="File", name=row["path"].rpartition("/")[2], repo=row["repo"],
-                                path=row["path"], parent=parent, files=1, symbols=n, expandable=n > 1,
-                                lang=row["lang"]))
-        tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
-        tree.file_of_key[row["id"]] = row["id"]
+        if row["id"] is not None:
+            _add_file(tree, row, counts.get(row["id"], 0))
     _sum_up(tree)
     for r in repos:
         tree.file_deps += store.read("file_deps", symPrefix=f"sym:{r.id}:", filePrefix=f"file:{r.id}:")
+    _sort_children(tree)
+    _resolve_rows(tree)
+    return tree
+
+
+def _add_file(tree: _Tree, row: dict[str, Any], symbols: int) -> None:
+    """A file group (a row of project_files.cypher) under its directories, created when missing."""
+    parent = _directory(tree, row["repo"], row["path"].rpartition("/")[0])
+    _add(tree, OverviewNode(id=row["id"], label="File", name=row["path"].rpartition("/")[2], repo=row["repo"],
+                            path=row["path"], parent=parent, files=1, symbols=symbols, expandable=symbols > 1,
+                            lang=row["lang"]))
+    tree.file_of_key["sym:" + row["id"].removeprefix("file:")] = row["id"]
+    tree.file_of_key[row["id"]] = row["id"]
+
+
+def _sort_children(tree: _Tree) -> None:
     for kids in tree.children.values():
         kids.sort(key=lambda k: (tree.nodes[k].label == "File", tree.nodes[k].name, k))
-    return tree
 
 
 def _sum_up(tree: _Tree) -> None:
     # Children are created after their parents, so walking the ids backwards adds each subtree
     # into its parent after the subtree itself is complete.
-    files = {i: n.files for i, n in tree.nodes.items()}
-    symbols = {i: n.symbols for i, n in tree.nodes.items()}
+    files = {i: n.files if n.label == "File" else 0 for i, n in tree.nodes.items()}
+    symbols = {i: n.symbols if n.label == "File" else 0 for i, n in tree.nodes.items()}
     for i in reversed(list(tree.nodes)):
         parent = tree.nodes[i].parent
         if parent is not None:
@@ -242,6 +271,93 @@ def _sum_up(tree: _Tree) -> None:
     for i, n in tree.nodes.items():
         if n.label != "File":
             tree.nodes[i] = _with(n, files=files[i], symbols=symbols[i])
+
+
+# ---------------------------------------------------------------------------
+# The tree after an incremental write
+
+
+def _changes(store: Store, before: tuple[Any, ...], now: tuple[Any, ...]) -> dict[str, list[str]] | None:
+    """The paths each repo's write changed since ``before``, when every repo that moved was written
+    once, incrementally (its ``lastChanged``, relinked dependents included, see decision 0016);
+    None when a view must be built again (a repo added or removed, several or full writes since, a
+    bulk load under way, or too many files)."""
+    was, is_ = dict(before), dict(now)
+    if was.keys() != is_.keys():
+        return None
+    moved = sorted(r for r in is_ if is_[r] != was[r])
+    if any(is_[r] != (was[r] or 0) + 1 for r in moved):
+        return None
+    out: dict[str, list[str]] = {}
+    for row in store.read("repo_last_changes", repos=moved):
+        if row["generation"] != is_[row["id"]] or row["state"] != "ok" or not _incremental(row["run"]):
+            return None  # written again meanwhile, still writing, or a full write
+        out[row["id"]] = json.loads(row["changed"] or "[]")
+    if len(out) != len(moved) or sum(map(len, out.values())) > _PATCH_FILES:
+        return None
+    return out
+
+
+def _incremental(run: str | None) -> bool:
+    """Whether a repo's last write was incremental: a full one lists the files it wrote, not those
+    it dropped."""
+    try:
+        return bool(json.loads(run or "{}").get("mode") == "incremental")
+    except (ValueError, AttributeError):
+        return False
+
+
+def _patched(store: Store, old: _Tree, changes: dict[str, list[str]]) -> _Tree:
+    """``old`` after a write that changed the files ``changes`` names: their groups and the rows of
+    their dependency aggregate are read again, the rest is kept (the same tree a fresh build gives:
+    a file's edges are stored with it, so rows between unchanged files are unchanged)."""
+    files = sorted(file_id(r, p) for r, paths in changes.items() for p in paths)
+    keys = ["sym:" + f.removeprefix("file:") for f in files]
+    touched = {*files, *keys}
+    tree = _Tree(nodes=dict(old.nodes), children={k: list(v) for k, v in old.children.items()},
+                 file_of_key=dict(old.file_of_key),
+                 file_deps=[r for r in old.file_deps if r["src"] not in touched and r["dst"] not in touched])
+    if not files:
+        tree.rows = old.rows
+        return tree
+    parents = {tree.nodes[f].parent for f in files if f in tree.nodes}
+    for fid in files:
+        _drop(tree, fid)
+    counts = {"file:" + r["file"].removeprefix("sym:"): r["symbols"]
+              for r in store.read("file_symbol_counts_of", keys=keys)}
+    for row in store.read("project_files_of", ids=files):
+        _add_file(tree, row, counts.get(row["id"], 0))
+    _prune(tree, parents)
+    _sum_up(tree)
+    for rid in (i for i, n in tree.nodes.items() if n.label == "Repo"):
+        tree.file_deps += store.read("file_deps_touching", symPrefix=f"sym:{rid}:", filePrefix=f"file:{rid}:",
+                                     keys=keys, files=files)
+        tree.file_deps += store.read("file_deps_into", symPrefix=f"sym:{rid}:", keys=keys)
+    _sort_children(tree)
+    _resolve_rows(tree)
+    return tree
+
+
+def _drop(tree: _Tree, gid: str) -> None:
+    node = tree.nodes.pop(gid, None)
+    if node is None:
+        return
+    tree.children.pop(gid, None)
+    if node.parent is not None:
+        tree.children[node.parent].remove(gid)
+    if node.label == "File":
+        tree.file_of_key.pop(gid, None)
+        tree.file_of_key.pop("sym:" + gid.removeprefix("file:"), None)
+
+
+def _prune(tree: _Tree, parents: set[str | None]) -> None:
+    """Drops the directories a removal left empty, as a fresh build has none."""
+    for gid in parents:
+        while gid is not None and gid in tree.nodes and tree.nodes[gid].label == "Directory" \
+                and not tree.children.get(gid):
+            parent = tree.nodes[gid].parent
+            _drop(tree, gid)
+            gid = parent
 
 
 def _with(n: OverviewNode, **changes: Any) -> OverviewNode:
@@ -304,7 +420,7 @@ class _Edges:
             return
         slot = self.counts.setdefault((etype, src, dst), [0, 0, 0, 0])
         slot[0] += n
-        slot[{"exact": 1, "heuristic": 2}.get(resolution or "exact", 3)] += n
+        slot[_SLOT.get(resolution or "exact", 3)] += n
 
     def edges(self) -> list[OverviewEdge]:
         return [OverviewEdge(type=t, source=s, target=d, count=c[0], exact=c[1], heuristic=c[2], unresolved=c[3])
@@ -318,23 +434,24 @@ def _group_of(tree: _Tree, shown: set[str], gid: str | None) -> str | None:
 
 
 def _file_level_edges(tree: _Tree, shown: set[str], open_files: set[str], out: _Edges) -> None:
-    cache: dict[str, str | None] = {}
-
-    def group(key: str) -> str | None:
-        if key not in cache:
-            cache[key] = _group_of(tree, shown, tree.file_of_key.get(key))
-        return cache[key]
-
-    for row in tree.file_deps:
-        src, dst = tree.file_of_key.get(row["src"]), tree.file_of_key.get(row["dst"])
-        # Symbol edges of an open file are drawn symbol by symbol instead.
-        if row["type"] != "IMPORTS" and (src in open_files or dst in open_files):
+    # The hot loop of every project view (a row per pair of files): ends resolved beforehand, the
+    # group of each file found once, the counts added in place.
+    groups: dict[str | None, str | None] = {None: None}
+    counts = out.counts
+    for etype, src, dst, to_symbol, slot, n in tree.rows:
+        if open_files and (src in open_files or dst in open_files):
+            # Symbol edges of an open file are drawn symbol by symbol instead, and imports of its symbols.
+            if etype != "IMPORTS" or (dst in open_files and to_symbol):
+                continue
+        s = groups[src] if src in groups else groups.setdefault(src, _group_of(tree, shown, src))
+        d = groups[dst] if dst in groups else groups.setdefault(dst, _group_of(tree, shown, dst))
+        if s is None or d is None or s == d:
             continue
-        if row["type"] == "IMPORTS" and dst in open_files and row["dst"].startswith("sym:"):
-            continue
-        s, d = group(row["src"]), group(row["dst"])
-        if s is not None and d is not None:
-            out.add(row["type"], s, d, row["resolution"], row["n"])
+        c = counts.get((etype, s, d))
+        if c is None:
+            c = counts[(etype, s, d)] = [0, 0, 0, 0]
+        c[0] += n
+        c[slot] += n
 
 
 def _symbol_level_edges(store: Store, tree: _Tree, shown: set[str], symbols: set[str], open_files: set[str],

@@ -1,5 +1,6 @@
 """Live updates in a real Chromium: ``graph watch`` on a copy of the shop fixture and ``graph serve`` share
-one embedded store; an edit is drawn without a reload, and a lost WebSocket reconnects and resynchronises.
+one embedded store; an edit is patched into the drawn view (no reload of the page or the view), and a lost
+WebSocket reconnects and resynchronises.
 """
 
 from __future__ import annotations
@@ -98,13 +99,32 @@ def test_an_edit_under_graph_watch_is_drawn_live_and_a_lost_socket_resynchronise
     navigations: list[str] = []
     page.on("framenavigated", lambda f: navigations.append(f.url))
 
-    # A save: the watcher ingests it, its events reach the page, which redraws and flashes the new node.
+    # A save: the watcher ingests it, its events reach the page, which patches the drawn view in place
+    # (no reload of the view: every node that was drawn keeps its place) and flashes the new node.
+    before = {n["id"]: (n["x"], n["y"]) for n in model(page)["nodes"]}
     added = f"sym:{REPO}:shop/models.py#live_added"
     _append(repo / "shop" / "models.py", "live_added")
     page.wait_for_function(_has(added, fresh=True), timeout=30000)
     watch.wait_for("graph.ingest.finished")
+    m = model(page)
+    assert m["livePatches"] >= 1 and m["liveReloads"] == 0
+    after = {n["id"]: (n["x"], n["y"]) for n in m["nodes"]}
+    assert {i: after.get(i) for i in before} == before
+    assert added in after and len(after) == len(before) + 1
+    added_edge = ("DEFINES", MODELS, added)
+    assert added_edge in {(e["type"], e["from"], e["to"]) for e in m["edges"]}
+
+    # Removed again: the node and its edge go, the rest stays where it was.
+    models = repo / "shop" / "models.py"
+    models.write_text(models.read_text(encoding="utf-8").replace("\n\ndef live_added():\n    return 1\n", ""),
+                      encoding="utf-8")
+    page.wait_for_function(f"!{_has(added)}", timeout=30000)
+    m = model(page)
+    assert {n["id"]: (n["x"], n["y"]) for n in m["nodes"]} == before and m["liveReloads"] == 0
+    assert added_edge not in {(e["type"], e["from"], e["to"]) for e in m["edges"]}
+    _append(models, "live_added")
+    page.wait_for_function(_has(added), timeout=30000)
     reloads = model(page)["liveReloads"]
-    assert reloads >= 1
 
     # The server goes away: the page notices and retries.
     server.stop()

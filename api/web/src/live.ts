@@ -1,6 +1,9 @@
 // Live updates over the graphql-transport-ws protocol: connection_init, subscribe to `events`,
 // ping/pong; a lost socket reconnects with backoff and the view resynchronises, since events
-// sent while it was away were missed.
+// sent while it was away were missed. A change is applied to the drawn graph in place
+// (`patchGraph`): what stayed keeps its place, what is new or changed flashes.
+
+import type Graph from "graphology";
 
 export interface LiveEvent {
   subject: string;
@@ -98,4 +101,73 @@ export class LiveClient {
     this.attempt += 1;
     window.setTimeout(() => this.connect(), delay);
   }
+}
+
+/** What a node of a drawn graph needs for a patch: a place, the cue, and the group it sits in. */
+export interface Placed {
+  x: number;
+  y: number;
+  fresh: boolean;
+  group: string;
+}
+
+// Set on a drawn node by others (the overlay) or by the patch itself: not a change of the answer.
+const KEPT = new Set(["x", "y", "fresh", "overlay"]);
+
+function differs(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return Object.keys(x).some((k) => !KEPT.has(k) && x[k] !== y[k]);
+}
+
+/**
+ * Brings `graph` to a new answer in place and returns the ids of the nodes added or changed (flash
+ * them). Among the nodes `owned` says the answer covers, those it lacks are dropped (with their
+ * edges, and the nodes hung from them by `group`); a new node is placed beside its group; a changed
+ * one keeps its place. Edges between owned nodes are dropped, added or updated likewise.
+ */
+export function patchGraph<N extends Placed, E extends object>(
+  graph: Graph<N, E>, nodes: [string, N][], edges: [string, string, string, E][],
+  owned: (a: N) => boolean,
+): string[] {
+  const wanted = new Map(nodes);
+  for (const id of graph.filterNodes((id, a) => owned(a) && !wanted.has(id))) graph.dropNode(id);
+  for (const id of graph.filterNodes((_id, a) => !owned(a) && a.group !== "" && !graph.hasNode(a.group))) {
+    graph.dropNode(id);
+  }
+  const fresh: string[] = [];
+  const spread = extent(graph) / 50;
+  nodes.forEach(([id, a], i) => {
+    if (!graph.hasNode(id)) {
+      const at = graph.hasNode(a.group) ? graph.getNodeAttributes(a.group) : a;
+      const angle = (i * 2.4) % (2 * Math.PI);
+      graph.addNode(id, { ...a, x: at.x + spread * Math.cos(angle), y: at.y + spread * Math.sin(angle), fresh: true });
+      fresh.push(id);
+    } else if (differs(a, graph.getNodeAttributes(id))) {
+      const old = graph.getNodeAttributes(id);
+      graph.replaceNodeAttributes(id, { ...a, x: old.x, y: old.y, fresh: true });
+      fresh.push(id);
+    }
+  });
+  const keys = new Set(edges.map(([key]) => key));
+  const gone = graph.filterEdges((key, _a, _s, _t, sa, ta) => owned(sa) && owned(ta) && !keys.has(key));
+  for (const key of gone) graph.dropEdge(key);
+  for (const [key, s, t, a] of edges) {
+    if (!graph.hasNode(s) || !graph.hasNode(t)) continue;
+    if (!graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, a);
+    else if (differs(a, graph.getEdgeAttributes(key))) graph.replaceEdgeAttributes(key, a);
+  }
+  return fresh;
+}
+
+/** The larger side of the box the drawn nodes span (1 when there are none). */
+function extent<N extends Placed, E extends object>(graph: Graph<N, E>): number {
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  graph.forEachNode((_id, a) => {
+    x0 = Math.min(x0, a.x);
+    x1 = Math.max(x1, a.x);
+    y0 = Math.min(y0, a.y);
+    y1 = Math.max(y1, a.y);
+  });
+  return graph.order ? Math.max(x1 - x0, y1 - y0, 1) : 1;
 }

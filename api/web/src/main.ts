@@ -17,7 +17,7 @@ import { byId, el } from "./dom";
 import { crossLinks, healthOf, HEALTH_COLOURS, showProject, showService, type EcosystemHooks } from "./ecosystem";
 import { insightsPanel } from "./insights";
 import { circle, force, layered, radial, stopForce } from "./layouts";
-import { LiveClient, type LiveEvent } from "./live";
+import { LiveClient, patchGraph, type LiveEvent } from "./live";
 import {
   CLEAN_COLOUR, containers, levelColour, mark, overlayLegend, projectOf, securityPanel, type Marks,
 } from "./overlay";
@@ -342,7 +342,14 @@ function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: bool
 }
 
 function fromOverview(o: Overview, markNew: boolean): void {
-  const nodes: [string, NodeAttrs][] = o.nodes.map((n) => {
+  const [nodes, edges] = overviewElements(o);
+  replaceGraph(nodes, edges, markNew);
+  truncated = o.truncated;
+}
+
+/** The nodes and edges of an overview answer, as drawn (a node already drawn keeps its place). */
+function overviewElements(o: Overview): [NodeList, EdgeList] {
+  const nodes: NodeList = o.nodes.map((n) => {
     const size = n.label === "Symbol" ? 5 : Math.min(20, 6 + Math.sqrt(n.symbols) / 2);
     // A Markdown file opens onto the spec items it declares (drawn by addSpecs).
     const expandable = n.expandable || (n.label === "File" && n.lang === "markdown");
@@ -351,7 +358,7 @@ function fromOverview(o: Overview, markNew: boolean): void {
     return [n.id, { ...a, path: n.path, lang: n.lang, line: n.line, group: n.parent ?? "", expandable,
       expanded: n.expanded, truncated: n.truncated }];
   });
-  const edges: [string, string, string, EdgeAttrs][] = o.edges.map((e) => {
+  const edges: EdgeList = o.edges.map((e) => {
     const resolution = e.type === "CONTAINS" || e.type === "DEFINES" ? "structural"
       : resolutionOf(e.heuristic, e.unresolved);
     const look = edgeLook(e.type, resolution);
@@ -360,8 +367,7 @@ function fromOverview(o: Overview, markNew: boolean): void {
       resolution, count: e.count, heuristic: e.heuristic, candidates: null, weight: e.count,
     }];
   });
-  replaceGraph(nodes, edges, markNew);
-  truncated = o.truncated;
+  return [nodes, edges];
 }
 
 function fromNeighbourhood(p: Neighbourhood, markNew: boolean): void {
@@ -1210,18 +1216,70 @@ function changesTheView(e: LiveEvent): boolean {
 let bootFailed = false;
 let lastEventAt = 0; // performance.now() of the last event that changes the view
 let drawnAt = 0; // and of the last drawn view
+let askedAt = 0; // a live update's request for the view: sent
+let answeredAt = 0; // and answered
 let live: LiveClient | null = null;
-let liveReloads = 0;
+let liveReloads = 0; // views loaded again whole (a resynchronisation, another view than the project's)
+let livePatches = 0; // project views brought up to date in place
+
+/** The entities of a project view's answer (not the audits, tasks and spec items hung from them). */
+function inOverview(a: NodeAttrs): boolean {
+  return a.entity === "Repo" || a.entity === "Directory" || a.entity === "File" || a.entity === "Symbol";
+}
+
+/**
+ * Brings a drawn project view up to date after a write: asks the view again (the server patches
+ * its cached aggregate from the files the write changed) and patches the drawn graph in place, so
+ * nothing moves but what is new, which flashes with what changed. Another view, or one still
+ * loading, is loaded again whole.
+ */
+async function liveUpdate(): Promise<void> {
+  if (state.view !== "overview" || !ready || !graph.order) {
+    liveReloads += 1;
+    await load(true);
+    return;
+  }
+  const mine = ++loading;
+  let o: Overview;
+  try {
+    askedAt = performance.now();
+    o = unpack((await gql<PackedOverview>(OVERVIEW, overviewVariables())).overviewColumns);
+    answeredAt = performance.now();
+  } catch {
+    if (mine === loading) void load(true);
+    return;
+  }
+  if (mine !== loading) return;
+  previous = new Set(graph.nodes());
+  const [nodes, edges] = overviewElements(o);
+  const fresh = patchGraph(graph, nodes, edges, inOverview);
+  truncated = o.truncated;
+  livePatches += 1;
+  applyOverlay();
+  renderer.refresh();
+  drawnAt = performance.now();
+  window.setTimeout(() => {
+    for (const id of fresh) if (graph.hasNode(id)) graph.setNodeAttribute(id, "fresh", false);
+  }, 1500);
+  renderTruncation();
+  refreshFilterChoices();
+  refreshNodeList();
+  if (state.filters.changed || changed) void loadChanged().then(() => renderer.refresh());
+  void Promise.all([loadAttached(), loadSpecs()]).then(([a, specs]) => {
+    if (mine !== loading) return;
+    if (a) addAttached(a, true);
+    addSpecs(specs, true);
+  });
+  if (state.selected && graph.hasNode(state.selected)) void showDetails(state.selected);
+}
 
 function startLive(): void {
   let timer: number | undefined;
   const status = byId<HTMLSpanElement>("live");
-  const resync = (): void => {
+  // A burst of events (an ingest's, a linker's) is answered once.
+  const later = (work: () => Promise<void>, ms: number): void => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      liveReloads += 1;
-      void load(true);
-    }, 150);
+    timer = window.setTimeout(() => void work(), ms);
   };
   live = new LiveClient({
     subject: "",
@@ -1230,9 +1288,12 @@ function startLive(): void {
     onEvent: (e) => {
       if (!changesTheView(e)) return;
       lastEventAt = performance.now();
-      resync();
+      later(liveUpdate, 30);
     },
-    onResync: resync,
+    onResync: () => later(async () => {
+      liveReloads += 1;
+      await load(true);
+    }, 150),
     onStatus: (s) => {
       liveStatus = s;
       status.textContent = s;
@@ -1254,7 +1315,8 @@ interface Model {
   overlay: boolean;
   live: string;
   liveReloads: number;
-  timing: { event: number; drawn: number };
+  livePatches: number;
+  timing: { event: number; asked: number; answered: number; drawn: number };
   nodes: { id: string; entity: string; kind: string | null; label: string; hidden: boolean; x: number; y: number;
     expanded: boolean; status: string; overlay: string; fresh: boolean; color: string }[];
   edges: { type: string; from: string; to: string; resolution: string; count: number; hidden: boolean }[];
@@ -1264,7 +1326,7 @@ function model(): Model {
   return {
     ready, project: state.project, view: state.view, layout: state.layout, selected: state.selected, truncated,
     panel: panel.dataset.shown ?? "", path: [...pathNodes].sort(), overlay: state.overlay, live: liveStatus,
-    liveReloads, timing: { event: lastEventAt, drawn: drawnAt },
+    liveReloads, livePatches, timing: { event: lastEventAt, asked: askedAt, answered: answeredAt, drawn: drawnAt },
     nodes: graph.mapNodes((id, a) => ({ id, entity: a.entity, kind: a.kind, label: a.label, hidden: nodeHidden(a),
       x: a.x, y: a.y, expanded: a.expanded, status: a.status, overlay: a.overlay, fresh: a.fresh,
       color: reduceNode(id, a).color ?? a.color })),
