@@ -18,6 +18,8 @@ Measured, each ``--runs`` times in a fresh page (median, min, max):
 * ``expand_file_ms``: opening the file with the symbol count nearest 500 into its symbols, from
   the call to the drawn view (server query, transfer, graph rebuild, first render);
 * ``neighbourhood_ms``: a 2,000-node page of a symbol's neighbourhood (depth 2), likewise;
+  both split into ``_wait_ms`` (to the first byte of the view's answer: the server),
+  ``_transfer_ms`` (its body) and ``_client_ms`` (from the answer to the drawn view);
 * ``pan_fps``: frames per second while panning a view of at least 10,000 elements (nodes plus
   edges) for 3 s by dragging the canvas with the mouse (real input events, so the renderer
   knows the camera is moving); the frame rate comes from the ``requestAnimationFrame``
@@ -152,13 +154,9 @@ def _one_run(browser: Any, url: str, t: dict[str, Any], shot: Path | None) -> di
     if shot is not None:
         page.screenshot(path=str(shot))
     out = {"first_view_ms": first, "first_view_nodes": len(page.evaluate("window.graphsvc.model().nodes"))}
-    out["expand_file_ms"] = page.evaluate(
-        "async (id) => { const t = performance.now(); await window.graphsvc.expand(id);"
-        " return performance.now() - t; }", t["file"])
+    out.update(_timed(page, "expand_file", "expand", t["file"]))
     if t["hood_root"]:
-        out["neighbourhood_ms"] = page.evaluate(
-            "async (id) => { const t = performance.now(); await window.graphsvc.neighbourhood(id, 2, 2000);"
-            " return performance.now() - t; }", t["hood_root"])
+        out.update(_timed(page, "neighbourhood", "neighbourhood", t["hood_root"]))
         out["neighbourhood_nodes"] = len(page.evaluate("window.graphsvc.model().nodes"))
     page.goto(f"{url}?{urlencode({'project': t['project'], 'layout': 'circular', 'max': t['pan_budget']})}")
     page.wait_for_function("window.graphsvc.model().ready", timeout=120000)
@@ -167,6 +165,28 @@ def _one_run(browser: Any, url: str, t: dict[str, Any], shot: Path | None) -> di
     out.update(_pan(page))
     page.close()
     return out
+
+
+_TIMED = """async ([call, arg]) => {
+  const t = performance.now();
+  await (call === "expand" ? window.graphsvc.expand(arg) : window.graphsvc.neighbourhood(arg, 2, 2000));
+  const end = performance.now();
+  const answers = performance.getEntriesByType("resource")
+    .filter((r) => r.name.endsWith("/graphql") && r.startTime >= t && r.responseEnd <= end);
+  const view = answers.reduce((a, b) => (b.encodedBodySize > a.encodedBodySize ? b : a));
+  return { total: end - t, wait: view.responseStart - t, transfer: view.responseEnd - view.responseStart,
+           client: end - view.responseEnd, bytes: view.encodedBodySize };
+}"""
+
+
+def _timed(page: Any, name: str, call: str, arg: str) -> dict[str, float]:
+    """Milliseconds of ``call`` (``expand`` a group, or a depth-2 ``neighbourhood`` of 2,000) until the view is drawn, and its parts, from the browser's timing of the
+    largest GraphQL answer in that time (the view's own): ``_wait`` from the call to the answer's first
+    byte (the server's work), ``_transfer`` the body, ``_client`` from the answer to the drawn view
+    (parse, graph build, layout seeding, render)."""
+    r = page.evaluate(_TIMED, [call, arg])
+    return {f"{name}_ms": r["total"], f"{name}_wait_ms": r["wait"], f"{name}_transfer_ms": r["transfer"],
+            f"{name}_client_ms": r["client"], f"{name}_kb": r["bytes"] / 1024}
 
 
 _RECORD = """() => {

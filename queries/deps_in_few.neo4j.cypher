@@ -1,6 +1,5 @@
-// deps_in.cypher for a few ids (up to queries.graph.FEW): a list test lets LadybugDB look the
-// targets up by primary key, where UNWIND scans every edge (about 300 ms on Django); for
-// thousands of ids the scan is cheaper. Parameters: $ids (symbol ids).
+// deps_in.cypher for up to queries.graph.FEW["deps_in"] ids (the LadybugDB form, deps_in_few.cypher,
+// says why the variant exists); Neo4j seeks each id in its index either way. Parameters: $ids (symbol ids).
 // Columns: src, type, dst, line, column, resolution, candidates, confidence, alias.
 MATCH (a)-[e:CALLS|USES|EXTENDS|IMPLEMENTS|IMPORTS]->(b:Symbol) WHERE b.id IN $ids
 RETURN a.id AS src, type(e) AS type, b.id AS dst,

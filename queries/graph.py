@@ -774,17 +774,19 @@ class _Walk:
 _STRENGTH = {"exact": 0, "heuristic": 1, "unresolved": 2}
 
 
-# Up to this many ids a hop asks the `<query>_few` variant, which looks each id up by key;
-# beyond it, the UNWIND form's scan is cheaper (measured on Django: 1 id 11 ms against 300 ms,
-# 50 ids 45 against 170, 2,000 ids 2.2 s against 0.6 s).
-FEW = 200
+# Up to this many ids a hop asks the `<query>_few` variant, which looks each id up by key and
+# follows its edges from there (deps_out_few.cypher); beyond it, the batch form's scan of the edge
+# tables is cheaper, as the rows grow with the ids. Measured on Django (LadybugDB 0.22): symbols
+# have a few edges each, 2,000 ids take 20-90 ms against 75-250 ms scanned; files import a dozen
+# modules and files and externals are imported often, so from about 500 ids the scan wins.
+FEW = {"deps_out": 5000, "deps_in": 2000, "imports_out": 500, "deps_in_other": 500}
 
 
 def hop_rows(store: Store, query: str, ids: list[str]) -> list[dict[str, Any]]:
     """The rows of a one-hop query (``deps_in``, ``deps_out``, ``deps_in_other``, ``imports_out``)."""
     if not ids:
         return []
-    return store.read(f"{query}_few" if len(ids) <= FEW else query, ids=ids)
+    return store.read(f"{query}_few" if len(ids) <= FEW[query] else query, ids=ids)
 
 
 def _hop(store: Store, frontier: list[str], outgoing: bool) -> list[dict[str, Any]]:

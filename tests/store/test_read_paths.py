@@ -50,6 +50,34 @@ def test_a_files_symbols_are_all_found_however_deep_they_nest(tmp_path: Path, ma
         assert [m.name for m in graph.members(store, owner)] == ["level_1"]
 
 
+def test_a_hop_asked_by_key_gives_the_rows_of_the_batch_form(tmp_path: Path, make_settings: Any) -> None:
+    # hop_rows asks `<query>_few` up to graph.FEW ids (on LadybugDB each id looked up, then its edges
+    # followed with OPTIONAL MATCH) and the batch form beyond: the two must give the same rows, ids
+    # without edges and unknown ids giving none.
+    settings = make_settings()
+    ingest(copy_repo(FIXTURES / "shop", tmp_path / "shop"), settings)
+    with open_store(settings, read_only=True) as store:
+        ids = {label: [str(r[0]) for r in store.read_only_cypher(f"MATCH (n:{label}) RETURN n.id", {},
+                                                                  max_rows=10000, timeout=30).rows]
+               for label in ("Symbol", "File", "External")}
+        asked = {"deps_out": ids["Symbol"], "deps_in": ids["Symbol"], "imports_out": ids["File"],
+                 "deps_in_other": ids["File"] + ids["External"]}
+        for query, wanted in asked.items():
+            wanted = [*wanted, "sym:repo:shop/shop:shop/nope.py#missing"]
+            few = sorted(map(_row_key, store.read(f"{query}_few", ids=wanted)))
+            batch = sorted(map(_row_key, store.read(query, ids=wanted)))
+            assert few and few == batch, query
+            assert all(r[1] is not None and r[2] is not None for r in few), query
+            end = 0 if query.endswith("_out") else 2  # the asked id is the source, or the target
+            one = next(r[end] for r in batch)
+            assert sorted(map(_row_key, graph.hop_rows(store, query, [one]))) == [r for r in batch if r[end] == one]
+
+
+def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row[k] for k in ("src", "type", "dst", "line", "column", "resolution", "candidates", "confidence",
+                                  "alias"))
+
+
 def test_search_pages_agree_with_the_full_ranking(tmp_path: Path, make_settings: Any) -> None:
     # Fuzzy matching is skipped when exact, prefix and word matches fill the page: a short page
     # must still be the head of a long one.

@@ -154,3 +154,24 @@ def test_text_from_indexed_code_is_shown_as_text(hostile_server: Server, page: P
     expect(doc).to_contain_text('<img src=x onerror="window.pwned=1">')
     assert page.locator("#panel img").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_a_neighbourhood_draws_the_servers_page_and_lists_its_nodes(server: Server, page: Page) -> None:
+    checkout = f"sym:{SHOP}:shop/orders.py#checkout"
+    hood = server.graphql(f'{{ neighbourhood(nodeId: "{checkout}", depth: 2, limit: 5) {{ hasMore nodes {{ id }} '
+                          "edges { type from to } } }")["neighbourhood"]
+    assert hood["hasMore"] is True
+    open_view(page, at(server, layout="circular"))
+    page.evaluate(f"window.graphsvc.neighbourhood({checkout!r}, 2, 5)")
+    m = wait_ready(page)
+    assert m["view"] == "neighbourhood" and m["selected"] == checkout and m["truncated"] is True
+    assert sorted(n["id"] for n in m["nodes"]) == sorted(n["id"] for n in hood["nodes"])
+    assert sorted((e["type"], e["from"], e["to"]) for e in m["edges"]) == sorted(
+        (e["type"], e["from"], e["to"]) for e in hood["edges"])
+    # The node list follows the drawn view (it is filled once the view is on screen).
+    listed = page.locator("#node-list option").evaluate_all("(os) => os.map((o) => o.value)")
+    assert sorted(listed) == sorted(n["id"] for n in hood["nodes"])
+    page.locator("[data-banner-action]").click()
+    page.wait_for_function("window.graphsvc.model().nodes.length > 5")
+    more = wait_ready(page)
+    assert {n["id"] for n in m["nodes"]} < {n["id"] for n in more["nodes"]}

@@ -474,6 +474,7 @@ async function load(markNew = false): Promise<void> {
   const mine = ++loading;
   setStatus("loading");
   ready = false;
+  stopForce(); // the view being replaced needs no more layout: leave the cores to the server and the build
   let build: () => void;
   let security: [Finding[], Check[]] | null;
   const [extra, sec] = [loadAttached(), loadSecurity()];
@@ -519,30 +520,40 @@ async function load(markNew = false): Promise<void> {
   const large = graph.order + graph.size > LARGE_VIEW;
   renderer.setSetting("hideEdgesOnMove", large);
   renderer.setSetting("hideLabelsOnMove", large);
-  renderer.refresh();
-  performance.mark("graphsvc:view-drawn", { detail: { nodes: graph.order, edges: graph.size } });
-  drawnAt = performance.now();
   byId<HTMLButtonElement>("back-overview").hidden = state.view !== "neighbourhood";
   renderTruncation();
-  refreshFilterChoices();
-  refreshNodeList();
   refreshLegend();
-  if (activeTab === "security") renderSecurity();
-  if (activeTab === "insights" && !markNew) void renderInsights();
   const attached = Promise.all([extra, loadSpecs()]).then(([a, specs]) => {
     if (mine !== loading) return;
     if (a) addAttached(a, markNew);
     addSpecs(specs, markNew);
     if (specsMore) renderTruncation();
   });
+  // The side lists wait for the drawn frame: a list of thousands of nodes costs as much again in
+  // DOM work and page layout, which would hold the view back.
+  const listed = afterFrame().then(() => {
+    if (mine !== loading) return;
+    refreshFilterChoices();
+    refreshNodeList();
+  });
+  // The layout places the nodes and renders them: the view is drawn once, in its place.
   applyLayout(() => {
-    void attached.then(() => {
+    void Promise.all([attached, listed]).then(() => {
       if (mine !== loading) return;
       ready = true;
       setStatus("ready");
     });
   });
+  performance.mark("graphsvc:view-drawn", { detail: { nodes: graph.order, edges: graph.size } });
+  drawnAt = performance.now();
+  if (activeTab === "security") renderSecurity();
+  if (activeTab === "insights" && !markNew) void renderInsights();
   if (state.selected) void showDetails(state.selected);
+}
+
+/** Resolves once the next frame is on screen. */
+function afterFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => window.setTimeout(resolve, 0)));
 }
 
 /** Colours the drawn nodes by the worst finding or failing check on or inside them. */
