@@ -286,15 +286,33 @@ class _Navigator:
             return None
         if text is None:
             text = FileText((), self.encoding)
-        shift = (lm.to_buffer(line) - line) if lm is not None else 0
-        start = text.to_lsp(line + shift, column)
+        at = lm.to_buffer(line) if lm is not None else line
+        if end is None and length is None:
+            return uri, _range(*_identifier_span(text, at, column))
+        start = text.to_lsp(at, column)
         if end is not None:
-            end_shift = (lm.to_buffer(end[0]) - end[0]) if lm is not None else 0
-            stop = text.to_lsp(end[0] + end_shift, end[1])
+            stop = text.to_lsp(lm.to_buffer(end[0]) if lm is not None else end[0], end[1])
         else:
-            n = length if length is not None else _identifier_bytes(text.line(line + shift - 1), column)
-            stop = text.to_lsp(line + shift, column + n)
+            stop = text.to_lsp(at, column + (length or 0))
         return uri, lsp.Range(start=lsp.Position(*start), end=lsp.Position(*stop))
+
+    def site_spans(self, store: Store, found: list[sites.Site]) -> list[tuple[str, int, int, int] | None]:
+        """The uri, LSP line and start and end characters of the identifier at each site, in order (None
+        where the file has no uri): each file's text and line map are found once for its run of sites."""
+        out: list[tuple[str, int, int, int] | None] = []
+        where: tuple[str, str] | None = None
+        uri, text, lm = "", FileText((), self.encoding), None
+        for site in found:
+            if (site.repo, site.path) != where:
+                where = (site.repo, site.path)
+                uri, found_text, lm = self.text_for(store, site.repo, site.path)
+                text = found_text if found_text is not None else FileText((), self.encoding)
+            if not uri:
+                out.append(None)
+                continue
+            out.append((uri, *_identifier_span(text, lm.to_buffer(site.line) if lm is not None else site.line,
+                                               site.column)))
+        return out
 
     def name_location(self, store: Store, target: graph.Entity) -> lsp.Location | None:
         if isinstance(target, graph.SymbolInfo):
@@ -304,10 +322,6 @@ class _Navigator:
             found = self.lsp_range(store, target.repo, target.path, 1, 0, 0)
         else:
             return None
-        return lsp.Location(uri=found[0], range=found[1]) if found else None
-
-    def site_location(self, store: Store, site: sites.Site) -> lsp.Location | None:
-        found = self.lsp_range(store, site.file.repo, site.file.path, site.line, site.column)
         return lsp.Location(uri=found[0], range=found[1]) if found else None
 
     def ref_location(self, store: Store, ref: graph.Reference) -> lsp.Location | None:
@@ -345,12 +359,10 @@ class _Navigator:
         found = self.at(store, uri, pos)
         if found is None:
             return []
-        out: list[lsp.Location] = []
-        for site in sites.sites_in(store, found.target.id, _MAX_LOCATIONS):
-            loc = self.site_location(store, site)
-            if loc is not None:
-                out.append(loc)
-        out.sort(key=lambda x: (x.uri, x.range.start.line, x.range.start.character))
+        # Sorted as tuples, before any lsprotocol object is made: a site's end follows from its start.
+        spans = sorted(s for s in self.site_spans(store, sites.sites_in(store, found.target.id, _MAX_LOCATIONS))
+                       if s is not None)
+        out = [lsp.Location(uri=s[0], range=_range(*s[1:])) for s in spans]
         declared = self.name_location(store, found.target) if include_declaration else None
         return [declared, *out] if declared else out
 
@@ -429,10 +441,10 @@ class _Navigator:
 
     def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall]:
         groups: dict[str, list[lsp.Range]] = {}
-        for site in sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True):
-            loc = self.site_location(store, site)
-            if loc is not None:
-                groups.setdefault(site.src, []).append(loc.range)
+        found = sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True)
+        for site, span in zip(found, self.site_spans(store, found), strict=True):
+            if span is not None:
+                groups.setdefault(site.src, []).append(_range(*span[1:]))
         callers = graph.entities(store, groups)
         out = []
         for source_id, ranges in groups.items():
@@ -583,6 +595,7 @@ def _unquoted(uri: str) -> str:
 
 # The bytes of an identifier: ASCII letters, digits and "_", and any byte of a multi-byte character.
 _IDENTIFIER = re.compile(rb"[A-Za-z0-9_\x80-\xff]*")
+_ASCII_IDENTIFIER = re.compile(r"[A-Za-z0-9_]*")
 
 
 def _identifier_bytes(line: str, column: int) -> int:
@@ -591,6 +604,23 @@ def _identifier_bytes(line: str, column: int) -> int:
         return 0
     match = _IDENTIFIER.match(data, column)
     return match.end() - column if match else 0
+
+
+def _identifier_span(text: FileText, line: int, column: int) -> tuple[int, int, int]:
+    """The LSP line and start and end characters of the identifier at a graph position (1-based line,
+    byte column): on an ASCII line, bytes are characters and code units, so no conversion is needed."""
+    s = text.line(line - 1)
+    if s.isascii():  # O(1) on a str
+        start = max(0, min(column, len(s)))
+        match = _ASCII_IDENTIFIER.match(s, column) if column < len(s) else None
+        return max(line - 1, 0), start, match.end() if match else start
+    start = text.to_lsp(line, column)[1]
+    return max(line - 1, 0), start, text.to_lsp(line, column + _identifier_bytes(s, column))[1]
+
+
+def _range(line: int, start: int, end: int) -> lsp.Range:
+    """A range on one line."""
+    return lsp.Range(start=lsp.Position(line, start), end=lsp.Position(line, end))
 
 
 def _word_range(text: FileText, pos: lsp.Position) -> lsp.Range | None:
