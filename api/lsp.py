@@ -41,10 +41,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from api.documents import FileText, LineMap, language_of, parse_buffer
@@ -58,10 +59,14 @@ from queries import graph
 from queries import search as search_
 from queries import sites
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+
 __all__ = ["GraphServer", "create_server", "serve"]
 
 log = logging.getLogger("api.lsp")
 T = TypeVar("T")
+Wire = dict[str, Any]  # an LSP object in its JSON form, sent as it is (``_converter``)
 
 _WAIT_FRESH = 10.0  # seconds a request waits for the ingest run that takes a save in
 _MAX_LOCATIONS = 5000  # references and implementations listed at most
@@ -355,14 +360,15 @@ class _Navigator:
         loc = self.name_location(store, chain[-1] if chain else found.target)
         return [loc] if loc else []
 
-    def references(self, store: Store, uri: str, pos: lsp.Position, include_declaration: bool) -> list[lsp.Location]:
+    def references(self, store: Store, uri: str, pos: lsp.Position,
+                   include_declaration: bool) -> list[lsp.Location | Wire]:
         found = self.at(store, uri, pos)
         if found is None:
             return []
-        # Sorted as tuples, before any lsprotocol object is made: a site's end follows from its start.
+        # Sorted as tuples (a site's end follows from its start) and sent in their JSON form.
         spans = sorted(s for s in self.site_spans(store, sites.sites_in(store, found.target.id, _MAX_LOCATIONS))
                        if s is not None)
-        out = [lsp.Location(uri=s[0], range=_range(*s[1:])) for s in spans]
+        out: list[lsp.Location | Wire] = [_wire_location(*s) for s in spans]
         declared = self.name_location(store, found.target) if include_declaration else None
         return [declared, *out] if declared else out
 
@@ -439,19 +445,19 @@ class _Navigator:
         item = self.call_item(store, found.target) if found else None
         return [item] if item else []
 
-    def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall]:
-        groups: dict[str, list[lsp.Range]] = {}
+    def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall | Wire]:
+        groups: dict[str, list[Wire]] = {}
         found = sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True)
         for site, span in zip(found, self.site_spans(store, found), strict=True):
             if span is not None:
-                groups.setdefault(site.src, []).append(_range(*span[1:]))
+                groups.setdefault(site.src, []).append(_wire_range(*span[1:]))
         callers = graph.entities(store, groups)
-        out = []
+        out: list[lsp.CallHierarchyIncomingCall | Wire] = []
         for source_id, ranges in groups.items():
             source = callers.get(source_id)
             item = self.call_item(store, source) if source is not None else None
             if item is not None:
-                out.append(lsp.CallHierarchyIncomingCall(from_=item, from_ranges=ranges))
+                out.append({"from": item, "fromRanges": ranges})
         return out
 
     def outgoing(self, store: Store, item_id: str) -> list[lsp.CallHierarchyOutgoingCall]:
@@ -623,6 +629,32 @@ def _range(line: int, start: int, end: int) -> lsp.Range:
     return lsp.Range(start=lsp.Position(line, start), end=lsp.Position(line, end))
 
 
+def _wire_range(line: int, start: int, end: int) -> Wire:
+    """A range on one line, in its JSON form (what the converter makes of an ``lsp.Range``)."""
+    return {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}}
+
+
+def _wire_location(uri: str, line: int, start: int, end: int) -> Wire:
+    """A location on one line, in its JSON form (what the converter makes of an ``lsp.Location``)."""
+    return {"uri": uri, "range": _wire_range(line, start, end)}
+
+
+def _converter() -> Converter:
+    """pygls's converter, which also sends a location or an incoming call given in its JSON form as it
+    is: a list of 2,000 references then costs 2,000 small dicts, not 10,000 lsprotocol objects made
+    and unmade. (An lsprotocol object inside such a dict is still converted, by ``json.dumps``'s
+    ``default``, which pygls points at the converter.)"""
+    conv: Converter = default_converter()  # type: ignore[no-untyped-call]
+    for cls in (lsp.Location, lsp.CallHierarchyIncomingCall):
+        _pass_wire(conv, cls)
+    return conv
+
+
+def _pass_wire(conv: Converter, cls: type) -> None:
+    plain = conv.get_unstructure_hook(cls)
+    conv.register_unstructure_hook(cls, lambda obj: obj if isinstance(obj, dict) else plain(obj))
+
+
 def _word_range(text: FileText, pos: lsp.Position) -> lsp.Range | None:
     span = text.word_at(pos.line, pos.character)
     if span is None:
@@ -650,7 +682,8 @@ class GraphServer(LanguageServer):
     """The language server: pygls wiring around ``_Navigator``."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         converter_factory=_converter)
         self.settings = settings
         self.access = KeptReader(settings)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
@@ -814,7 +847,7 @@ def _register(server: GraphServer) -> None:
         return await ls.answer([], nav.declaration, p.text_document.uri, p.position)
 
     @feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    async def references(ls: GraphServer, p: lsp.ReferenceParams) -> list[lsp.Location]:
+    async def references(ls: GraphServer, p: lsp.ReferenceParams) -> list[lsp.Location | Wire]:
         return await ls.answer([], nav.references, p.text_document.uri, p.position, p.context.include_declaration)
 
     @feature(lsp.TEXT_DOCUMENT_IMPLEMENTATION)
@@ -831,7 +864,7 @@ def _register(server: GraphServer) -> None:
 
     @feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
     async def incoming(ls: GraphServer, p: lsp.CallHierarchyIncomingCallsParams
-                       ) -> list[lsp.CallHierarchyIncomingCall]:
+                       ) -> list[lsp.CallHierarchyIncomingCall | Wire]:
         return await ls.answer([], nav.incoming, _item_id(p.item))
 
     @feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)
