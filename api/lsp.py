@@ -174,8 +174,8 @@ class _Navigator:
     def buffer(self, uri: str, path: Path | None = None) -> _Buffer | None:
         """The open document's text, with whether it differs from the file on disk (at ``path``, when
         the caller knows it)."""
-        doc = self.server.workspace.text_documents.get(uri) or self.server.workspace.text_documents.get(
-            _unquoted(uri))
+        docs = self.server.workspace.text_documents
+        doc = docs.get(uri) or (docs.get(_unquoted(uri)) if "%" in uri else None)
         if path is None:
             path = Path(to_fs_path(uri) or "")
         if doc is None:
@@ -244,8 +244,7 @@ class _Navigator:
 
     def _text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
         root = self.root_of(store, repo)
-        full = (root / path) if root else Path(path)
-        uri = _uri(str(full))
+        full, uri = _file_uri(root, path)
         buf = self.buffer(uri, full) if uri else None
         if buf is None:
             return uri, None, None
@@ -591,6 +590,13 @@ class _Sym:
 @functools.lru_cache(maxsize=8192)
 def _uri(path: str) -> str:
     return from_fs_path(path) or ""
+
+
+@functools.lru_cache(maxsize=8192)
+def _file_uri(root: Path | None, path: str) -> tuple[Path, str]:
+    """The full path and uri of a repo's file (a list of references names hundreds, each many times)."""
+    full = (root / path) if root else Path(path)
+    return full, _uri(str(full))
 
 
 def _unquoted(uri: str) -> str:
