@@ -1,8 +1,9 @@
 """Keeps the graph of an editor's workspace current, in the background.
 
 One worker thread per repo root runs the same ``ingest`` as ``graph ingest``: a full run when
-the root was never indexed, then an incremental run after each burst of changes (a saved
-buffer, or a file changed on disk, seen by watchdog). Writes take the store's write lock for
+the root was never indexed (else it first reads what the store holds into the run's cache, so
+the first save is as quick as the next), then an incremental run after each burst of changes (a
+saved buffer, or a file changed on disk, seen by watchdog). Writes take the store's write lock for
 one write only (docs/decisions/0002), so the editor's readers and other writers go on.
 
 A request that arrives after a save waits (bounded) for the run that takes the save in, so
@@ -29,7 +30,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from graphsvc.errors import GraphError, StoreError
-from graphsvc.ingest.run import IngestCache, ingest
+from graphsvc.ingest.run import IngestCache, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
 from parsers import registry
@@ -170,6 +171,8 @@ class Indexer:
     def _work(self, state: _Root) -> None:
         if state.indexing:
             self._run(state, full=True)
+        else:
+            self._prime(state)
         while not self._stop.is_set():
             with state.cond:
                 while state.requested == state.done and not self._stop.is_set():
@@ -181,6 +184,17 @@ class Indexer:
             with state.cond:
                 target = state.requested
             self._run(state, full=False, target=target)
+
+    def _prime(self, state: _Root) -> None:
+        """Read what the store holds of an indexed root into its cache before the first save, so that
+        save is taken as fast as the next ones (``prime``: read-only, without the write lock)."""
+        try:
+            prime(state.root, self.settings, state.cache, project=state.project)
+        except GraphError:
+            state.cache.clear()  # the first run reads the store itself
+        except Exception:  # a bug must not stop the worker: the first run reads the store itself
+            log.exception("priming the ingest cache of %s failed", state.root)
+            state.cache.clear()
 
     def _run(self, state: _Root, full: bool, target: int | None = None) -> None:
         def progress(stage: str, done: int, total: int) -> None:

@@ -41,10 +41,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from api.documents import FileText, LineMap, language_of, parse_buffer
@@ -58,10 +59,14 @@ from queries import graph
 from queries import search as search_
 from queries import sites
 
+if TYPE_CHECKING:
+    from cattrs import Converter
+
 __all__ = ["GraphServer", "create_server", "serve"]
 
 log = logging.getLogger("api.lsp")
 T = TypeVar("T")
+Wire = dict[str, Any]  # an LSP object in its JSON form, sent as it is (``_converter``)
 
 _WAIT_FRESH = 10.0  # seconds a request waits for the ingest run that takes a save in
 _MAX_LOCATIONS = 5000  # references and implementations listed at most
@@ -169,8 +174,8 @@ class _Navigator:
     def buffer(self, uri: str, path: Path | None = None) -> _Buffer | None:
         """The open document's text, with whether it differs from the file on disk (at ``path``, when
         the caller knows it)."""
-        doc = self.server.workspace.text_documents.get(uri) or self.server.workspace.text_documents.get(
-            _unquoted(uri))
+        docs = self.server.workspace.text_documents
+        doc = docs.get(uri) or (docs.get(_unquoted(uri)) if "%" in uri else None)
         if path is None:
             path = Path(to_fs_path(uri) or "")
         if doc is None:
@@ -239,8 +244,7 @@ class _Navigator:
 
     def _text_for(self, store: Store, repo: str, path: str) -> tuple[str, FileText | None, LineMap | None]:
         root = self.root_of(store, repo)
-        full = (root / path) if root else Path(path)
-        uri = _uri(str(full))
+        full, uri = _file_uri(root, path)
         buf = self.buffer(uri, full) if uri else None
         if buf is None:
             return uri, None, None
@@ -286,15 +290,33 @@ class _Navigator:
             return None
         if text is None:
             text = FileText((), self.encoding)
-        shift = (lm.to_buffer(line) - line) if lm is not None else 0
-        start = text.to_lsp(line + shift, column)
+        at = lm.to_buffer(line) if lm is not None else line
+        if end is None and length is None:
+            return uri, _range(*_identifier_span(text, at, column))
+        start = text.to_lsp(at, column)
         if end is not None:
-            end_shift = (lm.to_buffer(end[0]) - end[0]) if lm is not None else 0
-            stop = text.to_lsp(end[0] + end_shift, end[1])
+            stop = text.to_lsp(lm.to_buffer(end[0]) if lm is not None else end[0], end[1])
         else:
-            n = length if length is not None else _identifier_bytes(text.line(line + shift - 1), column)
-            stop = text.to_lsp(line + shift, column + n)
+            stop = text.to_lsp(at, column + (length or 0))
         return uri, lsp.Range(start=lsp.Position(*start), end=lsp.Position(*stop))
+
+    def site_spans(self, store: Store, found: list[sites.Site]) -> list[tuple[str, int, int, int] | None]:
+        """The uri, LSP line and start and end characters of the identifier at each site, in order (None
+        where the file has no uri): each file's text and line map are found once for its run of sites."""
+        out: list[tuple[str, int, int, int] | None] = []
+        where: tuple[str, str] | None = None
+        uri, text, lm = "", FileText((), self.encoding), None
+        for site in found:
+            if (site.repo, site.path) != where:
+                where = (site.repo, site.path)
+                uri, found_text, lm = self.text_for(store, site.repo, site.path)
+                text = found_text if found_text is not None else FileText((), self.encoding)
+            if not uri:
+                out.append(None)
+                continue
+            out.append((uri, *_identifier_span(text, lm.to_buffer(site.line) if lm is not None else site.line,
+                                               site.column)))
+        return out
 
     def name_location(self, store: Store, target: graph.Entity) -> lsp.Location | None:
         if isinstance(target, graph.SymbolInfo):
@@ -304,10 +326,6 @@ class _Navigator:
             found = self.lsp_range(store, target.repo, target.path, 1, 0, 0)
         else:
             return None
-        return lsp.Location(uri=found[0], range=found[1]) if found else None
-
-    def site_location(self, store: Store, site: sites.Site) -> lsp.Location | None:
-        found = self.lsp_range(store, site.file.repo, site.file.path, site.line, site.column)
         return lsp.Location(uri=found[0], range=found[1]) if found else None
 
     def ref_location(self, store: Store, ref: graph.Reference) -> lsp.Location | None:
@@ -341,16 +359,15 @@ class _Navigator:
         loc = self.name_location(store, chain[-1] if chain else found.target)
         return [loc] if loc else []
 
-    def references(self, store: Store, uri: str, pos: lsp.Position, include_declaration: bool) -> list[lsp.Location]:
+    def references(self, store: Store, uri: str, pos: lsp.Position,
+                   include_declaration: bool) -> list[lsp.Location | Wire]:
         found = self.at(store, uri, pos)
         if found is None:
             return []
-        out: list[lsp.Location] = []
-        for site in sites.sites_in(store, found.target.id, _MAX_LOCATIONS):
-            loc = self.site_location(store, site)
-            if loc is not None:
-                out.append(loc)
-        out.sort(key=lambda x: (x.uri, x.range.start.line, x.range.start.character))
+        # Sorted as tuples (a site's end follows from its start) and sent in their JSON form.
+        spans = sorted(s for s in self.site_spans(store, sites.sites_in(store, found.target.id, _MAX_LOCATIONS))
+                       if s is not None)
+        out: list[lsp.Location | Wire] = [_wire_location(*s) for s in spans]
         declared = self.name_location(store, found.target) if include_declaration else None
         return [declared, *out] if declared else out
 
@@ -427,19 +444,19 @@ class _Navigator:
         item = self.call_item(store, found.target) if found else None
         return [item] if item else []
 
-    def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall]:
-        groups: dict[str, list[lsp.Range]] = {}
-        for site in sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True):
-            loc = self.site_location(store, site)
-            if loc is not None:
-                groups.setdefault(site.src, []).append(loc.range)
+    def incoming(self, store: Store, item_id: str) -> list[lsp.CallHierarchyIncomingCall | Wire]:
+        groups: dict[str, list[Wire]] = {}
+        found = sites.sites_in(store, item_id, _MAX_LOCATIONS, calls_only=True)
+        for site, span in zip(found, self.site_spans(store, found), strict=True):
+            if span is not None:
+                groups.setdefault(site.src, []).append(_wire_range(*span[1:]))
         callers = graph.entities(store, groups)
-        out = []
+        out: list[lsp.CallHierarchyIncomingCall | Wire] = []
         for source_id, ranges in groups.items():
             source = callers.get(source_id)
             item = self.call_item(store, source) if source is not None else None
             if item is not None:
-                out.append(lsp.CallHierarchyIncomingCall(from_=item, from_ranges=ranges))
+                out.append({"from": item, "fromRanges": ranges})
         return out
 
     def outgoing(self, store: Store, item_id: str) -> list[lsp.CallHierarchyOutgoingCall]:
@@ -575,6 +592,13 @@ def _uri(path: str) -> str:
     return from_fs_path(path) or ""
 
 
+@functools.lru_cache(maxsize=8192)
+def _file_uri(root: Path | None, path: str) -> tuple[Path, str]:
+    """The full path and uri of a repo's file (a list of references names hundreds, each many times)."""
+    full = (root / path) if root else Path(path)
+    return full, _uri(str(full))
+
+
 def _unquoted(uri: str) -> str:
     from urllib.parse import unquote
 
@@ -583,6 +607,7 @@ def _unquoted(uri: str) -> str:
 
 # The bytes of an identifier: ASCII letters, digits and "_", and any byte of a multi-byte character.
 _IDENTIFIER = re.compile(rb"[A-Za-z0-9_\x80-\xff]*")
+_ASCII_IDENTIFIER = re.compile(r"[A-Za-z0-9_]*")
 
 
 def _identifier_bytes(line: str, column: int) -> int:
@@ -591,6 +616,49 @@ def _identifier_bytes(line: str, column: int) -> int:
         return 0
     match = _IDENTIFIER.match(data, column)
     return match.end() - column if match else 0
+
+
+def _identifier_span(text: FileText, line: int, column: int) -> tuple[int, int, int]:
+    """The LSP line and start and end characters of the identifier at a graph position (1-based line,
+    byte column): on an ASCII line, bytes are characters and code units, so no conversion is needed."""
+    s = text.line(line - 1)
+    if s.isascii():  # O(1) on a str
+        start = max(0, min(column, len(s)))
+        match = _ASCII_IDENTIFIER.match(s, column) if column < len(s) else None
+        return max(line - 1, 0), start, match.end() if match else start
+    start = text.to_lsp(line, column)[1]
+    return max(line - 1, 0), start, text.to_lsp(line, column + _identifier_bytes(s, column))[1]
+
+
+def _range(line: int, start: int, end: int) -> lsp.Range:
+    """A range on one line."""
+    return lsp.Range(start=lsp.Position(line, start), end=lsp.Position(line, end))
+
+
+def _wire_range(line: int, start: int, end: int) -> Wire:
+    """A range on one line, in its JSON form (what the converter makes of an ``lsp.Range``)."""
+    return {"start": {"line": line, "character": start}, "end": {"line": line, "character": end}}
+
+
+def _wire_location(uri: str, line: int, start: int, end: int) -> Wire:
+    """A location on one line, in its JSON form (what the converter makes of an ``lsp.Location``)."""
+    return {"uri": uri, "range": _wire_range(line, start, end)}
+
+
+def _converter() -> Converter:
+    """pygls's converter, which also sends a location or an incoming call given in its JSON form as it
+    is: a list of 2,000 references then costs 2,000 small dicts, not 10,000 lsprotocol objects made
+    and unmade. (An lsprotocol object inside such a dict is still converted, by ``json.dumps``'s
+    ``default``, which pygls points at the converter.)"""
+    conv: Converter = default_converter()  # type: ignore[no-untyped-call]
+    for cls in (lsp.Location, lsp.CallHierarchyIncomingCall):
+        _pass_wire(conv, cls)
+    return conv
+
+
+def _pass_wire(conv: Converter, cls: type) -> None:
+    plain = conv.get_unstructure_hook(cls)
+    conv.register_unstructure_hook(cls, lambda obj: obj if isinstance(obj, dict) else plain(obj))
 
 
 def _word_range(text: FileText, pos: lsp.Position) -> lsp.Range | None:
@@ -620,7 +688,8 @@ class GraphServer(LanguageServer):
     """The language server: pygls wiring around ``_Navigator``."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("graphsvc", _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+                         converter_factory=_converter)
         self.settings = settings
         self.access = KeptReader(settings)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
@@ -784,7 +853,7 @@ def _register(server: GraphServer) -> None:
         return await ls.answer([], nav.declaration, p.text_document.uri, p.position)
 
     @feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    async def references(ls: GraphServer, p: lsp.ReferenceParams) -> list[lsp.Location]:
+    async def references(ls: GraphServer, p: lsp.ReferenceParams) -> list[lsp.Location | Wire]:
         return await ls.answer([], nav.references, p.text_document.uri, p.position, p.context.include_declaration)
 
     @feature(lsp.TEXT_DOCUMENT_IMPLEMENTATION)
@@ -801,7 +870,7 @@ def _register(server: GraphServer) -> None:
 
     @feature(lsp.CALL_HIERARCHY_INCOMING_CALLS)
     async def incoming(ls: GraphServer, p: lsp.CallHierarchyIncomingCallsParams
-                       ) -> list[lsp.CallHierarchyIncomingCall]:
+                       ) -> list[lsp.CallHierarchyIncomingCall | Wire]:
         return await ls.answer([], nav.incoming, _item_id(p.item))
 
     @feature(lsp.CALL_HIERARCHY_OUTGOING_CALLS)

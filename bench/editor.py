@@ -4,6 +4,7 @@ Usage::
 
     python bench/editor.py [--stores ladybug,neo4j] [--sites 100] [--saves 5] [--corpus NAME==VERSION]
                            [--json OUT]
+    python bench/editor.py --store ladybug:///tmp/copy.lbug --root /tmp/copy-of-tree [--sites 100] [--saves 5]
 
 For each store, a temporary copy of the corpus (``bench/ingest.py`` fetches and caches it) is
 ingested in full, then ``python -m ingest_cli lsp`` is started with the copy as its workspace
@@ -20,6 +21,10 @@ folder and driven by pygls's client over stdin/stdout, as an editor would:
   notification to the first ``workspace/symbol`` answer that lists the new function (the
   server waits for the incremental ingest the save started before answering);
 * the server's resident memory (``VmRSS`` and its peak ``VmHWM`` from ``/proc``) at the end.
+
+``--store URL --root DIR`` drive the server over a store already ingested from ``DIR`` instead (no
+copy, no full ingest: a run takes a minute instead of many). Give copies of both: the saves write
+to ``DIR`` (the module is put back at the end) and ingest into the store.
 
 ``--jedi requests==2.32.3`` (optional, needs ``jedi``): ``definition`` at every call site the graph
 recorded in that corpus, compared with jedi's ``goto(follow_imports=True)`` by
@@ -81,8 +86,9 @@ def sample_sites(settings: Settings, root: Path, n: int) -> list[dict[str, Any]]
     rng = random.Random(SEED)
     sites: list[dict[str, Any]] = []
     with open_store(settings, read_only=True) as store:
-        symbols = [r for r in store.read("search_symbols") if r["kind"] in ("Function", "Method")
-                   and "/tests/" not in r["id"]]
+        # Sorted first: the store returns rows in no fixed order, and the seed must pick the same sites.
+        symbols = sorted((r for r in store.read("search_symbols") if r["kind"] in ("Function", "Method")
+                          and "/tests/" not in r["id"]), key=lambda r: r["id"])
         rng.shuffle(symbols)
         for row in symbols:
             if len(sites) >= n:
@@ -106,7 +112,7 @@ def sample_sites(settings: Settings, root: Path, n: int) -> list[dict[str, Any]]
 def most_referenced_module(settings: Settings) -> str:
     """The path of the file whose symbols have the most incoming references (a sample of 3,000 symbols)."""
     with open_store(settings, read_only=True) as store:
-        ids = [r["id"] for r in store.read("search_symbols") if "/tests/" not in r["id"]]
+        ids = sorted(r["id"] for r in store.read("search_symbols") if "/tests/" not in r["id"])
         counts = graph.reference_counts(store, random.Random(SEED).sample(ids, min(3000, len(ids))))
     per_file: dict[str, int] = {}
     for sid, n in counts.items():
@@ -212,6 +218,15 @@ def run_store(store: str, corpus: Any, sites_n: int, saves: int) -> dict[str, An
         target.cleanup()
 
 
+def run_existing(store_url: str, root: Path, sites_n: int, saves: int) -> dict[str, Any]:
+    """The same drive over a store already ingested from ``root`` (``--store``/``--root``)."""
+    settings = Settings(store=store_url)
+    sites = sample_sites(settings, root, sites_n)
+    module = most_referenced_module(settings)
+    log(f"{store_url}: {len(sites)} sites; save module {module}; driving graph lsp")
+    return asyncio.run(drive(settings, root, sites, saves, module))
+
+
 def jedi_sites(settings: Settings, root: Path) -> list[dict[str, Any]]:
     """Every call site the graph recorded in the corpus: the caller's file and the LSP position."""
     sites = []
@@ -255,6 +270,9 @@ def main() -> None:
     ap.add_argument("--saves", type=int, default=5)
     ap.add_argument("--corpus", default=bench_ingest.DEFAULT_CORPUS)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--store", default=None, metavar="URL",
+                    help="An embedded store already ingested from --root (a copy: the saves write to it).")
+    ap.add_argument("--root", type=Path, default=None, help="The tree --store was ingested from (a copy).")
     ap.add_argument("--jedi", default=None, metavar="NAME==VERSION",
                     help="Also compare definitions at every call site of this corpus with jedi (e.g. requests==2.32.3).")
     args = ap.parse_args()
@@ -265,6 +283,16 @@ def main() -> None:
         print(json.dumps({"jedi": found}, indent=1), flush=True)
         if not args.stores:
             return
+    if args.store or args.root:
+        if not (args.store and args.root):
+            ap.error("--store and --root go together")
+        out = run_existing(args.store, args.root.resolve(), args.sites, args.saves)
+        print(json.dumps({args.store: out}, indent=1), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps({"command": " ".join(["python", "bench/editor.py", *sys.argv[1:]]),
+                                             "sites": args.sites, "saves": args.saves, "stores": {args.store: out}},
+                                            indent=1) + "\n", encoding="utf-8")
+        return
     corpus = bench_ingest.fetch_corpus(args.corpus)
     results: dict[str, Any] = {"corpus": corpus.label, "sites": args.sites, "saves": args.saves,
                                "command": " ".join(["python", "bench/editor.py", *sys.argv[1:]]), "stores": {}}

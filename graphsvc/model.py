@@ -65,6 +65,7 @@ __all__ = [
     "SpecFact",
     "TaskFact",
     "spec_id",
+    "split_file_id",
     "split_symbol_id",
     "symbol_id",
     "task_id",
@@ -333,6 +334,24 @@ def split_symbol_id(symbol: str) -> tuple[str, str] | None:
             return "file:" + body[:at], body[at + 1:]
         at = body.find("#", at + 1)
     return None
+
+
+def split_file_id(file: str) -> tuple[str, str] | None:
+    """Split a file id into its repo id and path, when the id alone tells them apart.
+
+    A project name holds no ':' or '/', but a repo name (a directory name) and a path may both hold
+    ':'; then, and for an id that is not a file id, this returns None and the caller looks the
+    file up. Example: ``file:repo:shop/shop:shop/models.py`` → ``("repo:shop/shop", "shop/models.py")``.
+    """
+    if not file.startswith("file:repo:"):
+        return None
+    slash = file.find("/", len("file:repo:"))
+    if slash == -1 or ":" in file[len("file:repo:"):slash]:
+        return None
+    colon = file.find(":", slash)
+    if colon == -1 or file.find(":", colon + 1) != -1:
+        return None
+    return file[len("file:"):colon], file[colon + 1:]
 
 
 # ---------------------------------------------------------------------------

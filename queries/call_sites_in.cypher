@@ -1,7 +1,6 @@
-// Where a symbol or an external name is called: the caller and the position only, in the order and
-// bound of callers.cypher's pages (queries/sites.py).
-// Parameters: $id, $limit. Columns: src, type, line, column.
+// Where a symbol or an external name is called: the caller and the position only, ordered and
+// bounded by queries/sites.py (as sites_in.cypher).
+// Parameters: $id. Columns: src, type, line, column.
 MATCH (s:Symbol|External {id: $id})
 MATCH (a:Symbol)-[e:CALLS]->(s)
 RETURN a.id AS src, 'CALLS' AS type, e.line AS line, e.`column` AS `column`
-ORDER BY src, line, `column` LIMIT $limit

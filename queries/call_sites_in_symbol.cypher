@@ -1,6 +1,5 @@
 // call_sites_in.cypher for a symbol, anchored on its table (as callers_symbol.cypher).
-// Parameters: $id, $limit. Columns: src, type, line, column.
+// Parameters: $id. Columns: src, type, line, column.
 MATCH (s:Symbol {id: $id})
 MATCH (a:Symbol)-[e:CALLS]->(s)
 RETURN a.id AS src, 'CALLS' AS type, e.line AS line, e.`column` AS `column`
-ORDER BY src, line, `column` LIMIT $limit

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graphsvc.ingest.parse import parse_source
-from graphsvc.model import file_id, repo_id, split_symbol_id, symbol_id
+from graphsvc.model import file_id, repo_id, split_file_id, split_symbol_id, symbol_id
 
 _segment = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}(#[2-9])?", fullmatch=True)
 _fragment = st.lists(_segment, max_size=3).map(".".join)
@@ -32,6 +32,23 @@ def test_split_symbol_id(symbol: str, expected: tuple[str, str] | None) -> None:
 def test_split_symbol_id_inverts_symbol_id(path: str, fragment: str) -> None:
     rid = repo_id("proj", "repo")
     assert split_symbol_id(symbol_id(rid, path, fragment)) == (file_id(rid, path), fragment)
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    ("file:repo:shop/shop:shop/models.py", ("repo:shop/shop", "shop/models.py")),
+    ("file:repo:shop/shop:odd#name.py", ("repo:shop/shop", "odd#name.py")),
+    ("file:repo:shop/sh:op:models.py", None),  # repo "sh", path "op:models.py", or repo "sh:op", path "models.py"
+    ("sym:repo:shop/shop:shop/models.py#Base", None),
+    ("file:repo:shop", None),
+])
+def test_split_file_id_tells_repo_from_path_or_says_it_cannot(file: str, expected: tuple[str, str] | None) -> None:
+    assert split_file_id(file) == expected
+
+
+@given(path=_path)
+def test_split_file_id_inverts_file_id(path: str) -> None:
+    rid = repo_id("proj", "repo")
+    assert split_file_id(file_id(rid, path)) == (rid, path)
 
 
 def test_file_facts_cross_a_process_boundary_whole() -> None:

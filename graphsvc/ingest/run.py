@@ -249,8 +249,10 @@ def _gc_paused(pause: bool) -> Iterator[None]:
 
 
 def prime(path: Path, settings: Settings, cache: IngestCache, *, project: str | None = None) -> None:
-    """Fill ``cache`` with what the store holds of the repo at ``path``, writing nothing (a watcher
-    that does not catch up at start still takes its first change like the others)."""
+    """Fill ``cache`` with what the store holds of the repo at ``path``, writing nothing and reading
+    without the write lock, so the first change is taken like the others (a watcher that does not
+    catch up at start, a language server over an indexed repo): the stored files, the tree, and what
+    a run builds from every summary, the dependents of each lookup and the mentions' linker."""
     scanned = scan(path, settings.languages or None, settings.max_file_size)
     rid = repo_id(project or scanned.root.name, scanned.root.name)
     repo_props, stored = _read(None, settings, rid, True, None)
@@ -258,6 +260,13 @@ def prime(path: Path, settings: Settings, cache: IngestCache, *, project: str | 
         return
     cache.clear()
     cache.repo, cache.repo_props, cache.stored, cache.scan = rid, dict(repo_props), stored, scanned
+    langs = {f.path: f.lang for f in scanned.files if f.path in stored}
+    cache.dependents = Dependents()
+    for p, lang in langs.items():
+        cache.dependents.set(p, Dependents.lookups(lang, stored[p].summary))
+    summaries = {p: stored[p].summary for p in langs}
+    if any(summ.get("mentions") for summ in summaries.values()):
+        cache.linker = specs.Linker(rid, summaries)
 
 
 def _read(store: Store | None, settings: Settings, rid: str, incremental: bool,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graphsvc.ingest.run import IngestCache, ingest
+from graphsvc.ingest.run import IngestCache, ingest, prime
 from tests.conftest import FIXTURES
 from tests.helpers import copy_repo, diff, export_text
 
@@ -109,3 +109,26 @@ def test_watched_edits_relink_documents_through_a_kept_cache(tmp_path: Path, mak
     save(accounts.read_text().replace("def sum_journal(", "def total_of("))
     text = _same_as_fresh(repo, settings, make_settings)
     assert "accounts.py#sum_journal" not in text
+
+
+def test_a_primed_cache_takes_the_first_save_like_a_kept_one(tmp_path: Path, make_settings: Any) -> None:
+    """A process that starts over an indexed repo (a language server) primes its cache from the store
+    (the stored files, the lookups' dependents, the mentions' linker) without writing; its first save
+    relinks what a kept cache relinks, and the graph equals a fresh build."""
+    repo = copy_repo(FIXTURES / "ledger", tmp_path / "ledger")
+    doc = repo / "docs" / "requirements.md"
+    doc.write_text(doc.read_text() + "\nJournal entries are written by `record_journal`.\n")
+    settings = make_settings()
+    ingest(repo, settings)
+    before = export_text(settings)
+    cache = IngestCache()
+    prime(repo, settings, cache)
+    assert export_text(settings) == before
+    assert cache.linker is not None and cache.dependents is not None
+    assert set(cache.dependents.of) == set(cache.stored)
+    accounts = repo / "ledger" / "accounts.py"
+    accounts.write_text(accounts.read_text() + "\n\ndef record_journal(entry):\n    return entry\n")
+    report = ingest(repo, settings, incremental=True, cache=cache, changed_paths={"ledger/accounts.py"})
+    assert report.changed == 1 and report.relinked >= 1
+    text = _same_as_fresh(repo, settings, make_settings)
+    assert '"to":"sym:repo:ledger/ledger:ledger/accounts.py#record_journal","type":"IMPLEMENTED_BY"' in text
