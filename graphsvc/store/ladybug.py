@@ -29,7 +29,7 @@ from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMis
 from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
+                                 StoredFile, bulk_edge_rows, bulk_node_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
@@ -482,22 +482,22 @@ class LadybugStore(Store):
             self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
-        rows = bulk_rows(change)
+        nodes = bulk_node_rows(change)
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
-        rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r[0] not in known]
-        # One COPY at a time, in order, on a thread: LadybugDB releases the GIL while it loads,
-        # so the next table's Arrow columns are built meanwhile.
+        nodes["External"] = [r for r in nodes.get("External", []) if r[0] not in known]
+        # One COPY at a time, in order, on a thread: LadybugDB releases the GIL while it loads, so
+        # the edge rows and the next table's Arrow columns are built meanwhile.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladybug-copy") as copier:
             copies: list[Future[None]] = []
             try:
                 for label in FILE_LABELS:
-                    if rows.nodes.get(label):
+                    if nodes.get(label):
                         copies.append(copier.submit(self._copy, f"COPY {label} FROM arrow_rows",
-                                                    _node_table(label, rows.nodes[label])))
-                for (etype, src, dst), edge_rows in rows.edges.items():
+                                                    _node_table(label, nodes[label])))
+                for (etype, src, dst), edge_rows in bulk_edge_rows(change).items():
+                    _raise_failed(copies)
                     copies.append(copier.submit(self._copy, f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')",
                                                 _edge_table(etype, edge_rows)))
-                    _raise_failed(copies)
                 for copy in copies:
                     copy.result()
             except BaseException:
