@@ -644,7 +644,6 @@ class LadybugStore(Store):
             self._lock = None
 
 
-
 def _node_table(label: str, rows: list[tuple[Any, ...]]) -> pa.Table:
     """Node rows in schema order (``BulkRows``) as the Arrow table a COPY reads."""
     schema = NODE_SCHEMA[label]
@@ -667,6 +666,7 @@ def _raise_failed(copies: list[Future[None]]) -> None:
     for copy in copies:
         if copy.done() and copy.exception() is not None:
             copy.result()
+
 
 def _plain(value: Any) -> Any:
     """A result value as JSON-ready data: a node or edge becomes its properties and ``label``, a path
