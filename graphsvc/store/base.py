@@ -25,7 +25,7 @@ from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
 __all__ = ["BULK_EDGE_COLUMNS", "FILE_LABELS", "SCHEMA_VERSION", "BulkRows", "CypherAnswer", "RepoChange", "Rows",
-           "Store", "StoredEdge", "StoredFile", "bulk_edge_rows", "bulk_node_rows", "bulk_rows", "edge_props", "narrow", "put_rows"]
+           "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "put_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -195,38 +195,27 @@ class BulkRows:
 
 def bulk_rows(change: RepoChange) -> BulkRows:
     """The rows of every file a full change writes; the External nodes once each, by id."""
-    return BulkRows(bulk_node_rows(change), bulk_edge_rows(change))
-
-
-def bulk_node_rows(change: RepoChange) -> dict[str, list[tuple[Any, ...]]]:
-    """The node rows of ``bulk_rows``, on their own: a store may load them while the edges are built."""
-    nodes: dict[str, list[tuple[Any, ...]]] = {}
+    rid = change.repo.id
+    out = BulkRows()
+    nodes, edges = out.nodes, out.edges
     externals: dict[str, tuple[Any, ...]] = {}
     ext_props = _NODE_PROPS["External"]
     for fg in change.writes:
+        edges.setdefault(("CONTAINS", "Repo", "File"), []).append((rid, file_id(rid, fg.path)))
         for node in fg.nodes:
             props = _file_props(change, fg, node) if node.label == "File" else node.props
             nodes.setdefault(node.label, []).append((node.id, *map(props.get, _NODE_PROPS[node.label])))
         for ext in fg.externals.values():
             externals[ext.id] = (ext.id, *map(ext.props.get, ext_props))
-    if externals:
-        nodes["External"] = [externals[k] for k in sorted(externals)]
-    return nodes
-
-
-def bulk_edge_rows(change: RepoChange) -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
-    """The edge rows of ``bulk_rows``, on their own."""
-    rid = change.repo.id
-    edges: dict[tuple[str, str, str], list[tuple[Any, ...]]] = {}
-    for fg in change.writes:
-        edges.setdefault(("CONTAINS", "Repo", "File"), []).append((rid, file_id(rid, fg.path)))
         for edge in fg.edges:
             key = (edge.type, edge.src_label, edge.dst_label)
             if edge.type in STRUCTURAL_EDGES:
                 edges.setdefault(key, []).append((edge.src, edge.dst))
             else:
                 edges.setdefault(key, []).append((edge.src, edge.dst, *map(edge.props.get, _EDGE_PROP_NAMES)))
-    return edges
+    if externals:
+        nodes["External"] = [externals[k] for k in sorted(externals)]
+    return out
 
 
 def _file_props(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:

@@ -17,7 +17,6 @@ import os
 import re
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,7 +28,7 @@ from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMis
 from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, bulk_edge_rows, bulk_node_rows, edge_props, flatten, narrow, node_row, put_rows)
+                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
@@ -482,36 +481,39 @@ class LadybugStore(Store):
             self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
-        nodes = bulk_node_rows(change)
+        rows = bulk_rows(change)
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
-        nodes["External"] = [r for r in nodes.get("External", []) if r[0] not in known]
-        # One COPY at a time, in order, on a thread: LadybugDB releases the GIL while it loads, so
-        # the edge rows and the next table's Arrow columns are built meanwhile.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladybug-copy") as copier:
-            copies: list[Future[None]] = []
-            try:
-                for label in FILE_LABELS:
-                    if nodes.get(label):
-                        copies.append(copier.submit(self._copy, f"COPY {label} FROM arrow_rows",
-                                                    _node_table(label, nodes[label])))
-                for (etype, src, dst), edge_rows in bulk_edge_rows(change).items():
-                    _raise_failed(copies)
-                    copies.append(copier.submit(self._copy, f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')",
-                                                _edge_table(etype, edge_rows)))
-                for copy in copies:
-                    copy.result()
-            except BaseException:
-                for copy in copies:
-                    copy.cancel()
-                raise
+        rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r[0] not in known]
+        for label in FILE_LABELS:
+            if rows.nodes.get(label):
+                self._copy_nodes(label, rows.nodes[label])
+        for (etype, src, dst), edge_rows in rows.edges.items():
+            self._copy_edges(etype, src, dst, edge_rows)
         if kept:
             self.put([], kept)
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state=final_state)
         self._run("COMMIT")
 
+    def _copy_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+        """COPY node rows in schema order (``BulkRows``)."""
+        schema = NODE_SCHEMA[label]
+        arrow_rows = pa.table({p: pa.array(col, type=_ARROW[t]) for (p, t), col in zip(schema.items(), zip(*rows))})
+        self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
+
+    def _copy_edges(self, etype: str, src: str, dst: str, rows: list[tuple[Any, ...]]) -> None:
+        """COPY edge rows (``BULK_EDGE_COLUMNS``; a structural edge's hold its two ends only)."""
+        columns = list(zip(*rows))
+        cols: dict[str, pa.Array] = {"from": pa.array(columns[0], type=pa.string()),
+                                     "to": pa.array(columns[1], type=pa.string())}
+        if etype not in STRUCTURAL_EDGES:
+            for (p, t), col in zip(EDGE_PROPS.items(), columns[2:]):
+                cols[p] = pa.array(col, type=_ARROW[t])
+        arrow_rows = pa.table(cols)
+        self._copy(f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')", arrow_rows)
+
     def _copy(self, statement: str, arrow_rows: pa.Table) -> None:
-        # LadybugDB binds the Arrow table named in the statement from this frame (any thread).
+        # LadybugDB binds the Arrow table named in the statement from this frame.
         try:
             self._conn.execute(statement)
         except RuntimeError as exc:
@@ -642,30 +644,6 @@ class LadybugStore(Store):
         if lock is not None:
             _release(lock)
             self._lock = None
-
-
-def _node_table(label: str, rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Node rows in schema order (``BulkRows``) as the Arrow table a COPY reads."""
-    schema = NODE_SCHEMA[label]
-    return pa.table({p: pa.array(col, type=_ARROW[t]) for (p, t), col in zip(schema.items(), zip(*rows))})
-
-
-def _edge_table(etype: str, rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Edge rows (``BULK_EDGE_COLUMNS``; a structural edge's hold its two ends only) as an Arrow table."""
-    columns = list(zip(*rows))
-    cols: dict[str, pa.Array] = {"from": pa.array(columns[0], type=pa.string()),
-                                 "to": pa.array(columns[1], type=pa.string())}
-    if etype not in STRUCTURAL_EDGES:
-        for (p, t), col in zip(EDGE_PROPS.items(), columns[2:]):
-            cols[p] = pa.array(col, type=_ARROW[t])
-    return pa.table(cols)
-
-
-def _raise_failed(copies: list[Future[None]]) -> None:
-    """Raise the error of a COPY that already failed, so no further table is built for nothing."""
-    for copy in copies:
-        if copy.done() and copy.exception() is not None:
-            copy.result()
 
 
 def _plain(value: Any) -> Any:
