@@ -40,11 +40,14 @@ def _is_test_file(path: str) -> bool:
 
 
 def _docstring(body: TSNode | None) -> str:
+    # ``named_child(0)``, not ``named_children[0]``: the list would wrap every statement of the body.
     if body is None or body.named_child_count == 0:
         return ""
-    first = body.named_children[0]
+    first = body.named_child(0)
+    assert first is not None
     if first.type == "expression_statement" and first.named_child_count == 1:
-        first = first.named_children[0]
+        first = first.named_child(0)
+        assert first is not None
     if first.type != "string":
         return ""
     string = first
@@ -63,7 +66,8 @@ def _signature(entity: TSNode) -> str:
         name = entity.child_by_field_name("name")
         params = entity.child_by_field_name("parameters")
         ret = entity.child_by_field_name("return_type")
-        prefix = "async def " if entity.children and entity.children[0].type == "async" else "def "
+        first = entity.child(0) if entity.child_count else None
+        prefix = "async def " if first is not None and first.type == "async" else "def "
         sig = prefix + (_text(name) if name else "") + (_text(params) if params else "()")
         if ret is not None:
             sig += " -> " + _text(ret)
@@ -215,7 +219,8 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
 
     exported_by_qname: dict[str, bool] = {"": True}
     for entity, name_node, role in defs:
-        outer = entity.parent if entity.parent is not None and entity.parent.type == "decorated_definition" else entity
+        up = entity.parent  # each read walks down from the root
+        outer = up if up is not None and up.type == "decorated_definition" else entity
         while def_stack and def_stack[-1][0] <= entity.start_byte:
             def_stack.pop()
         parent = def_stack[-1][1] if def_stack else ""
@@ -265,7 +270,8 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         defined_vars.add(qname)
         kind = "Const" if _CONST_RE.match(name) and scope == "" else "Var"
         kinds[qname] = kind
-        stmt = entity.parent if entity.parent is not None and entity.parent.type == "expression_statement" else entity
+        up = entity.parent
+        stmt = up if up is not None and up.type == "expression_statement" else entity
         line, column = _start(name_node)
         symbols.append(SymbolFact(
             qname=qname, name=name, kind=kind,

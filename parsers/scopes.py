@@ -17,6 +17,16 @@ class Scopes:
     def __init__(self, spans: list[tuple[int, int, str]]) -> None:
         self._spans = sorted(spans, key=lambda s: (s[0], -s[1]))
         self._starts = [s[0] for s in self._spans]
+        # The index of the span around each span (-1: the module). A span that ends before
+        # ``byte`` holds no span that contains it, so the search climbs to the enclosing span
+        # instead of stepping back over every earlier sibling and its children.
+        self._outer: list[int] = []
+        open_: list[int] = []
+        for i, (start, _end, _qname) in enumerate(self._spans):
+            while open_ and self._spans[open_[-1]][1] <= start:
+                open_.pop()
+            self._outer.append(open_[-1] if open_ else -1)
+            open_.append(i)
 
     def innermost(self, byte: int) -> str:
         i = bisect.bisect_right(self._starts, byte) - 1
@@ -24,5 +34,5 @@ class Scopes:
             start, end, qname = self._spans[i]
             if start <= byte < end:
                 return qname
-            i -= 1
+            i = self._outer[i]
         return ""
