@@ -386,6 +386,14 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store."""
 
+    def hold(self) -> None:
+        """Keep this (read-write) store for the next write of a long-lived writer, letting go of
+        what other processes need meanwhile (the embedded store's write lock) when they ask."""
+
+    def take_back(self) -> bool:
+        """Use a held store again; False when it had to let go (closed): open another."""
+        return True
+
     def __enter__(self) -> Store:
         return self
 
