@@ -169,21 +169,24 @@ class Indexer:
         self._observer.stop()
 
     def _work(self, state: _Root) -> None:
-        if state.indexing:
-            self._run(state, full=True)
-        else:
-            self._prime(state)
-        while not self._stop.is_set():
-            with state.cond:
-                while state.requested == state.done and not self._stop.is_set():
-                    state.cond.wait(1.0)
-                target = state.requested
-            if self._stop.is_set():
-                return
-            time.sleep(_DEBOUNCE)
-            with state.cond:
-                target = state.requested
-            self._run(state, full=False, target=target)
+        try:
+            if state.indexing:
+                self._run(state, full=True)
+            else:
+                self._prime(state)
+            while not self._stop.is_set():
+                with state.cond:
+                    while state.requested == state.done and not self._stop.is_set():
+                        state.cond.wait(1.0)
+                    target = state.requested
+                if self._stop.is_set():
+                    return
+                time.sleep(_DEBOUNCE)
+                with state.cond:
+                    target = state.requested
+                self._run(state, full=False, target=target)
+        finally:
+            state.cache.close()  # its held store (graphsvc/ingest/run.py)
 
     def _prime(self, state: _Root) -> None:
         """Read what the store holds of an indexed root into its cache before the first save, so that

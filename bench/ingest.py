@@ -533,6 +533,7 @@ def watched_edits(root: Path, module: ScannedFile, settings: dict[str, Any], pro
     except Exception as exc:
         raise IngestFailed(traceback.format_exc()) from exc
     finally:
+        cache.close()
         path.write_bytes(original)
     return reports
 

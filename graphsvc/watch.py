@@ -169,6 +169,7 @@ def watch(path: Path, settings: Settings, *, project: str | None = None, debounc
     except KeyboardInterrupt:
         pass
     finally:
+        cache.close()
         observer.stop()
         observer.join(timeout=5)
         emit("graph.watch.stopped", {"root": str(root)}, cid)

@@ -134,6 +134,7 @@ class IngestCache:
     insights_at: float = float("-inf")  # when this process last recorded the insights figures
     module_maps: dict[tuple[str, tuple[str, ...], tuple[str, ...]], dict[str, tuple[str, ...]]] = field(
         default_factory=dict)
+    writer: Store | None = None  # the store of the last write, held for the next (``Store.hold``)
 
     def holds(self, rid: str) -> bool:
         return self.repo == rid and self.repo_props is not None
@@ -141,6 +142,12 @@ class IngestCache:
     def clear(self) -> None:
         self.repo, self.repo_props, self.stored, self.linker, self.dependents = "", None, {}, None, None
         self.scan, self.module_maps = None, {}
+
+    def close(self) -> None:
+        """Release the held store; the process ends or stops writing."""
+        writer, self.writer = self.writer, None
+        if writer is not None:
+            writer.close()
 
 
 def _check_languages(languages: list[str]) -> None:
@@ -287,9 +294,14 @@ def _read(store: Store | None, settings: Settings, rid: str, incremental: bool,
 
 
 def _write(store: Store | None, settings: Settings, change: RepoChange | None,
-           link: Callable[[Store], ecosystem.LinkReport | None] | None) -> tuple[float, ecosystem.LinkReport | None]:
+           link: Callable[[Store], ecosystem.LinkReport | None] | None,
+           cache: IngestCache | None = None) -> tuple[float, ecosystem.LinkReport | None]:
     """Apply the change, then re-derive the cross-project layer (docs/decisions/0007) through the same
-    store handle; the seconds spent waiting for the embedded store's write lock, and what linking did."""
+    store handle; the seconds spent waiting for the embedded store's write lock, and what linking did.
+
+    A long-lived process (``cache``) holds its store between writes (``Store.hold``) and writes
+    through it again unless it had to let go meanwhile.
+    """
 
     def on(writer: Store) -> ecosystem.LinkReport | None:
         if change is not None:
@@ -298,9 +310,22 @@ def _write(store: Store | None, settings: Settings, change: RepoChange | None,
 
     if store is not None:
         return 0.0, on(store)
-    with open_store(settings) as writer:
+    if cache is None:
+        with open_store(settings) as writer:
+            done = on(writer)
+            return float(getattr(writer, "lock_wait", 0.0)), done
+    writer, cache.writer = cache.writer, None
+    if writer is None or not writer.take_back():
+        writer = open_store(settings)
+    try:
         done = on(writer)
-        return float(getattr(writer, "lock_wait", 0.0)), done
+        waited = float(getattr(writer, "lock_wait", 0.0))
+        writer.hold()
+    except BaseException:
+        writer.close()
+        raise
+    cache.writer = writer
+    return waited, done
 
 
 def _link_and_record(writer: Store, settings: Settings, rid: str, manifest: ecosystem.Manifest,
@@ -411,7 +436,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
                     writer.refresh_stats(rid, rows)
                 return _link_and_record(writer, settings, rid, manifest, False, cache) if relink_manifest else None
 
-            _, linked = _write(store, settings, None, refresh_and_link)
+            _, linked = _write(store, settings, None, refresh_and_link, cache)
             if cache is not None and cache.holds(rid):
                 for p, (m, i) in restat.items():
                     old = cache.stored[p]
@@ -549,7 +574,8 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
     timings["lock_wait"], linked = _write(store, settings, change,
-                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True, cache))
+                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True, cache),
+                                          cache)
     timings["write"] = time.perf_counter() - t
     if cache is not None:
         _remember(cache, change, stored, manifest_json, langs)

@@ -17,6 +17,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,8 +36,12 @@ __all__ = ["LadybugStore", "files_state", "writer_waiting"]
 
 _ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 _WAL_CHECKPOINT_BYTES = 1 << 20
+_HOLD_POLL = 0.01  # seconds between two looks of a held writer for someone waiting (``hold``)
 _PREFIX_MAX_FILES = 8  # files whose symbols' stored edges are read by id prefix, one statement each
 _DIFF_MAX_SOURCES = 2000  # nodes whose edges a diff write reads (an `IN` list grows worse than linearly)
+# The properties a diff compares, as columns: plain values come back through Arrow, about half
+# the time of a whole edge as a dict (``_stored_out_edges``).
+_EDGE_COLUMNS = ", ".join(f"r.`{p}` AS `{p}`" for p in EDGE_PROPS)
 _SEP = "\x1f"  # joins two ids into one key (ids never hold control characters)
 _DDL_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
 
@@ -82,7 +87,13 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
     through ``<store>.wlock`` (shared, released at once) before it takes its shared lock. So a
     waiting writer waits only for the requests already running, and new readers wait for it.
     """
-    if exclusive:
+    # Say that someone waits (``_wanted``), so a long-lived writer holding the write lock between
+    # its writes (``hold``) lets go of it.
+    want = open(path.with_name(path.name + ".want"), "a+", encoding="utf-8")  # noqa: SIM115
+    fcntl.flock(want.fileno(), fcntl.LOCK_SH)
+    try:
+        if not exclusive:
+            return _acquire_lock(path, exclusive=False, deadline=deadline, timeout=timeout)
         # Say that a writer waits (``writer_waiting``), so a server holding a reader open between
         # requests lets go of it.
         intent = open(path.with_name(path.name + ".intent"), "a+", encoding="utf-8")  # noqa: SIM115
@@ -91,7 +102,8 @@ def _acquire(path: Path, *, exclusive: bool, deadline: float, timeout: float) ->
             return _acquire_lock(path, exclusive=True, deadline=deadline, timeout=timeout)
         finally:
             _release(intent)
-    return _acquire_lock(path, exclusive=False, deadline=deadline, timeout=timeout)
+    finally:
+        _release(want)
 
 
 def writer_waiting(path: Path) -> bool:
@@ -107,6 +119,41 @@ def writer_waiting(path: Path) -> bool:
         return True
     _release(intent)
     return False
+
+
+def _wanted(want: TextIO) -> bool:
+    """True while another handle (a reader or a writer, of any process) waits for the store's lock;
+    ``want`` is the store's ``.want`` file, which each holds shared while it waits."""
+    try:
+        fcntl.flock(want.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(want.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+def _hold_until_wanted(ref: weakref.ref[LadybugStore], stop: threading.Event) -> None:
+    """The watcher of a held store (``LadybugStore.hold``): close it once someone waits for the lock.
+
+    It keeps no reference to the store between two looks, so a store its owner drops (a cache that
+    goes away without ``close``) is freed, which closes the database and releases the lock.
+    """
+    store = ref()
+    if store is None:
+        return
+    want = open(store.path.with_name(store.path.name + ".want"), "a+", encoding="utf-8")  # noqa: SIM115
+    del store
+    try:
+        while not stop.wait(_HOLD_POLL):
+            store = ref()
+            if store is None:
+                return
+            if _wanted(want):
+                store._close_handle()
+                return
+            del store
+    finally:
+        want.close()
 
 
 def _acquire_lock(path: Path, *, exclusive: bool, deadline: float, timeout: float) -> TextIO:
@@ -217,6 +264,36 @@ class LadybugStore(Store):
             except FileNotFoundError:
                 return False
         return files_state(self.path) == self._state
+
+    # -- a read-write handle kept between writes ---------------------------------------------
+
+    def hold(self) -> None:
+        """Keep this read-write handle, and so the write lock, for the next write of a long-lived
+        writer (``graph watch``, the language server), until another process asks for the store.
+
+        Opening the store for a write costs tens of milliseconds (hundreds on a busy machine), and
+        a new connection prepares every statement again: more than an edit's write itself. While
+        held, a watcher thread looks every ``_HOLD_POLL`` seconds whether a reader or a writer
+        waits for the lock (``_acquire`` says so); then it closes the handle, as after any write,
+        and the waiter goes in. Call ``take_back`` before using the handle again.
+        """
+        if getattr(self, "_db", None) is None or self._db.read_only:
+            raise StoreError("only an open read-write store can be held", where=str(self.path))
+        self._checkpoint_if_due()
+        self._stop_holding = threading.Event()
+        self._holder = threading.Thread(target=_hold_until_wanted, args=(weakref.ref(self), self._stop_holding),
+                                        name="store-holder", daemon=True)
+        self._holder.start()
+
+    def take_back(self) -> bool:
+        """End ``hold``; True when the handle is still open (nobody asked for the store meanwhile)."""
+        holder = getattr(self, "_holder", None)
+        if holder is not None:
+            self._stop_holding.set()
+            holder.join()
+            self._holder = None
+        self.lock_wait = 0.0
+        return getattr(self, "_db", None) is not None
 
     def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
         pause = 0.02
@@ -434,17 +511,17 @@ class LadybugStore(Store):
                 wanted = set(ids)
                 for file in sorted(files):
                     for r in self._rows("MATCH (a:Symbol)-[r]->(b) WHERE a.id STARTS WITH $p "
-                                        "RETURN a.id AS src, label(r) AS t, b.id AS dst, label(b) AS dl, r AS r",
+                                        f"RETURN a.id AS src, label(r) AS t, b.id AS dst, label(b) AS dl, {_EDGE_COLUMNS}",
                                         {"p": file + "#"}):
                         if r["src"] in wanted:
-                            out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], r["r"])))
+                            out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], r)))
                 continue
             for i in range(0, len(ids), 20000):
                 # `IN` scans the label once; UNWIND with a pattern would expand every edge per id.
                 for r in self._rows(f"MATCH (a:{label}) WHERE a.id IN $ids MATCH (a)-[r]->(b) "
-                                    "RETURN a.id AS src, label(r) AS t, b.id AS dst, label(b) AS dl, r AS r",
+                                    f"RETURN a.id AS src, label(r) AS t, b.id AS dst, label(b) AS dl, {_EDGE_COLUMNS}",
                                     {"ids": ids[i:i + 20000]}):
-                    out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], r["r"])))
+                    out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], r)))
         return out
 
     def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:
@@ -630,11 +707,19 @@ class LadybugStore(Store):
                 self._conn.close()
             self._conn = self._db = None  # type: ignore[assignment]
             return
+        self.take_back()
+        self._close_handle()
+
+    def _checkpoint_if_due(self) -> None:
+        wal = self.path.with_name(self.path.name + ".wal")
+        if wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
+            self._run("CHECKPOINT")
+
+    def _close_handle(self) -> None:
         self._close_idle()
         conn, db = getattr(self, "_conn", None), getattr(self, "_db", None)
-        wal = self.path.with_name(self.path.name + ".wal")
-        if conn is not None and not db.read_only and wal.exists() and wal.stat().st_size > _WAL_CHECKPOINT_BYTES:
-            conn.execute("CHECKPOINT")
+        if conn is not None and not db.read_only:
+            self._checkpoint_if_due()
         if conn is not None:
             conn.close()
         if db is not None:

@@ -94,14 +94,18 @@ def test_incremental_equals_fresh_after_random_edits(make_settings: Any, data: A
         shutil.copytree(FIXTURES / repo, root)
         settings_ = make_settings(fresh=True)
         cache = IngestCache() if watched else None
-        ingest(root, settings_, incremental=watched, cache=cache)
         done = []
-        for _ in range(steps):
-            before = _stats(root)
-            done.append(_apply(root, data))
-            after = _stats(root)
-            changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
-            ingest(root, settings_, incremental=True, cache=cache, changed_paths=changed if watched else None)
+        try:
+            ingest(root, settings_, incremental=watched, cache=cache)
+            for _ in range(steps):
+                before = _stats(root)
+                done.append(_apply(root, data))
+                after = _stats(root)
+                changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+                ingest(root, settings_, incremental=True, cache=cache, changed_paths=changed if watched else None)
+        finally:
+            if cache is not None:
+                cache.close()  # its held store
         incremental = export_text(settings_)
         fresh_settings = make_settings(fresh=True)
         ingest(root, fresh_settings)

@@ -87,28 +87,31 @@ def test_watched_edits_relink_documents_through_a_kept_cache(tmp_path: Path, mak
     doc.write_text(doc.read_text() + "\nJournal entries are written by `record_journal`; totals by `sum_journl`.\n")
     settings = make_settings()
     cache = IngestCache()
-    ingest(repo, settings, cache=cache)
-    accounts = repo / "ledger" / "accounts.py"
-    journal = "ledger/accounts.py"
+    try:
+        ingest(repo, settings, cache=cache)
+        accounts = repo / "ledger" / "accounts.py"
+        journal = "ledger/accounts.py"
 
-    def save(text: str) -> Any:
-        accounts.write_text(text)
-        return ingest(repo, settings, incremental=True, cache=cache, changed_paths={journal})
+        def save(text: str) -> Any:
+            accounts.write_text(text)
+            return ingest(repo, settings, incremental=True, cache=cache, changed_paths={journal})
 
-    # A new symbol an unchanged document names exactly, and one its misspelt mention matches fuzzily.
-    report = save(accounts.read_text() + "\n\ndef record_journal(entry):\n    return entry\n"
-                  "\n\ndef sum_journal(entries):\n    return len(entries)\n")
-    assert report.relinked >= 1
-    text = export_text(settings)  # compared with a fresh build at the end (a fresh Neo4j build wipes the store)
-    assert '"to":"sym:repo:ledger/ledger:ledger/accounts.py#record_journal","type":"IMPLEMENTED_BY"' in text
-    assert '"resolution":"heuristic","to":"sym:repo:ledger/ledger:ledger/accounts.py#sum_journal"' in text
-    # A body edit changes no name: nothing to relink.
-    report = save(accounts.read_text().replace("return len(entries)", "return 0 + len(entries)"))
-    assert (report.changed, report.relinked) == (1, 0)
-    # The fuzzy target goes: the misspelt mention resolves to nothing again.
-    save(accounts.read_text().replace("def sum_journal(", "def total_of("))
-    text = _same_as_fresh(repo, settings, make_settings)
-    assert "accounts.py#sum_journal" not in text
+        # A new symbol an unchanged document names exactly, and one its misspelt mention matches fuzzily.
+        report = save(accounts.read_text() + "\n\ndef record_journal(entry):\n    return entry\n"
+                      "\n\ndef sum_journal(entries):\n    return len(entries)\n")
+        assert report.relinked >= 1
+        text = export_text(settings)  # compared with a fresh build at the end (a fresh Neo4j build wipes the store)
+        assert '"to":"sym:repo:ledger/ledger:ledger/accounts.py#record_journal","type":"IMPLEMENTED_BY"' in text
+        assert '"resolution":"heuristic","to":"sym:repo:ledger/ledger:ledger/accounts.py#sum_journal"' in text
+        # A body edit changes no name: nothing to relink.
+        report = save(accounts.read_text().replace("return len(entries)", "return 0 + len(entries)"))
+        assert (report.changed, report.relinked) == (1, 0)
+        # The fuzzy target goes: the misspelt mention resolves to nothing again.
+        save(accounts.read_text().replace("def sum_journal(", "def total_of("))
+        text = _same_as_fresh(repo, settings, make_settings)
+        assert "accounts.py#sum_journal" not in text
+    finally:
+        cache.close()  # its held store
 
 
 def test_a_primed_cache_takes_the_first_save_like_a_kept_one(tmp_path: Path, make_settings: Any) -> None:
@@ -122,13 +125,16 @@ def test_a_primed_cache_takes_the_first_save_like_a_kept_one(tmp_path: Path, mak
     ingest(repo, settings)
     before = export_text(settings)
     cache = IngestCache()
-    prime(repo, settings, cache)
-    assert export_text(settings) == before
-    assert cache.linker is not None and cache.dependents is not None
-    assert set(cache.dependents.of) == set(cache.stored)
-    accounts = repo / "ledger" / "accounts.py"
-    accounts.write_text(accounts.read_text() + "\n\ndef record_journal(entry):\n    return entry\n")
-    report = ingest(repo, settings, incremental=True, cache=cache, changed_paths={"ledger/accounts.py"})
-    assert report.changed == 1 and report.relinked >= 1
+    try:
+        prime(repo, settings, cache)
+        assert export_text(settings) == before
+        assert cache.linker is not None and cache.dependents is not None
+        assert set(cache.dependents.of) == set(cache.stored)
+        accounts = repo / "ledger" / "accounts.py"
+        accounts.write_text(accounts.read_text() + "\n\ndef record_journal(entry):\n    return entry\n")
+        report = ingest(repo, settings, incremental=True, cache=cache, changed_paths={"ledger/accounts.py"})
+        assert report.changed == 1 and report.relinked >= 1
+    finally:
+        cache.close()  # its held store
     text = _same_as_fresh(repo, settings, make_settings)
     assert '"to":"sym:repo:ledger/ledger:ledger/accounts.py#record_journal","type":"IMPLEMENTED_BY"' in text
