@@ -429,7 +429,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             cache.repo, cache.repo_props, cache.stored = rid, dict(repo_props), dict(stored)
         relink_manifest = (repo_props or {}).get("manifest") != manifest_json
         if restat or relink_manifest:
-            rows = [{"id": file_id(rid, p), "mtimeNs": m, "inode": i} for p, (m, i) in sorted(restat.items())]
+            rows = _restat_rows(rid, restat)
 
             def refresh_and_link(writer: Store) -> ecosystem.LinkReport | None:
                 if rows:
@@ -438,9 +438,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
 
             _, linked = _write(store, settings, None, refresh_and_link, cache)
             if cache is not None and cache.holds(rid):
-                for p, (m, i) in restat.items():
-                    old = cache.stored[p]
-                    cache.stored[p] = StoredFile(p, old.hash, old.summary, old.size, m, i)
+                _remember_stats(cache, restat)
                 if relink_manifest and cache.repo_props is not None:
                     cache.repo_props["manifest"] = manifest_json
             return linked
@@ -573,13 +571,33 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
         "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
     }, sort_keys=True)
-    timings["lock_wait"], linked = _write(store, settings, change,
-                                          lambda writer: _link_and_record(writer, settings, rid, manifest, True, cache),
-                                          cache)
+    # The unchanged files whose stat moved (a checkout, a copy of the tree) get it refreshed in the
+    # same write, so the next runs skip hashing them again.
+    rows = _restat_rows(rid, restat) if not change.full else []
+
+    def write_and_link(writer: Store) -> ecosystem.LinkReport | None:
+        if rows:
+            writer.refresh_stats(rid, rows)
+        return _link_and_record(writer, settings, rid, manifest, True, cache)
+
+    timings["lock_wait"], linked = _write(store, settings, change, write_and_link, cache)
     timings["write"] = time.perf_counter() - t
     if cache is not None:
         _remember(cache, change, stored, manifest_json, langs)
+        _remember_stats(cache, {p: st for p, st in restat.items() if p not in change.removed})
     return linked
+
+
+def _restat_rows(rid: str, restat: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:
+    return [{"id": file_id(rid, p), "mtimeNs": m, "inode": i} for p, (m, i) in sorted(restat.items())]
+
+
+def _remember_stats(cache: IngestCache, restat: dict[str, tuple[int, int]]) -> None:
+    """The cache's stored files with the stats a run refreshed (their bytes and summaries unchanged)."""
+    for p, (m, i) in restat.items():
+        old = cache.stored.get(p)
+        if old is not None:
+            cache.stored[p] = StoredFile(p, old.hash, old.summary, old.size, m, i)
 
 
 def _linker(cache: IngestCache | None, rid: str, summaries: dict[str, Summary]) -> specs.Linker:

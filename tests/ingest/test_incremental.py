@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 from typing import Any
 
-from graphsvc.ingest.run import ingest
+from graphsvc.ingest.run import IngestCache, ingest
+from graphsvc.store import open_store
 from tests.conftest import FIXTURES
 from tests.helpers import copy_repo, diff, export_text
 
@@ -32,6 +35,43 @@ def test_second_incremental_run_reports_nothing_changed(tmp_path: Path, make_set
     second = ingest(repo, settings, incremental=True)
     assert first.changed == 9 and not first.nothing_changed
     assert second.nothing_changed and second.changed == 0 and second.unchanged == 9
+
+
+def _stats(repo: Path) -> dict[str, tuple[int, int, int]]:
+    return {p.relative_to(repo).as_posix(): (st.st_size, st.st_mtime_ns, st.st_ino)
+            for p in repo.rglob("*.py") if (st := p.stat())}
+
+
+def test_an_edit_run_refreshes_the_stats_that_moved_so_later_runs_skip_hashing(tmp_path: Path,
+                                                                                make_settings: Any) -> None:
+    """A checkout (or a copy of the tree) moves every file's stat and keeps its bytes: the next run
+    that parses an edit records the new stats of the unchanged files too, in the store and in a kept
+    cache, so the run after it hashes only what changed again."""
+    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+    settings = make_settings()
+    cache = IngestCache()
+    try:
+        ingest(repo, settings, cache=cache)
+        past = time.time() - 100  # older than the racy window: a stat that can be trusted
+        for p in repo.rglob("*.py"):
+            p.write_bytes(p.read_bytes())
+            os.utime(p, (past, past))
+        edited = repo / "shop" / "models.py"
+        edited.write_text(edited.read_text() + "\n\ndef restocked():\n    return 1\n")
+        os.utime(edited, (past, past))
+        report = ingest(repo, settings, incremental=True, cache=cache)
+        assert report.changed == 1
+        on_disk = _stats(repo)
+        with open_store(settings, read_only=True) as store:
+            stored = store.stored_files(report.repo)
+        assert len(stored.keys() & on_disk.keys()) >= 8 and stored.keys() == cache.stored.keys()
+        for files in (stored, cache.stored):
+            moved = sorted(p for p, (size, mtime, inode) in on_disk.items()
+                           if p in files and not files[p].same_stat(size, mtime, inode))
+            assert moved == []
+    finally:
+        cache.close()
+    _check(repo, make_settings)
 
 
 def test_edit_inside_a_body_reparses_one_file_and_matches_fresh(tmp_path: Path, make_settings: Any) -> None:
