@@ -95,13 +95,13 @@ REPO_DIR = BENCH_DIR.parent
 if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
-import graphsvc
-from graphsvc.ingest.hash import hash_file
-from graphsvc.ingest.parse import parse_source
-from graphsvc.ingest.run import IngestCache, IngestReport, ingest
-from graphsvc.ingest.scan import ScannedFile, scan
-from graphsvc.settings import Settings
-from parsers import registry
+import graphsvc  # noqa: E402
+from graphsvc.ingest.hash import hash_file  # noqa: E402
+from graphsvc.ingest.parse import parse_source  # noqa: E402
+from graphsvc.ingest.run import IngestCache, IngestReport, ingest  # noqa: E402
+from graphsvc.ingest.scan import ScannedFile, scan  # noqa: E402
+from graphsvc.settings import Settings  # noqa: E402
+from parsers import registry  # noqa: E402
 
 CACHE_DIR = BENCH_DIR / ".cache"
 LAUNCHER_DIR = REPO_DIR / "tests" / "neo4j_server"
