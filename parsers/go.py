@@ -549,16 +549,17 @@ def _local_ref(entity: TSNode, name_node: TSNode) -> tuple[str, ...] | None:
 
 def _references(groups: dict[str, list[dict[str, list[TSNode]]]], scopes: Scopes, b: _Builder,
                 type_params: dict[str, set[str]]) -> list[RefFact]:
-    refs: dict[tuple[int, int, str], RefFact] = {}
+    refs: dict[tuple[int, int, str, str], RefFact] = {}
     handled: set[int] = set()  # type_identifier nodes already covered by a call or base reference
 
     def add(kind: str, name_node: TSNode, receiver: tuple[str, ...] | None, anchor: TSNode | None = None) -> None:
         anchor = anchor or name_node
-        key = (anchor.start_point[0], anchor.start_point[1], kind)
-        if key not in refs:
-            refs[key] = RefFact(kind=kind, name=_text(name_node), receiver=receiver,  # type: ignore[arg-type]
-                                scope=scopes.innermost(anchor.start_byte),
-                                line=anchor.start_point[0] + 1, column=anchor.start_point[1])
+        # One reference per name a declaration declares together: `From, To Point` uses Point twice.
+        for scope in scopes.innermost_all(anchor.start_byte):
+            key = (anchor.start_point[0], anchor.start_point[1], kind, scope)
+            if key not in refs:
+                refs[key] = RefFact(kind=kind, name=_text(name_node), receiver=receiver,  # type: ignore[arg-type]
+                                    scope=scope, line=anchor.start_point[0] + 1, column=anchor.start_point[1])
 
     for caps in groups.get("reference.call", []):
         name = caps["name"][0]
@@ -604,7 +605,7 @@ def _references(groups: dict[str, list[dict[str, list[TSNode]]]], scopes: Scopes
             add("type", name, ())
         else:
             add("type", name, (_text(receiver),))
-    return sorted(refs.values(), key=lambda r: (r.line, r.column, r.kind))
+    return sorted(refs.values(), key=lambda r: (r.line, r.column, r.kind, r.scope))
 
 
 def _is_type_param(name: str, scope: str, b: _Builder, type_params: dict[str, set[str]]) -> bool:

@@ -29,10 +29,26 @@ class Scopes:
             open_.append(i)
 
     def innermost(self, byte: int) -> str:
+        i = self._innermost(byte)
+        return self._spans[i][2] if i >= 0 else ""
+
+    def innermost_all(self, byte: int) -> tuple[str, ...]:
+        """Every definition whose span is the innermost one around ``byte``: the names one
+        declaration declares together (Go's ``From, To Point``) share its span; ``("",)``: the module."""
+        i = self._innermost(byte)
+        if i < 0:
+            return ("",)
+        span = self._spans[i][:2]
+        first = i
+        while first > 0 and self._spans[first - 1][:2] == span:
+            first -= 1
+        return tuple(s[2] for s in self._spans[first:i + 1])
+
+    def _innermost(self, byte: int) -> int:
         i = bisect.bisect_right(self._starts, byte) - 1
         while i >= 0:
-            start, end, qname = self._spans[i]
+            start, end, _qname = self._spans[i]
             if start <= byte < end:
-                return qname
+                return i
             i = self._outer[i]
-        return ""
+        return -1

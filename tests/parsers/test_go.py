@@ -185,3 +185,11 @@ def test_package_name_guess_follows_go_conventions() -> None:
     assert package_name_guess("example.com/mod/v2") == ("mod", True)
     assert package_name_guess("gopkg.in/yaml.v3") == ("yaml", True)
     assert package_name_guess("github.com/mattn/go-sqlite3") == ("sqlite3", False)
+
+
+def test_names_declared_together_each_use_the_type() -> None:
+    source = (b"package geo\n\nimport \"example.com/distance\"\n\ntype Segment struct {\n"
+              b"\tFrom, To distance.Point\n\tName string\n}\n\nvar A, B distance.Point\n")
+    facts = _facts("geo/seg.go", source)
+    assert sorted((r.scope, r.line) for r in facts.refs if r.kind == "type" and r.name == "Point") == [
+        ("A", 10), ("B", 10), ("Segment.From", 6), ("Segment.To", 6)]
