@@ -45,12 +45,11 @@ from queries.graph import (
     _depth,
     _file_rows,
     _graph_edge,
-    _graph_node,
+    _graph_nodes,
     _hop,
     _max_nodes,
     _Walk,
     _walk,
-    entities,
     entity,
     file_symbols,
     project,
@@ -591,8 +590,8 @@ def neighbourhood(store: Store, node_id: str, depth: int = 1, direction: Directi
     walk = _neighbourhood_walk(store, root, direction, _depth(depth), min(end + 1, MAX_GRAPH_NODES))
     order = sorted(walk.depth_of, key=lambda i: (walk.depth_of[i], i != root, i))
     page = order[offset:end]
-    found = entities(store, page)
-    nodes = tuple(_graph_node(found[i], walk.depth_of[i]) for i in page if i in found)
+    found = _graph_nodes(store, {i: walk.depth_of[i] for i in page})
+    nodes = tuple(found[i] for i in page if i in found)
     before = set(order[:end])
     mine = set(page)
     edges = sorted((_graph_edge(r) for r in walk.edges.values()

@@ -73,6 +73,21 @@ def test_a_hop_asked_by_key_gives_the_rows_of_the_batch_form(tmp_path: Path, mak
             assert sorted(map(_row_key, graph.hop_rows(store, query, [one]))) == [r for r in batch if r[end] == one]
 
 
+def test_a_graphs_nodes_read_lightly_are_those_of_the_full_records(tmp_path: Path, make_settings: Any) -> None:
+    # Graph answers read only the drawn fields of their nodes (symbol_nodes.cypher); the nodes must be
+    # those built from the full records, for symbols, files and externals, unknown ids left out.
+    settings = make_settings()
+    ingest(copy_repo(FIXTURES / "shop", tmp_path / "shop"), settings)
+    with open_store(settings, read_only=True) as store:
+        ids = [str(r[0]) for label in ("Symbol", "File", "External")
+               for r in store.read_only_cypher(f"MATCH (n:{label}) RETURN n.id", {}, max_rows=10000, timeout=30).rows]
+        depth_of = {i: n % 3 for n, i in enumerate([*ids, "sym:repo:shop/shop:shop/nope.py#missing"])}
+        full = graph.entities(store, depth_of)
+        light = graph._graph_nodes(store, depth_of)
+    assert {n.label for n in light.values()} == {"Symbol", "File", "External"}
+    assert light == {i: graph._graph_node(e, depth_of[i]) for i, e in full.items()}
+
+
 def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(row[k] for k in ("src", "type", "dst", "line", "column", "resolution", "candidates", "confidence",
                                   "alias"))
