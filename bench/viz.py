@@ -46,6 +46,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -228,14 +229,16 @@ def _pan(page: Any, seconds: float = 3.0) -> dict[str, float]:
 SAVED_FILE = "django/utils/version.py"
 
 
-def _watch(store: str, tree: Path) -> subprocess.Popen[str]:
-    """``graph watch`` on the tree, once its first scan is done."""
+def _watch(store: str, tree: Path, log: Any) -> subprocess.Popen[str]:
+    """``graph watch`` on the tree, once its first scan is done; its messages go to ``log``."""
     proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "watch", str(tree), "--json", "--debounce", "0.05"],
                             env={**os.environ, "GRAPH_STORE": store}, cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=log, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:
         if json.loads(line)["subject"] == "graph.watch.started":
+            # Its events keep coming: read them, so a full pipe never blocks the watcher.
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc
     raise SystemExit("graph watch ended before it started watching")
 
@@ -245,7 +248,8 @@ def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, run
     fid = f"file:{rid}:{SAVED_FILE}"
     path = tree / SAVED_FILE
     original = path.read_text(encoding="utf-8")
-    watch = _watch(store, tree)
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — read back on a failure
+    watch = _watch(store, tree, log)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     out = []
     try:
@@ -257,7 +261,13 @@ def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, run
             sid = f"sym:{rid}:{SAVED_FILE}#{name}"
             start = time.monotonic()
             path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {k}\n", encoding="utf-8")
-            page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
+            try:
+                page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
+            except Exception:
+                log.seek(0)
+                print(f"save {k} not drawn after 120 s; graph watch is {'running' if watch.poll() is None else 'gone'}"
+                      f"; its messages:\n{log.read()[-4000:]}", file=sys.stderr)
+                raise
             out.append((time.monotonic() - start) * 1000)
             timing = page.evaluate("window.graphsvc.model().timing")
             print(f"save {k}: drawn after {out[-1]:.0f} ms, of which {timing['drawn'] - timing['event']:.0f} ms "
@@ -271,7 +281,8 @@ def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, run
         path.write_text(original, encoding="utf-8")
         time.sleep(2)  # let the watcher index the restored file before it stops
         watch.terminate()
-        watch.communicate(timeout=60)
+        watch.wait(timeout=60)
+        log.close()
     return out
 
 
