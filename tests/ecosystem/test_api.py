@@ -114,6 +114,7 @@ def test_cross_project_dependencies_of_npm_and_go_packages(packaged: Settings) -
         _item("IMPORTS", f"file:repo:{route}", "file:repo:geo/geo:geo.go", 7, 2, "route/route.go"),
         _item("IMPORTS", f"file:repo:{route}", f"file:repo:{geo}", 8, 2, "route/route.go"),
         _item("CALLS", f"sym:repo:{route}#Describe", f"sym:repo:{geo}#Point.Shift", 23, 13, "route/route.go"),
+        _item("USES", f"sym:repo:{route}#Leg.From", f"sym:repo:{geo}#Point", 13, 19, "route/route.go"),
         _item("CALLS", f"sym:repo:{route}#Leg.Length", f"sym:repo:{geo}#Between", 18, 17, "route/route.go"),
         _item("USES", f"sym:repo:{route}#Leg.To", f"sym:repo:{geo}#Point", 13, 19, "route/route.go"),
     ]}

@@ -35,6 +35,8 @@ EXPECTED = {
     # of it point at (the one with the package comment).
     ("IMPORTS", f"file:repo:{ROUTE}", "file:repo:geo/geo:geo.go", 7, 2),
     ("IMPORTS", f"file:repo:{ROUTE}", f"file:repo:{GEO}", 8, 2),
+    # `From, To distance.Point`: each field uses the type.
+    ("USES", f"sym:repo:{ROUTE}#Leg.From", f"sym:repo:{GEO}#Point", 13, 19),
     ("USES", f"sym:repo:{ROUTE}#Leg.To", f"sym:repo:{GEO}#Point", 13, 19),
     ("CALLS", f"sym:repo:{ROUTE}#Leg.Length", f"sym:repo:{GEO}#Between", 18, 17),
     ("CALLS", f"sym:repo:{ROUTE}#Describe", f"sym:repo:{GEO}#Point.Shift", 23, 13),
@@ -97,7 +99,7 @@ def test_edits_on_either_side_leave_what_a_fresh_build_gives(tmp_path: Path, mak
         # to another file of the same package.
         ([(fmt, "function formatPrice(", "function formatCents("), (distance, between, ""),
           (distance.with_name("between.go"), "", "package distance\n\nimport \"math\"\n\n" + between)],
-         ("uikit", "geo"), 9),
+         ("uikit", "geo"), 10),
         # Only a manifest changes on each side: the npm provider exports its internal module, the Go
         # consumer stops requiring the module.
         ([(ui_pkg, '"./format": "./dist/format.js"', '"./format": "./dist/format.js",\n    '
