@@ -38,6 +38,7 @@ from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
 from parsers.scopes import Scopes
+from parsers.syntax import count_errors
 
 __all__ = ["PREDECLARED_FUNCS", "PREDECLARED_TYPES", "extract", "is_test_file", "package_name_guess"]
 
@@ -71,20 +72,6 @@ def _names_of(node: TSNode) -> list[TSNode]:
 
 def _exported(name: str) -> bool:
     return bool(name) and name[0].isupper()
-
-
-def _count_errors(root: TSNode) -> int:
-    if not root.has_error:
-        return 0
-    count = 0
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        if node.has_error:
-            stack.extend(node.children)
-    return count
 
 
 def _doc(node: TSNode) -> str:
@@ -444,7 +431,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     )
     loc = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
     return FileFacts(
-        path=path, lang="go", loc=loc, parse_errors=_count_errors(root),
+        path=path, lang="go", loc=loc, parse_errors=count_errors(root),
         symbols=(pkg_symbol, *b.symbols), imports=tuple(imports), refs=tuple(refs), locals=tuple(locals_),
     )
 

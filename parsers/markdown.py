@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, SpecFact
+from parsers.syntax import count_errors
 
 __all__ = ["document_kind", "extract", "mentions", "slug"]
 
@@ -157,7 +158,7 @@ def extract(path: str, source: bytes, root: TSNode,
     specs = _section_specs(kind, sections, source) + checklist
     specs.sort(key=lambda s: (s.line, s.key))
     return FileFacts(path=path, lang="markdown", loc=source.count(b"\n") + (0 if source.endswith(b"\n") else 1),
-                     parse_errors=_count_errors(root), specs=tuple(specs), mentions=tuple(all_mentions))
+                     parse_errors=count_errors(root), specs=tuple(specs), mentions=tuple(all_mentions))
 
 
 def _in_checklist(paragraph: TSNode) -> bool:
@@ -195,18 +196,3 @@ def _section_specs(kind: str, sections: list[_Section], source: bytes) -> list[S
                             heading_path=" / ".join(t.title for t in trail), mentions=tuple(s.body_mentions)))
         trail.append(s)
     return out
-
-
-def _count_errors(root: TSNode) -> int:
-    if not root.has_error:
-        return 0
-    count = 0
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        elif node.has_error:
-            stack.extend(node.children)
-    return count
-

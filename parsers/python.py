@@ -19,6 +19,7 @@ from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
 from parsers.scopes import Scopes
+from parsers.syntax import count_errors
 
 __all__ = ["BUILTINS", "extract", "module_names", "resolve_relative"]
 
@@ -117,22 +118,6 @@ def _start(node: TSNode) -> tuple[int, int]:
 def _end(node: TSNode) -> tuple[int, int]:
     row, column = node.end_point
     return row + 1, column
-
-
-def _count_errors(root: TSNode) -> int:
-    if not root.has_error:
-        return 0
-    count = 0
-    cursor = root.walk()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        if node.has_error:
-            stack.extend(node.children)
-    del cursor
-    return count
 
 
 def _all_names(value: TSNode) -> tuple[str, ...] | None:
@@ -338,7 +323,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     )
     loc = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
     return FileFacts(
-        path=path, lang="python", loc=loc, parse_errors=_count_errors(root),
+        path=path, lang="python", loc=loc, parse_errors=count_errors(root),
         symbols=(module, *symbols), imports=tuple(import_facts), refs=tuple(ref_facts),
         locals=tuple(locals_), all_names=all_names,
     )

@@ -36,6 +36,7 @@ from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
 from parsers.scopes import Scopes
+from parsers.syntax import count_errors
 
 __all__ = ["TYPE_KINDS", "extract", "path_segments"]
 
@@ -54,19 +55,6 @@ _DEF_PARENTS = frozenset({"struct_item", "enum_item", "union_item", "trait_item"
 
 def _text(node: TSNode | None) -> str:
     return "" if node is None else (node.text or b"").decode("utf-8", "replace")
-
-
-def _count_errors(root: TSNode) -> int:
-    if not root.has_error:
-        return 0
-    count, stack = 0, [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        if node.has_error:
-            stack.extend(node.children)
-    return count
 
 
 def path_segments(node: TSNode | None) -> tuple[str, ...] | None:
@@ -331,7 +319,7 @@ def extract(path: str, source: bytes, root: TSNode,
                         end=(root.end_point[0] + 1, root.end_point[1]), doc=_module_doc(root),
                         exported=True, parent=None)
     loc = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
-    return FileFacts(path=path, lang="rust", loc=loc, parse_errors=_count_errors(root),
+    return FileFacts(path=path, lang="rust", loc=loc, parse_errors=count_errors(root),
                      symbols=(module, *symbols), imports=tuple(imports), refs=tuple(refs), locals=tuple(locals_))
 
 

@@ -21,6 +21,7 @@ from tree_sitter import Node as TSNode
 
 from graphsvc.model import FileFacts, ImportFact, LocalFact, RefFact, SymbolFact
 from parsers.scopes import Scopes
+from parsers.syntax import count_errors
 
 __all__ = ["ModuleFacts", "extract"]
 
@@ -170,19 +171,6 @@ def _signature(entity: TSNode) -> str:
     raw = (entity.text or b"")[: end - entity.start_byte].decode("utf-8", "replace").rstrip()
     raw = raw.removesuffix("=>").rstrip().removesuffix("=").rstrip()
     return _WS_RE.sub(" ", raw).strip()[:_MAX_SIGNATURE]
-
-
-def _count_errors(root: TSNode) -> int:
-    if not root.has_error:
-        return 0
-    count, stack = 0, [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        if node.has_error:
-            stack.extend(node.children)
-    return count
 
 
 def _pattern_names(node: TSNode) -> list[TSNode]:
@@ -614,7 +602,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     )
     loc = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
     return ModuleFacts(
-        path=path, lang=lang, loc=loc, parse_errors=_count_errors(root),
+        path=path, lang=lang, loc=loc, parse_errors=count_errors(root),
         symbols=(module, *b.symbols), imports=imports, refs=tuple(sorted(ref_facts, key=lambda r: (r.line, r.column, r.kind))),
         locals=tuple(locals_), exports=tuple(sorted(b.exports.items())), stars=tuple(stars),
         heads=tuple(sorted((line, col, t) for (line, col), t in b.heads.items() if t is not None)),

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges, summary_signature
+from graphsvc.ingest.resolve.symbol_rows import add_file_rows
 from graphsvc.model import Edge, FileFacts, Node, external_id, file_id, symbol_id, unresolved_id
 from parsers import go as golang
 
@@ -492,21 +493,7 @@ class Resolver:
         def chain(parts: list[str], scope: str, pos: Pos, depth: int = 0) -> _Outcome:
             return self.walk(parts, lambda head: lookup(head, scope, pos, depth), depth)
 
-        fg.nodes.append(Node("File", fid, {
-            "path": path, "lang": facts.lang, "loc": facts.loc, "module": summ["m"],
-            "parseErrors": facts.parse_errors,
-        }))
-        for s in facts.symbols:
-            qualified = summ["m"] if s.qname == "" else s.qname
-            fg.nodes.append(Node("Symbol", sid(s.qname), {
-                "name": s.name, "qualifiedName": qualified, "kind": s.kind, "signature": s.signature,
-                "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
-                "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
-            }))
-            if s.parent is None:
-                fg.edges.append(Edge("DEFINES", fid, "File", sid(s.qname), "Symbol"))
-            else:
-                fg.edges.append(Edge("DEFINES", sid(s.parent), "Symbol", sid(s.qname), "Symbol"))
+        add_file_rows(fg, self.repo, facts, summ["m"], lambda qname: qname or summ["m"])
 
         for imp in facts.imports:
             _bound, out = self.import_binding(imp.module, imp.alias)

@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges
-from graphsvc.model import Edge, FileFacts, Node, file_id, symbol_id
+from graphsvc.ingest.resolve.symbol_rows import add_file_rows
+from graphsvc.model import Edge, FileFacts, file_id, symbol_id
 from parsers import python as py
 
 __all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
@@ -468,21 +469,7 @@ class Resolver:
             fg.edges.append(Edge(etype, src, src_label, dst, dst_label, props))
 
         # Nodes.
-        fg.nodes.append(Node("File", fid, {
-            "path": path, "lang": facts.lang, "loc": facts.loc, "module": summ["m"],
-            "parseErrors": facts.parse_errors,
-        }))
-        for s in facts.symbols:
-            qualified = summ["m"] if s.qname == "" else s.qname
-            fg.nodes.append(Node("Symbol", sid(s.qname), {
-                "name": s.name, "qualifiedName": qualified, "kind": s.kind, "signature": s.signature,
-                "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
-                "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
-            }))
-            if s.parent is None:
-                fg.edges.append(Edge("DEFINES", fid, "File", sid(s.qname), "Symbol"))
-            else:
-                fg.edges.append(Edge("DEFINES", sid(s.parent), "Symbol", sid(s.qname), "Symbol"))
+        add_file_rows(fg, self.repo, facts, summ["m"], lambda qname: qname or summ["m"])
 
         # Imports.
         for imp in facts.imports:

@@ -1,8 +1,9 @@
-"""Graph rows shared by the resolvers of statically scoped languages (Java, Rust).
+"""Graph rows shared by the resolvers.
 
-A resolver decides *where* a reference goes (an ``Out``); this module turns that
-decision into an edge with the right end label and ``resolution``, and turns a file's
-facts into its File, Symbol and DEFINES rows.
+Every resolver turns a file's facts into its File, Symbol and DEFINES rows the same way
+(``add_file_rows``). The statically scoped languages (Java, Rust) also share how a
+decision about *where* a reference goes (an ``Out``) becomes an edge with the right end
+label and ``resolution``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import Edge, FileFacts, Node, file_id, symbol_id
 
-__all__ = ["ANY_FILE", "NONE", "Out", "add_edge", "file_rows"]
+__all__ = ["ANY_FILE", "NONE", "Out", "add_edge", "add_file_rows", "file_rows"]
 
 # ``dep_path`` of a lookup whose answer depends on names declared in files it cannot
 # name in advance (a Java package's types): re-checked whenever any file's summary changed.
@@ -41,9 +42,15 @@ NONE = Out(None)
 
 def file_rows(repo: str, facts: FileFacts, summary: Summary, module: str,
               qualified: Callable[[str], str]) -> FileGraph:
-    """The File node, Symbol nodes and DEFINES edges of one file."""
+    """A new file graph holding the File node, Symbol nodes and DEFINES edges of one file."""
+    fg = FileGraph(path=facts.path, summary=summary)
+    add_file_rows(fg, repo, facts, module, qualified)
+    return fg
+
+
+def add_file_rows(fg: FileGraph, repo: str, facts: FileFacts, module: str, qualified: Callable[[str], str]) -> None:
+    """Append the File node, Symbol nodes and DEFINES edges of one file; ``qualified`` names a qname."""
     path = facts.path
-    fg = FileGraph(path=path, summary=summary)
     fid = file_id(repo, path)
     fg.nodes.append(Node("File", fid, {
         "path": path, "lang": facts.lang, "loc": facts.loc, "module": module, "parseErrors": facts.parse_errors,
@@ -59,7 +66,6 @@ def file_rows(repo: str, facts: FileFacts, summary: Summary, module: str,
             fg.edges.append(Edge("DEFINES", fid, "File", sid, "Symbol"))
         else:
             fg.edges.append(Edge("DEFINES", symbol_id(repo, path, s.parent), "Symbol", sid, "Symbol"))
-    return fg
 
 
 def add_edge(fg: FileGraph, repo: str, lang: str, etype: str, src: str, src_label: str, out: Out, name: str,

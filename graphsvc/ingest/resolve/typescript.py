@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges
+from graphsvc.ingest.resolve.symbol_rows import add_file_rows
 from graphsvc.model import Edge, FileFacts, Node, external_id, file_id, symbol_id, unresolved_id
 
 __all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
@@ -798,17 +799,7 @@ class _FileResolution:
     def run(self) -> FileGraph:
         facts, fg, r = self.facts, self.fg, self.r
         fid = file_id(r.repo, self.path)
-        fg.nodes.append(Node("File", fid, {
-            "path": self.path, "lang": facts.lang, "loc": facts.loc, "module": "", "parseErrors": facts.parse_errors,
-        }))
-        for s in facts.symbols:
-            fg.nodes.append(Node("Symbol", self.sid(s.qname), {
-                "name": s.name, "qualifiedName": s.qname or _module_name(self.path), "kind": s.kind, "signature": s.signature,
-                "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
-                "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
-            }))
-            src = fid if s.parent is None else self.sid(s.parent)
-            fg.edges.append(Edge("DEFINES", src, "File" if s.parent is None else "Symbol", self.sid(s.qname), "Symbol"))
+        add_file_rows(fg, r.repo, facts, "", lambda qname: qname or _module_name(self.path))
         for imp in facts.imports:
             if imp.name is None or imp.name == "*":
                 out = r.resolve_spec(self.path, imp.module) or _Outcome(None)
