@@ -141,3 +141,56 @@ def test_an_edit_under_graph_watch_is_drawn_live_and_a_lost_socket_resynchronise
     m = model(page)
     assert added in {n["id"] for n in m["nodes"]} and m["liveReloads"] > reloads
     assert navigations == []  # all of it without a reload
+
+
+def _ids(m: dict[str, Any], *entities: str) -> set[str]:
+    return {n["id"] for n in m["nodes"] if not entities or n["entity"] in entities}
+
+
+def _edges(m: dict[str, Any], type_: str = "") -> set[tuple[str, str, str]]:
+    return {(e["type"], e["from"], e["to"]) for e in m["edges"] if not type_ or e["type"] == type_}
+
+
+def _places(m: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    return {n["id"]: (n["x"], n["y"]) for n in m["nodes"]}
+
+
+PRODUCT = f"sym:{REPO}:shop/models.py#Product"
+CALLER = f"sym:{REPO}:shop/orders.py#live_caller"
+
+
+def _hood(server: Server) -> tuple[set[str], set[tuple[str, str, str]]]:
+    """The server's own answer for the drawn neighbourhood (Product at depth 1): node ids, edges."""
+    h = server.graphql(f"{{ neighbourhood(nodeId: {json.dumps(PRODUCT)}, depth: 1, limit: 300) "
+                       "{ nodes { id } edges { type from to } } }")["neighbourhood"]
+    return {n["id"] for n in h["nodes"]}, {(e["type"], e["from"], e["to"]) for e in h["edges"]}
+
+
+def test_a_drawn_neighbourhood_is_patched_live(watched: tuple[Server, Watch, Path], page: Page) -> None:
+    server, watch, repo = watched
+    open_view(page, f"{server.url}?{urlencode({'project': 'proj:shop', 'layout': 'circular'})}")
+    page.evaluate(f"window.graphsvc.neighbourhood({PRODUCT!r}, 1, 300)")
+    page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'")
+    m = model(page)
+    assert m["view"] == "neighbourhood"
+    assert (_ids(m), _edges(m)) == _hood(server) and CALLER not in _ids(m)
+    before = _places(m)
+
+    # A new caller of the root: drawn and flashed, nothing else moves, no reload.
+    orders = repo / "shop" / "orders.py"
+    text = orders.read_text(encoding="utf-8")
+    orders.write_text(f'{text}\n\ndef live_caller():\n    return Product("x", 1.0)\n', encoding="utf-8")
+    page.wait_for_function(_has(CALLER, fresh=True), timeout=30000)
+    watch.wait_for("graph.ingest.finished")
+    m = model(page)
+    assert (_ids(m), _edges(m)) == _hood(server) and ("CALLS", CALLER, PRODUCT) in _edges(m)
+    assert m["livePatches"] >= 1 and m["liveReloads"] == 0 and m["view"] == "neighbourhood"
+    assert {i: p for i, p in _places(m).items() if i != CALLER} == before
+    page.wait_for_function(f"!window.graphsvc.model().nodes.find(n => n.id === {CALLER!r}).fresh")
+
+    # Removed again: the node and its edge go; the rest stays where it was.
+    orders.write_text(text, encoding="utf-8")
+    page.wait_for_function(f"!{_has(CALLER)}", timeout=30000)
+    m = model(page)
+    assert (_ids(m), _edges(m)) == _hood(server)
+    assert _places(m) == before and m["liveReloads"] == 0
