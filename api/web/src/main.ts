@@ -255,7 +255,7 @@ function syncAttached(extra: Attachment): string[] {
 }
 
 function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
-  const drawn = new Set(graph.filterNodes((_id, a) => !isTaskOrAudit(a)));
+  const drawn = new Set(graph.filterNodes((_id, a) => inAnswer(a))); // hung from the view's own nodes only
   let room = MAX_ATTACHED;
   for (const a of extra.audits) {
     if (room <= 0 || !drawn.has(a.target)) continue;
