@@ -30,6 +30,11 @@ Measured, each ``--runs`` times in a fresh page (median, min, max):
   the new symbol being in the page's drawn model (the watcher's debounce and incremental ingest,
   the event, the page's request for the view and its patch of the drawn graph); the file is
   restored afterwards;
+* ``hood_save_to_drawn_ms`` and ``hood_event_to_drawn_ms``: the same with the page showing the
+  2,000-node neighbourhood, the function appended to the root's file and calling the root, until
+  the page has patched the drawn neighbourhood (``livePatches`` grows); the second from the event
+  the page acted on to the patched drawing (the page's request for the neighbourhood, its patch
+  and render);
 * bundle size of ``api/static/app.js``, raw and gzipped.
 """
 
@@ -243,13 +248,11 @@ def _watch(store: str, tree: Path, log: Any) -> subprocess.Popen[str]:
     raise SystemExit("graph watch ended before it started watching")
 
 
-def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, runs: int) -> list[float]:
+def _save_to_drawn(browser: Any, url: str, rid: str, tree: Path, runs: int, watch: subprocess.Popen[str],
+                   log: Any) -> list[float]:
     """Milliseconds from a save under ``graph watch`` to the new symbol in the drawn view, per run."""
     fid = f"file:{rid}:{SAVED_FILE}"
     path = tree / SAVED_FILE
-    original = path.read_text(encoding="utf-8")
-    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — read back on a failure
-    watch = _watch(store, tree, log)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     out = []
     try:
@@ -261,13 +264,7 @@ def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, run
             sid = f"sym:{rid}:{SAVED_FILE}#{name}"
             start = time.monotonic()
             path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {k}\n", encoding="utf-8")
-            try:
-                page.wait_for_function(f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", timeout=120000)
-            except Exception:
-                log.seek(0)
-                print(f"save {k} not drawn after 120 s; graph watch is {'running' if watch.poll() is None else 'gone'}"
-                      f"; its messages:\n{log.read()[-4000:]}", file=sys.stderr)
-                raise
+            _wait_drawn(page, f"window.graphsvc.model().nodes.some(n => n.id === {sid!r})", k, watch, log)
             out.append((time.monotonic() - start) * 1000)
             timing = page.evaluate("window.graphsvc.model().timing")
             print(f"save {k}: drawn after {out[-1]:.0f} ms, of which {timing['drawn'] - timing['event']:.0f} ms "
@@ -278,12 +275,77 @@ def _save_to_drawn(browser: Any, url: str, store: str, rid: str, tree: Path, run
             time.sleep(1)
     finally:
         page.close()
-        path.write_text(original, encoding="utf-8")
-        time.sleep(2)  # let the watcher index the restored file before it stops
+    return out
+
+
+def _hood_save_to_drawn(browser: Any, url: str, rid: str, tree: Path, runs: int, root: str,
+                        watch: subprocess.Popen[str], log: Any) -> list[tuple[float, float]]:
+    """Per run, milliseconds from a save calling the neighbourhood's root to the patched neighbourhood,
+    and from the event the page acted on to that drawing."""
+    path = tree / _path_of(root, rid)
+    called = root.split("#")[1].split(".")[0]
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    out = []
+    try:
+        page.goto(f"{url}?{urlencode({'project': _project(rid)})}")
+        page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
+                               timeout=120000)
+        page.evaluate(f"window.graphsvc.neighbourhood({root!r}, 2, 2000)")
+        page.wait_for_function("window.graphsvc.model().ready", timeout=120000, polling=100)
+        for k in range(runs):
+            patches = page.evaluate("window.graphsvc.model().livePatches")
+            start = time.monotonic()
+            name = f"bench_hood_{k}_{int(time.time())}"
+            path.write_text(f"{path.read_text(encoding='utf-8')}\n\ndef {name}():\n    return {called}()\n",
+                            encoding="utf-8")
+            _wait_drawn(page, f"window.graphsvc.model().livePatches > {patches}", k, watch, log)
+            total = (time.monotonic() - start) * 1000
+            timing = page.evaluate("window.graphsvc.model().timing")
+            out.append((total, timing["drawn"] - timing["event"]))
+            print(f"neighbourhood save {k}: patched after {total:.0f} ms, of which {out[-1][1]:.0f} ms from the "
+                  f"event (waiting {timing['asked'] - timing['event']:.0f}, the request "
+                  f"{timing['answered'] - timing['asked']:.0f}, patching and drawing "
+                  f"{timing['drawn'] - timing['answered']:.0f})")
+            time.sleep(1)
+    finally:
+        page.close()
+    return out
+
+
+def _path_of(symbol: str, rid: str) -> str:
+    """The path of a symbol's file in its repo (``sym:<repo id>:<path>#<name>``, graphsvc/model.py)."""
+    return symbol.removeprefix(f"sym:{rid}:").split("#")[0]
+
+
+def _wait_drawn(page: Any, condition: str, k: int, watch: subprocess.Popen[str], log: Any) -> None:
+    """Waits for `condition` in the page; on a timeout, prints what the watcher said."""
+    try:
+        page.wait_for_function(condition, timeout=120000, polling=50)
+    except Exception:
+        log.seek(0)
+        print(f"save {k} not drawn after 120 s; graph watch is {'running' if watch.poll() is None else 'gone'}"
+              f"; its messages:\n{log.read()[-4000:]}", file=sys.stderr)
+        raise
+
+
+def _saves(browser: Any, url: str, store: str, rid: str, tree: Path, runs: int,
+           hood_root: str | None) -> tuple[list[float], list[tuple[float, float]]]:
+    """Both save-to-drawn measures under one ``graph watch``; the edited files are restored afterwards."""
+    files = [tree / SAVED_FILE] + ([tree / _path_of(hood_root, rid)] if hood_root else [])
+    originals = {f: f.read_text(encoding="utf-8") for f in files}
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 — read back on a failure
+    watch = _watch(store, tree, log)
+    try:
+        in_file = _save_to_drawn(browser, url, rid, tree, runs, watch, log)
+        in_hood = _hood_save_to_drawn(browser, url, rid, tree, runs, hood_root, watch, log) if hood_root else []
+    finally:
+        for f, text in originals.items():
+            f.write_text(text, encoding="utf-8")
+        time.sleep(2)  # let the watcher index the restored files before it stops
         watch.terminate()
         watch.wait(timeout=60)
         log.close()
-    return out
+    return in_file, in_hood
 
 
 def _summary(runs: list[dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -317,8 +379,12 @@ def main() -> None:
                                             args=["--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
                 runs = [_one_run(browser, url, targets, args.screenshot if i == 0 else None)
                         for i in range(args.runs)]
-                for run, ms in zip(runs, _save_to_drawn(browser, url, store, rid, tree, args.runs), strict=True):
+                in_file, in_hood = _saves(browser, url, store, rid, tree, args.runs, targets["hood_root"])
+                for run, ms in zip(runs, in_file, strict=True):
                     run["save_to_drawn_ms"] = ms
+                for run, (total, from_event) in zip(runs, in_hood, strict=True):
+                    run["hood_save_to_drawn_ms"] = total
+                    run["hood_event_to_drawn_ms"] = from_event
                 browser.close()
         finally:
             proc.terminate()

@@ -123,23 +123,28 @@ function differs(a: object, b: object): boolean {
 /**
  * Brings `graph` to a new answer in place and returns the ids of the nodes added or changed (flash
  * them). Among the nodes `owned` says the answer covers, those it lacks are dropped (with their
- * edges, and the nodes hung from them by `group`); a new node is placed beside its group; a changed
- * one keeps its place. Edges between owned nodes are dropped, added or updated likewise.
+ * edges, and the nodes hung from them by `group`); a new node is placed beside its group, else beside
+ * a drawn node an edge of the answer joins it to, else in the middle; a changed one keeps its place.
+ * Among the edges `ownsEdge` says the answer covers (by default those between owned nodes), those it
+ * lacks are dropped; the answer's are added or updated.
  */
 export function patchGraph<N extends Placed, E extends object>(
   graph: Graph<N, E>, nodes: [string, N][], edges: [string, string, string, E][],
-  owned: (a: N) => boolean,
+  owned: (a: N) => boolean, ownsEdge: (s: N, t: N, a: E) => boolean = (s, t) => owned(s) && owned(t),
 ): string[] {
   const wanted = new Map(nodes);
-  for (const id of graph.filterNodes((id, a) => owned(a) && !wanted.has(id))) graph.dropNode(id);
-  for (const id of graph.filterNodes((_id, a) => !owned(a) && a.group !== "" && !graph.hasNode(a.group))) {
+  const dropped = new Set(graph.filterNodes((id, a) => owned(a) && !wanted.has(id)));
+  for (const id of graph.filterNodes((id, a) => dropped.has(id) || (!owned(a) && dropped.has(a.group)))) {
     graph.dropNode(id);
   }
   const fresh: string[] = [];
-  const spread = extent(graph) / 50;
+  const [cx, cy, size] = box(graph);
+  const spread = size / 50;
+  const near = neighbours(graph, edges);
   nodes.forEach(([id, a], i) => {
     if (!graph.hasNode(id)) {
-      const at = graph.hasNode(a.group) ? graph.getNodeAttributes(a.group) : a;
+      const anchor = graph.hasNode(a.group) ? a.group : near.get(id);
+      const at = anchor !== undefined && graph.hasNode(anchor) ? graph.getNodeAttributes(anchor) : { x: cx, y: cy };
       const angle = (i * 2.4) % (2 * Math.PI);
       graph.addNode(id, { ...a, x: at.x + spread * Math.cos(angle), y: at.y + spread * Math.sin(angle), fresh: true });
       fresh.push(id);
@@ -150,7 +155,7 @@ export function patchGraph<N extends Placed, E extends object>(
     }
   });
   const keys = new Set(edges.map(([key]) => key));
-  const gone = graph.filterEdges((key, _a, _s, _t, sa, ta) => owned(sa) && owned(ta) && !keys.has(key));
+  const gone = graph.filterEdges((key, a, _s, _t, sa, ta) => ownsEdge(sa, ta, a) && !keys.has(key));
   for (const key of gone) graph.dropEdge(key);
   for (const [key, s, t, a] of edges) {
     if (!graph.hasNode(s) || !graph.hasNode(t)) continue;
@@ -160,8 +165,20 @@ export function patchGraph<N extends Placed, E extends object>(
   return fresh;
 }
 
-/** The larger side of the box the drawn nodes span (1 when there are none). */
-function extent<N extends Placed, E extends object>(graph: Graph<N, E>): number {
+/** For each end of the answer's edges that is not drawn yet, a drawn node at the other end (where to place it). */
+function neighbours<N extends Placed, E extends object>(
+  graph: Graph<N, E>, edges: [string, string, string, E][],
+): Map<string, string> {
+  const near = new Map<string, string>();
+  for (const [, s, t] of edges) {
+    if (!near.has(s) && !graph.hasNode(s) && graph.hasNode(t)) near.set(s, t);
+    if (!near.has(t) && !graph.hasNode(t) && graph.hasNode(s)) near.set(t, s);
+  }
+  return near;
+}
+
+/** The middle of the box the drawn nodes span and its larger side (the origin and 1 when there are none). */
+function box<N extends Placed, E extends object>(graph: Graph<N, E>): [number, number, number] {
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
   graph.forEachNode((_id, a) => {
     x0 = Math.min(x0, a.x);
@@ -169,5 +186,5 @@ function extent<N extends Placed, E extends object>(graph: Graph<N, E>): number 
     y0 = Math.min(y0, a.y);
     y1 = Math.max(y1, a.y);
   });
-  return graph.order ? Math.max(x1 - x0, y1 - y0, 1) : 1;
+  return graph.order ? [(x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0, 1)] : [0, 0, 1];
 }

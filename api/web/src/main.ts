@@ -227,34 +227,35 @@ function structural(type: string): EdgeAttrs {
     candidates: null, weight: 1 };
 }
 
+/** Audits and tasks: their own queries, drawn beside the nodes they are about. */
+function isTaskOrAudit(a: NodeAttrs): boolean {
+  return a.entity === "Audit" || a.entity === "Task";
+}
+
+function isSpecItem(a: NodeAttrs): boolean {
+  return a.entity === "SpecItem";
+}
+
+/** A node of the view's own answer: not an audit, task or spec item hung from one. */
+function inAnswer(a: NodeAttrs): boolean {
+  return !isTaskOrAudit(a) && !isSpecItem(a);
+}
+
 /**
- * Audits and tasks beside the drawn nodes they are about (AUDITS, IMPLEMENTED_BY), at most
- * MAX_ATTACHED, added once the view is drawn (their query runs beside the view's, and must not
- * hold it up), each placed next to its target.
+ * Brings the audits and tasks beside the drawn nodes they are about (AUDITS, IMPLEMENTED_BY), at
+ * most MAX_ATTACHED, to `extra` in place: those it no longer has (deleted, or unlinked from every
+ * drawn node) go with their edges, a link it no longer has goes, new ones are placed next to their
+ * target. Asked once the view is drawn, so their query does not hold it up. The ids added or changed.
  */
-function addAttached(extra: Attachment, markNew: boolean): void {
+function syncAttached(extra: Attachment): string[] {
   const nodes: NodeList = [];
   const edges: EdgeList = [];
   attach(nodes, edges, extra);
-  nodes.forEach(([id, a], i) => {
-    if (graph.hasNode(id) || !graph.hasNode(a.group)) return;
-    const t = graph.getNodeAttributes(a.group);
-    const angle = (i * 2.4) % (2 * Math.PI);
-    graph.addNode(id, { ...a, x: t.x + 4 * Math.cos(angle), y: t.y + 4 * Math.sin(angle),
-      fresh: markNew && previous.size > 0 && !previous.has(id) });
-  });
-  for (const [key, s, t, a] of edges) {
-    if (graph.hasNode(s) && graph.hasNode(t) && !graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, a);
-  }
-  if (nodes.length) {
-    refreshFilterChoices();
-    refreshNodeList();
-    renderer.refresh();
-  }
+  return patchGraph(graph, nodes, edges, isTaskOrAudit, (s) => isTaskOrAudit(s));
 }
 
 function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
-  const drawn = new Set(graph.nodes());
+  const drawn = new Set(graph.filterNodes((_id, a) => inAnswer(a))); // hung from the view's own nodes only
   let room = MAX_ATTACHED;
   for (const a of extra.audits) {
     if (room <= 0 || !drawn.has(a.target)) continue;
@@ -274,34 +275,53 @@ function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
 }
 
 /**
- * The spec items beside the drawn files and symbols they are linked to (IMPLEMENTED_BY) and the
- * opened Markdown files that declare them (DECLARES), each placed next to its first target.
+ * Brings the spec items beside the drawn files and symbols they are linked to (IMPLEMENTED_BY) and
+ * the opened Markdown files that declare them (DECLARES) to `links` in place, like `syncAttached`:
+ * an item no longer linked to anything drawn goes, a link removed goes, a new item is placed next
+ * to its first target. The ids added or changed.
  */
-function addSpecs(links: AttachedSpec[], markNew: boolean): void {
-  let added = 0;
+function syncSpecs(links: AttachedSpec[]): string[] {
+  const nodes = new Map<string, NodeAttrs>();
+  const edges: EdgeList = [];
   for (const l of links) {
     if (!graph.hasNode(l.target)) continue;
-    if (!graph.hasNode(l.id)) {
-      const t = graph.getNodeAttributes(l.target);
-      const angle = (added * 2.4) % (2 * Math.PI);
+    if (!nodes.has(l.id)) {
       const n = baseNode(l.id, "SpecItem", l.title.length > 40 ? `${l.title.slice(0, 39)}…` : l.title, l.source, 6);
-      graph.addNode(l.id, { ...n, x: t.x + 5 * Math.cos(angle), y: t.y + 5 * Math.sin(angle), status: l.status,
-        path: l.ref.replace(/:\d+$/, ""), group: l.target, repo: t.repo,
-        fresh: markNew && previous.size > 0 && !previous.has(l.id) });
-      added += 1;
+      nodes.set(l.id, { ...n, status: l.status, path: l.ref.replace(/:\d+$/, ""), group: l.target,
+        repo: graph.getNodeAttribute(l.target, "repo") });
     }
     const [s, t] = l.type === "DECLARES" ? [l.target, l.id] : [l.id, l.target];
-    const key = `${l.type}|${s}|${t}`;
-    if (!graph.hasEdge(key)) graph.addEdgeWithKey(key, s, t, { ...structural(l.type), resolution: l.resolution });
+    edges.push([`${l.type}|${s}|${t}`, s, t, { ...structural(l.type), resolution: l.resolution }]);
   }
-  if (links.length) {
+  return patchGraph(graph, [...nodes], edges, isSpecItem,
+    (s, t, a) => isSpecItem(s) || (a.relation === "DECLARES" && isSpecItem(t)));
+}
+
+/**
+ * Draws the audits, tasks and spec items of the drawn view (a failed query leaves its own as they
+ * are), then the lists that name them. Of those added or changed, the ones `flash` accepts flash.
+ */
+function syncSides(extra: Attachment | null, specs: AttachedSpec[] | null, flash: (id: string) => boolean): void {
+  const before = graph.order + graph.size;
+  const fresh = [...(extra ? syncAttached(extra) : []), ...(specs ? syncSpecs(specs) : [])];
+  for (const id of fresh) if (!flash(id)) graph.setNodeAttribute(id, "fresh", false);
+  flashFor(fresh.filter(flash));
+  if (fresh.length || graph.order + graph.size !== before) {
     refreshFilterChoices();
     refreshNodeList();
     renderer.refresh();
   }
 }
 
-function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: boolean): void {
+/** Clears the flash of `ids` after 1.5 s. */
+function flashFor(ids: string[]): void {
+  if (ids.length) window.setTimeout(() => {
+    for (const id of ids) if (graph.hasNode(id)) graph.setNodeAttribute(id, "fresh", false);
+  }, 1500);
+}
+
+/** The nodes and edges of the ecosystem and of the cross-project links shown, as drawn. */
+function ecosystemElements(g: EcosystemGraph, crosses: CrossProject[]): [NodeList, EdgeList] {
   const nodes: NodeList = [];
   const edges: EdgeList = [];
   for (const p of g.projects) {
@@ -337,21 +357,14 @@ function fromEcosystem(g: EcosystemGraph, crosses: CrossProject[], markNew: bool
         ...structural(r.type), type: look.type, color: look.color, resolution: r.resolution ?? "exact" }]);
     }
   }
-  replaceGraph(nodes, edges, markNew);
-  truncated = crosses.some((c) => c.outgoing.hasMore || c.incoming.hasMore);
-}
-
-function fromOverview(o: Overview, markNew: boolean): void {
-  const [nodes, edges] = overviewElements(o);
-  replaceGraph(nodes, edges, markNew);
-  truncated = o.truncated;
+  return [nodes, edges];
 }
 
 /** The nodes and edges of an overview answer, as drawn (a node already drawn keeps its place). */
 function overviewElements(o: Overview): [NodeList, EdgeList] {
   const nodes: NodeList = o.nodes.map((n) => {
     const size = n.label === "Symbol" ? 5 : Math.min(20, 6 + Math.sqrt(n.symbols) / 2);
-    // A Markdown file opens onto the spec items it declares (drawn by addSpecs).
+    // A Markdown file opens onto the spec items it declares (drawn by syncSpecs).
     const expandable = n.expandable || (n.label === "File" && n.lang === "markdown");
     const a = baseNode(n.id, n.label, n.expanded || n.label === "Symbol" ? n.name : `${n.name}${expandable ? " +" : ""}`,
       n.kind, size);
@@ -370,21 +383,20 @@ function overviewElements(o: Overview): [NodeList, EdgeList] {
   return [nodes, edges];
 }
 
-function fromNeighbourhood(p: Neighbourhood, markNew: boolean): void {
-  const nodes: [string, NodeAttrs][] = p.nodes.map((n) => {
+/** The nodes and edges of a neighbourhood answer, as drawn; each node's group is its depth. */
+function hoodElements(p: Neighbourhood): [NodeList, EdgeList] {
+  const nodes: NodeList = p.nodes.map((n) => {
     const a = baseNode(n.id, n.label, n.name, n.kind, n.id === p.root ? 10 : 5);
     return [n.id, { ...a, path: n.path ?? "", lang: n.lang, line: n.line, group: String(n.depth ?? 0) }];
   });
-  const edges: [string, string, string, EdgeAttrs][] = p.edges.map((e) => {
+  const edges: EdgeList = p.edges.map((e) => {
     const look = edgeLook(e.type, e.resolution);
     return [`${e.type}|${e.from}|${e.to}|${e.line ?? ""}`, e.from, e.to, {
       type: look.type, color: look.color, size: 1, relation: e.type, resolution: e.resolution ?? "exact", count: 1,
       heuristic: e.resolution === "heuristic" ? 1 : 0, candidates: e.candidates, weight: 1,
     }];
   });
-  replaceGraph(nodes, edges, markNew);
-  hoodHasMore = p.hasMore;
-  truncated = hoodHasMore;
+  return [nodes, edges];
 }
 
 // ---------------------------------------------------------------------------
@@ -426,6 +438,34 @@ async function loadEcosystem(): Promise<[EcosystemGraph, CrossProject[]]> {
   return [g.ecosystemGraph, crosses];
 }
 
+/** A view's answer: its nodes and edges as drawn, and what else it says (`settle` keeps that once drawn). */
+interface ViewAnswer {
+  elements: () => [NodeList, EdgeList];
+  settle: () => void;
+}
+
+/** Asks the server for the view the state names. */
+async function askView(): Promise<ViewAnswer> {
+  if (state.view === "ecosystem") {
+    const [g, crosses] = await loadEcosystem();
+    return { elements: () => ecosystemElements(g, crosses), settle: () => {
+      eco = g;
+      truncated = crosses.some((c) => c.outgoing.hasMore || c.incoming.hasMore);
+    } };
+  }
+  if (state.view === "neighbourhood" && state.focus) {
+    const hood = await loadNeighbourhood();
+    return { elements: () => hoodElements(hood), settle: () => {
+      hoodHasMore = hood.hasMore;
+      truncated = hoodHasMore;
+    } };
+  }
+  const o = await loadOverview();
+  return { elements: () => overviewElements(o), settle: () => {
+    truncated = o.truncated;
+  } };
+}
+
 /** Audits and tasks of the project; a server without them (or refusing them) draws none. */
 async function loadAttached(): Promise<Attachment | null> {
   if (state.view === "ecosystem") return null;
@@ -440,7 +480,7 @@ async function loadAttached(): Promise<Attachment | null> {
  * The spec items of the drawn files and symbols and of the opened Markdown files, asked once for all
  * of them, SPEC_PAGE items a page; a server without attachedSpecs (or refusing it) draws none.
  */
-async function loadSpecs(): Promise<AttachedSpec[]> {
+async function loadSpecs(): Promise<AttachedSpec[] | null> {
   specsMore = false;
   if (state.view === "ecosystem" || !queries.includes("attachedSpecs")) return [];
   const ids = graph.filterNodes((_id, a) => a.entity === "File" || a.entity === "Symbol");
@@ -453,7 +493,7 @@ async function loadSpecs(): Promise<AttachedSpec[]> {
     specsMore = a.attachedSpecs.hasMore;
     return a.attachedSpecs.links;
   } catch {
-    return [];
+    return null;
   }
 }
 
@@ -475,23 +515,11 @@ async function load(markNew = false): Promise<void> {
   setStatus("loading");
   ready = false;
   stopForce(); // the view being replaced needs no more layout: leave the cores to the server and the build
-  let build: () => void;
+  let answer: ViewAnswer;
   let security: [Finding[], Check[]] | null;
-  const [extra, sec] = [loadAttached(), loadSecurity()];
+  const sec = loadSecurity();
   try {
-    if (state.view === "ecosystem") {
-      const [g, crosses] = await loadEcosystem();
-      build = () => {
-        eco = g;
-        fromEcosystem(g, crosses, markNew);
-      };
-    } else if (state.view === "neighbourhood" && state.focus) {
-      const hood = await loadNeighbourhood();
-      build = () => fromNeighbourhood(hood, markNew);
-    } else {
-      const o = await loadOverview();
-      build = () => fromOverview(o, markNew);
-    }
+    answer = await askView();
     security = await sec;
   } catch (e) {
     if (mine !== loading) return;
@@ -500,7 +528,9 @@ async function load(markNew = false): Promise<void> {
     return;
   }
   if (mine !== loading) return; // a newer load superseded this one
-  build();
+  const [nodes, edges] = answer.elements();
+  replaceGraph(nodes, edges, markNew);
+  answer.settle();
   if (state.view === "ecosystem" && state.selected && !graph.hasNode(state.selected)) {
     const p = projectOf(state.selected);
     state = { ...state, selected: graph.hasNode(p) ? p : "" };
@@ -523,10 +553,13 @@ async function load(markNew = false): Promise<void> {
   byId<HTMLButtonElement>("back-overview").hidden = state.view !== "neighbourhood";
   renderTruncation();
   refreshLegend();
-  const attached = Promise.all([extra, loadSpecs()]).then(([a, specs]) => {
+  // Audits, tasks and spec items are asked once the view is on screen: asked beside it, they would
+  // share the server and the two cores with the view's request and its drawing, and hold it up.
+  const attached = afterFrame().then(async () => {
     if (mine !== loading) return;
-    if (a) addAttached(a, markNew);
-    addSpecs(specs, markNew);
+    const [a, specs] = await Promise.all([loadAttached(), loadSpecs()]);
+    if (mine !== loading) return;
+    syncSides(a, specs, (id) => markNew && previous.size > 0 && !previous.has(id));
     if (specsMore) renderTruncation();
   });
   // The side lists wait for the drawn frame: a list of thousands of nodes costs as much again in
@@ -1230,31 +1263,27 @@ let drawnAt = 0; // and of the last drawn view
 let askedAt = 0; // a live update's request for the view: sent
 let answeredAt = 0; // and answered
 let live: LiveClient | null = null;
-let liveReloads = 0; // views loaded again whole (a resynchronisation, another view than the project's)
-let livePatches = 0; // project views brought up to date in place
-
-/** The entities of a project view's answer (not the audits, tasks and spec items hung from them). */
-function inOverview(a: NodeAttrs): boolean {
-  return a.entity === "Repo" || a.entity === "Directory" || a.entity === "File" || a.entity === "Symbol";
-}
+let liveReloads = 0; // views loaded again whole (a resynchronisation, a view still loading)
+let livePatches = 0; // drawn views brought up to date in place
 
 /**
- * Brings a drawn project view up to date after a write: asks the view again (the server patches
- * its cached aggregate from the files the write changed) and patches the drawn graph in place, so
- * nothing moves but what is new, which flashes with what changed. Another view, or one still
- * loading, is loaded again whole.
+ * Brings a drawn view (a project's, a neighbourhood, the ecosystem) up to date after a write: asks
+ * the view again (for a project view the server patches its cached aggregate from the files the
+ * write changed) and patches the drawn graph in place, so nothing moves but what is new, which
+ * flashes with what changed, and what the answer lacks goes. Its audits, tasks and spec items are
+ * then asked again and brought up to date the same way. A view still loading is loaded again whole.
  */
 async function liveUpdate(): Promise<void> {
-  if (state.view !== "overview" || !ready || !graph.order) {
+  if (!ready || !graph.order) {
     liveReloads += 1;
     await load(true);
     return;
   }
   const mine = ++loading;
-  let o: Overview;
+  let answer: ViewAnswer;
   try {
     askedAt = performance.now();
-    o = unpack((await gql<PackedOverview>(OVERVIEW, overviewVariables())).overviewColumns);
+    answer = await askView();
     answeredAt = performance.now();
   } catch {
     if (mine === loading) void load(true);
@@ -1262,24 +1291,20 @@ async function liveUpdate(): Promise<void> {
   }
   if (mine !== loading) return;
   previous = new Set(graph.nodes());
-  const [nodes, edges] = overviewElements(o);
-  const fresh = patchGraph(graph, nodes, edges, inOverview);
-  truncated = o.truncated;
+  const [nodes, edges] = answer.elements();
+  const fresh = patchGraph(graph, nodes, edges, inAnswer);
+  answer.settle();
   livePatches += 1;
   applyOverlay();
   renderer.refresh();
   drawnAt = performance.now();
-  window.setTimeout(() => {
-    for (const id of fresh) if (graph.hasNode(id)) graph.setNodeAttribute(id, "fresh", false);
-  }, 1500);
+  flashFor(fresh);
   renderTruncation();
   refreshFilterChoices();
   refreshNodeList();
   if (state.filters.changed || changed) void loadChanged().then(() => renderer.refresh());
   void Promise.all([loadAttached(), loadSpecs()]).then(([a, specs]) => {
-    if (mine !== loading) return;
-    if (a) addAttached(a, true);
-    addSpecs(specs, true);
+    if (mine === loading) syncSides(a, specs, () => true);
   });
   if (state.selected && graph.hasNode(state.selected)) void showDetails(state.selected);
 }
