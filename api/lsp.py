@@ -702,7 +702,7 @@ class GraphServer(LanguageServer):
     # -- running answers --------------------------------------------------
 
     async def answer(self, default: T, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(store, *args)`` in a worker thread with a fresh read-only store; failures answer ``default``."""
+        """Run ``fn(store, *args)`` in a worker thread with a store current as of the request (``_store``); failures answer ``default``."""
         try:
             await asyncio.wait_for(self.ready.wait(), timeout=30)
         except TimeoutError:
@@ -727,8 +727,20 @@ class GraphServer(LanguageServer):
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
         for root in self.indexer.tracked():
             self.indexer.wait_fresh(root, _WAIT_FRESH)
-        with self.access.use() as store, self.nav.request():
+        with self._store() as store, self.nav.request():
             return fn(store, *args)
+
+    @contextmanager
+    def _store(self) -> Iterator[Store]:
+        """The store for one request: through the indexer's held writer when it holds the embedded
+        store (no open, and the writer keeps it for the next save), else the kept read-only handle.
+        Only these answers go through the writer, and its view cannot write (``Store.lend``)."""
+        with self.indexer.reading() as lent:
+            if lent is not None:
+                yield lent
+                return
+        with self.access.use() as store:
+            yield store
 
     def say(self, kind: lsp.MessageType, message: str) -> None:
         """``window/showMessage``, once per distinct message until the next success."""
