@@ -692,6 +692,7 @@ class GraphServer(LanguageServer):
                          converter_factory=_converter)
         self.settings = settings
         self.access = KeptReader(settings)
+        self._serial = threading.Lock()  # one request at a time, whichever store it reads (``_store``)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
         self.nav = _Navigator(self)
         self.ready = asyncio.Event()
@@ -734,13 +735,15 @@ class GraphServer(LanguageServer):
     def _store(self) -> Iterator[Store]:
         """The store for one request: through the indexer's held writer when it holds the embedded
         store (no open, and the writer keeps it for the next save), else the kept read-only handle.
-        Only these answers go through the writer, and its view cannot write (``Store.lend``)."""
-        with self.indexer.reading() as lent:
-            if lent is not None:
-                yield lent
-                return
-        with self.access.use() as store:
-            yield store
+        Only these answers go through the writer, and its view cannot write (``Store.lend``).
+        Requests take turns, as they do on the kept handle: ``_Navigator`` expects one at a time."""
+        with self._serial:
+            with self.indexer.reading() as lent:
+                if lent is not None:
+                    yield lent
+                    return
+            with self.access.use() as store:
+                yield store
 
     def say(self, kind: lsp.MessageType, message: str) -> None:
         """``window/showMessage``, once per distinct message until the next success."""
