@@ -337,17 +337,24 @@ class LadybugStore(Store):
         if not self._borrow(timeout):
             yield None
             return
+        view = None
         try:
-            view = self.view()
-            view._conn = _ReadOnlyConnection(view._conn)
-        except BaseException:
-            self._give_back()
-            raise
-        try:
+            view = self._read_view()
             yield view
         finally:
-            view.close()
+            if view is not None:
+                view.close()
             self._give_back()
+
+    def _read_view(self) -> LadybugStore | None:
+        """A view inside a read-only transaction; None when LadybugDB refuses to begin one."""
+        view = self.view()
+        try:
+            view._conn = _ReadOnlyConnection(view._conn)  # type: ignore[assignment]
+        except RuntimeError:
+            view._conn.close()
+            return None
+        return view
 
     def _borrow(self, timeout: float) -> bool:
         lending = getattr(self, "_lending", None)
