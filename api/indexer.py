@@ -22,7 +22,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from graphsvc.errors import GraphError, StoreError
 from graphsvc.ingest.run import IngestCache, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
+from graphsvc.store import Store
 from parsers import registry
 
 __all__ = ["Indexer", "Progress"]
@@ -59,6 +61,7 @@ class _Root:
     cond: threading.Condition = field(default_factory=threading.Condition)
     cache: IngestCache = field(default_factory=IngestCache)  # what the store holds after our last run
     paths: set[str] | None = None  # relative paths changed since the last run; None: scan everything
+    writer: Store | None = None  # the store of the last run's write, held for the next (``reading``)
 
 
 class _Events(FileSystemEventHandler):
@@ -160,6 +163,25 @@ class Indexer:
                 state.cond.wait(left)
             return not state.indexing
 
+    @contextmanager
+    def reading(self) -> Iterator[Store | None]:
+        """A store for one read through the writer a root's worker holds between its writes, or None
+        when none holds the store (Neo4j, or another process asked for it): open one then.
+
+        Opening the embedded store read-only after a write would make the held writer let go (and
+        reopen for the next write): about 130 ms of a save on Django. Through the writer, a read
+        sees every committed write; one that comes during a write waits for it (as it would for
+        the write lock) and a worker's next write waits for the reads in flight.
+        """
+        with self._lock:
+            writers = [s.writer for s in self._roots.values() if s.writer is not None]
+        for writer in writers:
+            with writer.lend(self.settings.lock_timeout) as view:
+                if view is not None:
+                    yield view
+                    return
+        yield None
+
     def stop(self) -> None:
         """Stop watching and let the workers end."""
         self._stop.set()
@@ -186,11 +208,19 @@ class Indexer:
                     target = state.requested
                 self._run(state, full=False, target=target)
         finally:
+            state.writer = None
             state.cache.close()  # its held store (graphsvc/ingest/run.py)
 
     def _prime(self, state: _Root) -> None:
         """Read what the store holds of an indexed root into its cache before the first save, so that
-        save is taken as fast as the next ones (``prime``: read-only, without the write lock)."""
+        save is taken as fast as the next ones (``prime``: read-only, without the write lock).
+
+        Its scan is the tree as of now, so the first run re-stats only the paths changed since (as
+        every later run does) instead of scanning the tree again (a third of a second on Django);
+        unless a change came before it, which the scan may not have seen in whole."""
+        with state.cond:
+            if state.requested == 0:
+                state.paths = set()
         try:
             prime(state.root, self.settings, state.cache, project=state.project)
         except GraphError:
@@ -234,6 +264,7 @@ class Indexer:
                 if self._failed is not None:
                     self._failed(state.root, state.error)
                 break
+        state.writer = state.cache.writer  # before the run counts as done: the next read goes through it
         with state.cond:
             if full:
                 state.indexing = False

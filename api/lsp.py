@@ -692,6 +692,7 @@ class GraphServer(LanguageServer):
                          converter_factory=_converter)
         self.settings = settings
         self.access = KeptReader(settings)
+        self._serial = threading.Lock()  # one request at a time, whichever store it reads (``_store``)
         self.indexer = Indexer(settings, progress=self._progress, failed=self._failed)
         self.nav = _Navigator(self)
         self.ready = asyncio.Event()
@@ -702,7 +703,7 @@ class GraphServer(LanguageServer):
     # -- running answers --------------------------------------------------
 
     async def answer(self, default: T, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(store, *args)`` in a worker thread with a fresh read-only store; failures answer ``default``."""
+        """Run ``fn(store, *args)`` in a worker thread with a store current as of the request (``_store``); failures answer ``default``."""
         try:
             await asyncio.wait_for(self.ready.wait(), timeout=30)
         except TimeoutError:
@@ -727,8 +728,22 @@ class GraphServer(LanguageServer):
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
         for root in self.indexer.tracked():
             self.indexer.wait_fresh(root, _WAIT_FRESH)
-        with self.access.use() as store, self.nav.request():
+        with self._store() as store, self.nav.request():
             return fn(store, *args)
+
+    @contextmanager
+    def _store(self) -> Iterator[Store]:
+        """The store for one request: through the indexer's held writer when it holds the embedded
+        store (no open, and the writer keeps it for the next save), else the kept read-only handle.
+        Only these answers go through the writer, and its view cannot write (``Store.lend``).
+        Requests take turns, as they do on the kept handle: ``_Navigator`` expects one at a time."""
+        with self._serial:
+            with self.indexer.reading() as lent:
+                if lent is not None:
+                    yield lent
+                    return
+            with self.access.use() as store:
+                yield store
 
     def say(self, kind: lsp.MessageType, message: str) -> None:
         """``window/showMessage``, once per distinct message until the next success."""

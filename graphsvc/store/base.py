@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -396,6 +398,13 @@ class Store(ABC):
     def take_back(self) -> bool:
         """Use a held store again; False when it had to let go (closed): open another."""
         return False
+
+    @contextmanager
+    def lend(self, timeout: float) -> Iterator[Store | None]:
+        """A view of this held store for one read of its own process, which sees every committed
+        write and cannot write; None when it does not hold (the reader opens its own store, as
+        always). Only the embedded store lends; a Neo4j store is not held (``hold`` closes it)."""
+        yield None
 
     def __enter__(self) -> Store:
         return self

@@ -18,9 +18,11 @@ import re
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import ladybug
 import pyarrow as pa
@@ -149,7 +151,7 @@ def _hold_until_wanted(ref: weakref.ref[LadybugStore], stop: threading.Event) ->
             if store is None:
                 return
             if _wanted(want):
-                store._close_handle()
+                store._let_go()
                 return
             del store
     finally:
@@ -205,6 +207,7 @@ class LadybugStore(Store):
     """A LadybugDB database file."""
 
     dialect = "ladybug"
+    opened: ClassVar[int] = 0  # databases this process opened (every handle, read-only or not)
 
     def __init__(self, path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> None:
         self.url = f"ladybug://{path}"
@@ -216,6 +219,12 @@ class LadybugStore(Store):
         self._idle: list[Any] = []  # the connections of closed views, for the next ones (``view``)
         self._idle_lock = threading.Lock()
         self._closing = False
+        # A held writer lends itself to this process's reads (``lend``): ``_lending`` guards whether
+        # it may (``_lendable``: held, open), whether a write through it is under way (``_writing``:
+        # reads wait for it) and how many reads are in flight (``_lent``: a release waits for them).
+        self._lending = threading.Condition()
+        self._lendable = self._writing = False
+        self._lent = 0
         if read_only and not path.exists():
             raise StoreMissing(f"no graph at {path}", suggestion="run `graph ingest PATH` first")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,7 +284,8 @@ class LadybugStore(Store):
         a new connection prepares every statement again: more than an edit's write itself. While
         held, a watcher thread looks every ``_HOLD_POLL`` seconds whether a reader or a writer
         waits for the lock (``_acquire`` says so); then it closes the handle, as after any write,
-        and the waiter goes in. Call ``take_back`` before using the handle again.
+        and the waiter goes in. Meanwhile this process's reads may go through it (``lend``).
+        Call ``take_back`` before using the handle again.
         """
         if getattr(self, "_db", None) is None or self._db.read_only:
             raise StoreError("only an open read-write store can be held", where=str(self.path))
@@ -284,16 +294,104 @@ class LadybugStore(Store):
         self._holder = threading.Thread(target=_hold_until_wanted, args=(weakref.ref(self), self._stop_holding),
                                         name="store-holder", daemon=True)
         self._holder.start()
+        with self._lending:
+            self._lendable, self._writing = True, False
+            self._lending.notify_all()
 
     def take_back(self) -> bool:
-        """End ``hold``; True when the handle is still open (nobody asked for the store meanwhile)."""
+        """End ``hold``; True when the handle is still open (nobody asked for the store meanwhile).
+
+        Waits for the reads in flight through the handle (``lend``); reads that come meanwhile wait
+        for the write, until ``hold`` or ``close``.
+        """
+        with self._lending:
+            self._lendable, self._writing = False, True
+            while self._lent:
+                self._lending.wait()
         holder = getattr(self, "_holder", None)
         if holder is not None:
             self._stop_holding.set()
             holder.join()
             self._holder = None
         self.lock_wait = 0.0
-        return getattr(self, "_db", None) is not None
+        if getattr(self, "_db", None) is not None:
+            return True
+        self._end_lending()
+        return False
+
+    @contextmanager
+    def lend(self, timeout: float) -> Iterator[Store | None]:
+        """A read through this held writer, for its own process: no open, and so no release of the
+        write lock and no new read-only handle (together 100-200 ms on Django, more than a save).
+
+        While held, nobody else can write, so the handle sees every committed write. A read that
+        comes during a write through it waits for the write, up to ``timeout`` seconds; a read
+        that finds it neither held nor writing (closed, let go) gets None and opens its own handle
+        as before. A release (``take_back``, the watcher that closes for another process) waits
+        for the reads in flight, and stops lending first, so reads cannot keep it waiting.
+
+        The read gets a view on its own connection, inside a read-only transaction
+        (``_ReadOnlyConnection``): the database refuses any write through it. A caller's Cypher is
+        refused outright (``read_only_cypher`` wants a read-only handle).
+        """
+        if not self._borrow(timeout):
+            yield None
+            return
+        view = None
+        try:
+            view = self._read_view()
+            yield view
+        finally:
+            if view is not None:
+                view.close()
+            self._give_back()
+
+    def _read_view(self) -> LadybugStore | None:
+        """A view inside a read-only transaction; None when LadybugDB refuses to begin one."""
+        view = self.view()
+        try:
+            view._conn = _ReadOnlyConnection(view._conn)  # type: ignore[assignment]
+        except RuntimeError:
+            view._conn.close()
+            return None
+        return view
+
+    def _borrow(self, timeout: float) -> bool:
+        lending = getattr(self, "_lending", None)
+        if lending is None:
+            return False  # a view
+        deadline = time.monotonic() + timeout
+        with lending:
+            while self._writing:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                lending.wait(left)
+            if not self._lendable:
+                return False
+            self._lent += 1
+            return True
+
+    def _give_back(self) -> None:
+        with self._lending:
+            self._lent -= 1
+            self._lending.notify_all()
+
+    def _let_go(self) -> None:
+        """Close the held handle for someone who waits for the lock (the holder's watcher), once
+        the reads in flight through it are done; no read starts meanwhile."""
+        with self._lending:
+            self._lendable = False
+            while self._lent:
+                self._lending.wait()
+        self._close_handle()
+
+    def _end_lending(self) -> None:
+        lending = getattr(self, "_lending", None)
+        if lending is not None:
+            with lending:
+                self._lendable = self._writing = False
+                lending.notify_all()
 
     def _open(self, read_only: bool, deadline: float, lock_timeout: float, recover: bool = False) -> None:
         pause = 0.02
@@ -302,6 +400,7 @@ class LadybugStore(Store):
                 # A writer killed mid-write leaves a torn, uncommitted WAL tail; replay stops there
                 # instead of refusing the store (every committed record is checksummed).
                 self._db = ladybug.Database(str(self.path), read_only=read_only, throw_on_wal_replay_failure=False)
+                LadybugStore.opened += 1
                 self._conn = ladybug.Connection(self._db)
                 return
             except RuntimeError as exc:
@@ -703,8 +802,9 @@ class LadybugStore(Store):
 
     def close(self) -> None:
         if getattr(self, "_is_view", False):
-            if self._conn is not None and not self.origin._take_back(self._conn):
-                self._conn.close()
+            conn = self._conn.end() if isinstance(self._conn, _ReadOnlyConnection) else self._conn
+            if conn is not None and not self.origin._take_back(conn):
+                conn.close()
             self._conn = self._db = None  # type: ignore[assignment]
             return
         self.take_back()
@@ -729,6 +829,59 @@ class LadybugStore(Store):
         if lock is not None:
             _release(lock)
             self._lock = None
+        self._end_lending()
+
+
+class _ReadOnlyConnection:
+    """A held writer's connection lent to one read (``LadybugStore.lend``): every statement runs
+    inside a read-only transaction, so the database refuses any write through it.
+
+    LadybugDB ends a transaction on most errors (a binder error, a failed cast, a refused
+    ``BEGIN``), and a statement after that would run on its own, writes included. So after any
+    error the transaction is begun again, and statements that would end it are refused; when it
+    cannot be begun again, every further statement is refused.
+    """
+
+    def __init__(self, conn: Any) -> None:
+        self._conn: Any = conn
+        self._conn.execute(_BEGIN_READ)
+
+    def execute(self, statement: str, params: dict[str, Any] | None = None) -> Any:
+        if self._conn is None or _ENDS_TRANSACTION.match(statement):
+            raise RuntimeError("a store lent for a read only reads: the statement was refused")
+        try:
+            return self._conn.execute(statement, params or {})
+        except RuntimeError:
+            self._begin_again()
+            raise
+
+    def _begin_again(self) -> None:
+        # An error may have ended the transaction or not; a refused BEGIN ends it, so a second
+        # one begins it either way.
+        for _ in range(2):
+            try:
+                self._conn.execute(_BEGIN_READ)
+                return
+            except RuntimeError:
+                continue
+        self._conn.close()
+        self._conn = None
+
+    def set_query_timeout(self, ms: int) -> None:
+        if self._conn is not None:
+            self._conn.set_query_timeout(ms)
+
+    def end(self) -> Any:
+        """End the read: its connection, for the next, or None when it is closed."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return None
+        try:
+            conn.execute("COMMIT")
+        except RuntimeError:
+            conn.close()
+            return None
+        return conn
 
 
 def _plain(value: Any) -> Any:
@@ -764,6 +917,8 @@ _SCALAR_TYPES = frozenset({"STRING", "INT64", "INT32", "INT16", "INT8", "UINT64"
                            "DOUBLE", "FLOAT", "BOOL"})
 _IDLE_CONNECTIONS = 8  # closed views' connections a handle keeps (a server's concurrent requests)
 _UNWIND_IDS = "UNWIND $ids AS id\n"
+_BEGIN_READ = "BEGIN TRANSACTION READ ONLY"
+_ENDS_TRANSACTION = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|CHECKPOINT)\b", re.IGNORECASE)
 # The queries asked one id at a time (see _per_id): those whose batch form joins the CALLS table.
 _PER_ID_QUERIES = frozenset({"deps_in", "deps_out", "deps_in_other", "supertypes"})
 
