@@ -13,7 +13,8 @@ names the file that defines it); only an id that does not tell the repo from the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from graphsvc.model import split_file_id, split_symbol_id
 from graphsvc.store.base import Store
@@ -22,10 +23,10 @@ from queries.graph import FileInfo, entities
 __all__ = ["Site", "sites_in"]
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(NamedTuple):
     """One reference to a node: the referrer, its file's repo and path, and where (1-based line, 0-based
-    byte column)."""
+    byte column). A named tuple: made four times faster than a frozen dataclass (whose fields are set
+    one ``object.__setattr__`` at a time), which counts for 2,000 of them."""
 
     src: str
     repo: str
@@ -34,7 +35,10 @@ class Site:
     column: int
 
 
+@lru_cache(maxsize=1 << 15)
 def _owner(src: str) -> str | None:
+    # Kept between calls: the much-used names share their referrers (test methods), and splitting
+    # an id (a regular expression) took 2.5 of the 6 ms of Python of 2,000 sites.
     if src.startswith("file:"):
         return src
     split = split_symbol_id(src)
@@ -78,5 +82,5 @@ def sites_in(store: Store, node_id: str, limit: int, calls_only: bool = False) -
     for src, line, column, _ in rows:
         f = files.get(owners[src] or "")
         if f is not None:
-            out.append(Site(src=src, repo=f[0], path=f[1], line=line, column=column))
+            out.append(Site(src, f[0], f[1], line, column))
     return out
