@@ -32,7 +32,13 @@ from graphsvc.ingest.parse import parse_source
 from graphsvc.model import FileFacts
 from parsers import registry
 
-__all__ = ["Anchor", "DiskTexts", "FileText", "LineMap", "language_of", "parse_buffer", "stat_key"]
+__all__ = ["Anchor", "DiskTexts", "FileText", "LineMap", "known_encoding", "language_of", "parse_buffer",
+           "stat_key"]
+
+
+def known_encoding(name: str) -> str:
+    """A position encoding this module converts to: ``name``, else UTF-16 (LSP's default)."""
+    return name if name in _UNITS else "utf-16"
 
 
 def _utf8_bytes(ch: str) -> int:
@@ -58,8 +64,7 @@ class FileText:
     @classmethod
     def of(cls, text: str, encoding: str = "utf-16") -> FileText:
         """The lines of a text (line ends dropped; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line)."""
-        return cls(tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")),
-                   encoding if encoding in _UNITS else "utf-16")
+        return cls(tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), known_encoding(encoding))
 
     @classmethod
     def read(cls, path: Path, encoding: str = "utf-16") -> FileText | None:
@@ -151,7 +156,7 @@ class DiskTexts:
             return None
         with self._lock:
             hit = self._texts.get(path)
-            if hit is not None and hit[0] == key and hit[1].encoding == encoding:
+            if hit is not None and hit[0] == key and hit[1].encoding == known_encoding(encoding):
                 self._texts.move_to_end(path)
                 return hit[1]
         # Read outside the lock; a change after the stat is seen by the next stat.

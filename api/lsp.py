@@ -30,6 +30,7 @@ Example (any editor; see the README's "Editors")::
 from __future__ import annotations
 
 import asyncio
+import enum
 import functools
 import hashlib
 import logging
@@ -127,7 +128,9 @@ class _Navigator:
     @property
     def encoding(self) -> str:
         """The position encoding agreed with the client (UTF-16 unless it offered another first)."""
-        return str(self.server.workspace.position_encoding or "utf-16")
+        agreed = self.server.workspace.position_encoding or "utf-16"
+        # pygls gives a PositionEncodingKind, whose str() is its member name ("PositionEncodingKind.Utf8").
+        return str(agreed.value if isinstance(agreed, enum.Enum) else agreed)
 
     def refresh_roots(self, store: Store) -> None:
         found = {Path(root): rid for rid, root in graph.repo_roots(store).items() if root}
