@@ -63,7 +63,7 @@ def _files(store: Store, owners: set[str]) -> dict[str, tuple[str, str]]:
 
 def sites_in(store: Store, node_id: str, limit: int, calls_only: bool = False) -> list[Site]:
     """The first ``limit`` references to ``node_id`` (only its calls when ``calls_only``) that have a
-    position, by referrer, line, column and edge type; none for an unknown node.
+    position, by referrer, line and column; none for an unknown node.
 
     The query reads them all, unordered: LadybugDB's ORDER BY and LIMIT cost three times the match
     (2,000 rows), and the most referenced node of Django has 16,000.
@@ -71,15 +71,15 @@ def sites_in(store: Store, node_id: str, limit: int, calls_only: bool = False) -
     query = "call_sites_in" if calls_only else "sites_in"
     if node_id.startswith("sym:"):
         query += "_symbol"  # anchored on one table (see callers_symbol.cypher)
-    rows = sorted((r["src"], r["line"], r["column"], r["type"]) for r in store.read(query, id=node_id)
+    rows = sorted((r["src"], r["line"], r["column"]) for r in store.read(query, id=node_id)
                   if r["line"] is not None and r["column"] is not None)[:limit]
     owners: dict[str, str | None] = {}
-    for src, _, _, _ in rows:
+    for src, _, _ in rows:
         if src not in owners:
             owners[src] = _owner(src)
     files = _files(store, {o for o in owners.values() if o})
     out = []
-    for src, line, column, _ in rows:
+    for src, line, column in rows:
         f = files.get(owners[src] or "")
         if f is not None:
             out.append(Site(src, f[0], f[1], line, column))
