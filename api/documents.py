@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +32,13 @@ from graphsvc.ingest.parse import parse_source
 from graphsvc.model import FileFacts
 from parsers import registry
 
-__all__ = ["Anchor", "FileText", "LineMap", "language_of", "parse_buffer"]
+__all__ = ["Anchor", "DiskTexts", "FileText", "LineMap", "known_encoding", "language_of", "parse_buffer",
+           "stat_key"]
+
+
+def known_encoding(name: str) -> str:
+    """A position encoding this module converts to: ``name``, else UTF-16 (LSP's default)."""
+    return name if name in _UNITS else "utf-16"
 
 
 def _utf8_bytes(ch: str) -> int:
@@ -55,8 +64,7 @@ class FileText:
     @classmethod
     def of(cls, text: str, encoding: str = "utf-16") -> FileText:
         """The lines of a text (line ends dropped; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line)."""
-        return cls(tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")),
-                   encoding if encoding in _UNITS else "utf-16")
+        return cls(tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")), known_encoding(encoding))
 
     @classmethod
     def read(cls, path: Path, encoding: str = "utf-16") -> FileText | None:
@@ -120,6 +128,48 @@ class FileText:
         while end < len(text) and _word_char(text[end]):
             end += 1
         return sum(units[:start]), sum(units[:end])
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    """What tells one version of a file on disk from another without reading it: size, mtime and inode
+    (an editor that saves by writing a new file and renaming it over the old one changes the inode,
+    whatever the size and mtime)."""
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+class DiskTexts:
+    """Files' texts kept between requests, each under the ``stat_key`` it was read at: a list of 2,000
+    references names some 350 files, and a file is read again only once its stat changed. The least
+    recently used go first past ``capacity``. Safe to share between threads.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._texts: OrderedDict[Path, tuple[tuple[int, int, int], FileText]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path, encoding: str = "utf-16") -> FileText | None:
+        """The text of the file at ``path`` as it is now, or None when it cannot be read."""
+        try:
+            key = stat_key(path.stat())
+        except OSError:
+            return None
+        with self._lock:
+            hit = self._texts.get(path)
+            if hit is not None and hit[0] == key and hit[1].encoding == known_encoding(encoding):
+                self._texts.move_to_end(path)
+                return hit[1]
+        # Read outside the lock; a change after the stat is seen by the next stat.
+        text = FileText.read(path, encoding)
+        with self._lock:
+            if text is None:
+                self._texts.pop(path, None)
+                return None
+            self._texts[path] = (key, text)
+            self._texts.move_to_end(path)
+            while len(self._texts) > self.capacity:
+                self._texts.popitem(last=False)
+        return text
 
 
 def _word_char(ch: str) -> bool:

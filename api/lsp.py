@@ -30,6 +30,7 @@ Example (any editor; see the README's "Editors")::
 from __future__ import annotations
 
 import asyncio
+import enum
 import functools
 import hashlib
 import logging
@@ -48,7 +49,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
-from api.documents import FileText, LineMap, language_of, parse_buffer
+from api.documents import DiskTexts, FileText, LineMap, language_of, parse_buffer, stat_key
 from api.indexer import Indexer
 from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
 from graphsvc.model import FileFacts, repo_id, split_symbol_id, symbol_id
@@ -103,7 +104,7 @@ class _Buffer:
     """What is known of an open document at one version."""
 
     version: int | None
-    disk_key: tuple[int, int] | None
+    disk_key: tuple[int, int, int] | None
     text: FileText
     dirty: bool
     facts: FileFacts | None = None
@@ -117,7 +118,7 @@ class _Navigator:
     def __init__(self, server: GraphServer) -> None:
         self.server = server
         self.roots: dict[Path, str] = {}  # repo root -> repo id
-        self.disk: dict[Path, tuple[tuple[int, int], FileText]] = {}
+        self.disk = DiskTexts(_DISK_TEXTS)
         self.buffers: dict[str, _Buffer] = {}
         self.lock = threading.Lock()
         self._request = threading.local()  # what one request looked up already (``request``)
@@ -127,7 +128,9 @@ class _Navigator:
     @property
     def encoding(self) -> str:
         """The position encoding agreed with the client (UTF-16 unless it offered another first)."""
-        return str(self.server.workspace.position_encoding or "utf-16")
+        agreed = self.server.workspace.position_encoding or "utf-16"
+        # pygls gives a PositionEncodingKind, whose str() is its member name ("PositionEncodingKind.Utf8").
+        return str(agreed.value if isinstance(agreed, enum.Enum) else agreed)
 
     def refresh_roots(self, store: Store) -> None:
         found = {Path(root): rid for rid, root in graph.repo_roots(store).items() if root}
@@ -155,21 +158,7 @@ class _Navigator:
         return None
 
     def disk_text(self, path: Path) -> FileText | None:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        key = (st.st_mtime_ns, st.st_size)
-        hit = self.disk.pop(path, None)
-        if hit is not None and hit[0] == key:
-            self.disk[path] = hit  # the most recently used last
-            return hit[1]
-        text = FileText.read(path, self.encoding)
-        if text is not None:
-            while len(self.disk) >= _DISK_TEXTS:
-                del self.disk[next(iter(self.disk))]
-            self.disk[path] = (key, text)
-        return text
+        return self.disk.get(path, self.encoding)
 
     def buffer(self, uri: str, path: Path | None = None) -> _Buffer | None:
         """The open document's text, with whether it differs from the file on disk (at ``path``, when
@@ -182,8 +171,7 @@ class _Navigator:
             text = self.disk_text(path)
             return _Buffer(version=None, disk_key=None, text=text, dirty=False) if text is not None else None
         try:
-            st = path.stat()
-            disk_key: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+            disk_key: tuple[int, int, int] | None = stat_key(path.stat())
         except OSError:
             disk_key = None
         hit = self.buffers.get(uri)
@@ -248,6 +236,8 @@ class _Navigator:
         buf = self.buffer(uri, full) if uri else None
         if buf is None:
             return uri, None, None
+        if not buf.dirty:
+            return uri, buf.text, None
         place = _Place(repo=repo, root=root or Path("/"), path=path)
         try:
             lm = self.line_map(store, place, uri, buf)
@@ -304,18 +294,18 @@ class _Navigator:
         """The uri, LSP line and start and end characters of the identifier at each site, in order (None
         where the file has no uri): each file's text and line map are found once for its run of sites."""
         out: list[tuple[str, int, int, int] | None] = []
-        where: tuple[str, str] | None = None
-        uri, text, lm = "", FileText((), self.encoding), None
-        for site in found:
-            if (site.repo, site.path) != where:
-                where = (site.repo, site.path)
-                uri, found_text, lm = self.text_for(store, site.repo, site.path)
-                text = found_text if found_text is not None else FileText((), self.encoding)
-            if not uri:
-                out.append(None)
-                continue
-            out.append((uri, *_identifier_span(text, lm.to_buffer(site.line) if lm is not None else site.line,
-                                               site.column)))
+        start, count = 0, len(found)
+        while start < count:
+            repo, path = found[start].repo, found[start].path
+            end = start + 1
+            while end < count and found[end].path == path and found[end].repo == repo:
+                end += 1
+            uri, text, lm = self.text_for(store, repo, path)
+            if uri:
+                out += _spans(uri, text if text is not None else FileText((), self.encoding), lm, found[start:end])
+            else:
+                out += [None] * (end - start)
+            start = end
         return out
 
     def name_location(self, store: Store, target: graph.Entity) -> lsp.Location | None:
@@ -628,6 +618,24 @@ def _identifier_span(text: FileText, line: int, column: int) -> tuple[int, int, 
         return max(line - 1, 0), start, match.end() if match else start
     start = text.to_lsp(line, column)[1]
     return max(line - 1, 0), start, text.to_lsp(line, column + _identifier_bytes(s, column))[1]
+
+
+def _spans(uri: str, text: FileText, lm: LineMap | None, run: list[sites.Site]) -> list[tuple[str, int, int, int]]:
+    """``_identifier_span`` of each site of one file, in one loop: 2,000 sites pay no call and no
+    method lookup each on their ASCII lines."""
+    lines, count = text.lines, len(text.lines)
+    out = []
+    for site in run:
+        line = lm.to_buffer(site.line) if lm is not None else site.line
+        s = lines[line - 1] if 0 < line <= count else ""
+        if s.isascii():
+            column, size = site.column, len(s)
+            start = max(0, min(column, size))
+            match = _ASCII_IDENTIFIER.match(s, column) if column < size else None
+            out.append((uri, max(line - 1, 0), start, match.end() if match else start))
+        else:
+            out.append((uri, *_identifier_span(text, line, site.column)))
+    return out
 
 
 def _range(line: int, start: int, end: int) -> lsp.Range:

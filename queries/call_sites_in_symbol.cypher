@@ -1,5 +1,5 @@
 // call_sites_in.cypher for a symbol, anchored on its table (as callers_symbol.cypher).
-// Parameters: $id. Columns: src, type, line, column.
+// Parameters: $id. Columns: src, line, column.
 MATCH (s:Symbol {id: $id})
 MATCH (a:Symbol)-[e:CALLS]->(s)
-RETURN a.id AS src, 'CALLS' AS type, e.line AS line, e.`column` AS `column`
+RETURN a.id AS src, e.line AS line, e.`column` AS `column`

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from graphsvc.errors import LimitExceeded, NotFound, QueryError
-from graphsvc.model import file_id, repo_id, split_symbol_id, symbol_id
+from graphsvc.model import file_id, repo_id, split_file_id, split_symbol_id, symbol_id
 from graphsvc.store.base import Store
 
 __all__ = [
@@ -479,9 +479,13 @@ def file(store: Store, repo: str, path: str) -> FileInfo:
     fid = file_id(rid, path)
     found = _file_rows(store, [fid]).get(fid)
     if found is None:
-        raise NotFound(f"no file '{path}' in {rid}",
-                       suggestion="give the path relative to the repo root, as indexed (graph status lists repos)")
+        raise _no_file(rid, path)
     return found
+
+
+def _no_file(rid: str, path: str) -> NotFound:
+    return NotFound(f"no file '{path}' in {rid}",
+                    suggestion="give the path relative to the repo root, as indexed (graph status lists repos)")
 
 
 # How deep file_symbols.ladybug.cypher walks a file's DEFINES tree.
@@ -520,12 +524,15 @@ def symbol_at(store: Store, repo: str, path: str, line: int, column: int) -> Sym
     Raises:
         NotFound: no such file, or no symbol there.
     """
-    f = file(store, repo, path)
+    return _symbol_at(store, file(store, repo, path), line, column)
+
+
+def _symbol_at(store: Store, f: FileInfo, line: int, column: int) -> SymbolInfo:
     pos = (line, column)
     containing = [s for s in file_symbols(store, f)
                   if s.kind == "Module" or _pos(s.range_start) <= pos < _pos(s.range_end)]
     if not containing:
-        raise NotFound(f"no symbol at {path}:{line}:{column} in {f.repo}")
+        raise NotFound(f"no symbol at {f.path}:{line}:{column} in {f.repo}")
     # Innermost: the latest start; among equal starts, the earliest end.
     return max(containing, key=lambda s: (_pos(s.range_start), tuple(-x for x in _pos(s.range_end))))
 
@@ -543,22 +550,72 @@ def _token_length(row: dict[str, Any]) -> int:
 def definition(store: Store, repo: str, path: str, line: int, column: int) -> Definition:
     """What the name at a position refers to: the target of the reference there, else the symbol defined there.
 
+    The file, the edges on the line and their ends come in one statement (definition_at.cypher): every
+    editor request starts here.
+
     Raises:
         NotFound: no such file, or neither a reference nor a definition's name there.
     """
-    f = file(store, repo, path)
-    rows = [r for r in store.read("refs_at", prefix=symbol_id(f.repo, f.path, ""), file=f.id, line=line)
-            if _owner_file(r["src"]) == f.id and r["column"] is not None
+    rid = normalize_repo(repo)
+    rows = store.read("definition_at", file=file_id(rid, path), prefix=symbol_id(rid, path, ""), line=line)
+    head = next((r for r in rows if r["part"] == 0), None)
+    if head is None:
+        raise _no_file(rid, path)
+    f = _file_info(head["src"], _columns(head, "dst"), head["dstRepo"])
+    deep = bool(head["deep"])  # a DEFINES tree deeper than the statement walks: the edges by id prefix
+    edges = store.read("refs_at", prefix=symbol_id(f.repo, f.path, ""), file=f.id, line=line) if deep else [
+        r for r in rows if r["part"] != 0]
+    hits = [r for r in edges if _owner_file(r["src"]) == f.id and r["column"] is not None
             and r["column"] <= column < r["column"] + _token_length(r)]
-    if rows:
-        row = max(rows, key=lambda r: (r["column"], r["dst"]))
-        ref = _references(store, [row])[0]
+    if hits:
+        row = max(hits, key=lambda r: (r["column"], r["dst"]))
+        ref = _references(store, [row])[0] if deep else _reference_on(store, f, row)
         return Definition(target=ref.target, reference=ref)
-    here = symbol_at(store, repo, path, line, column)
+    here = _symbol_at(store, f, line, column)
     if here.line == line and here.column <= column < here.column + len(here.name):
         return Definition(target=here, reference=None)
     raise NotFound(f"no reference or definition at {path}:{line}:{column} in {f.repo}",
                    suggestion="put the position on a name: line 1-based, column 0-based")
+
+
+def _columns(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """One end's fields of a definition_at.cypher row, named as symbols.cypher and files.cypher name them."""
+    n = len(prefix)
+    out = {k[n].lower() + k[n + 1:]: v for k, v in row.items() if k.startswith(prefix) and len(k) > n}
+    out["id"] = row[prefix]
+    return out
+
+
+def _file_info(fid: str, row: dict[str, Any], repo: str | None) -> FileInfo:
+    return FileInfo(id=fid, repo=repo or "", path=row["path"], lang=row["lang"], module=row["module"],
+                    loc=row["loc"], size=row["size"], hash=row["hash"], parse_errors=row["parseErrors"])
+
+
+def _file_place(store: Store, fid: str) -> tuple[str, str] | None:
+    """The repo and path of a file id: split from the id, else looked up (None: no such file)."""
+    split = split_file_id(fid)
+    if split is not None:
+        return split
+    found = _file_rows(store, [fid]).get(fid)
+    return (found.repo, found.path) if found else None
+
+
+def _reference_on(store: Store, f: FileInfo, row: dict[str, Any]) -> Reference:
+    """The reference of a definition_at.cypher edge row of file ``f``, with both ends."""
+    source: Entity = f if row["part"] == 2 else _symbol_info(_columns(row, "src"), {f.id: f})
+    dst = _columns(row, "dst")
+    target: Entity
+    if _kind_of(dst["id"]) == "Symbol":
+        owner = (split_symbol_id(dst["id"]) or ("", ""))[0]
+        place = _file_place(store, owner)
+        target = _symbol_info(dst, {owner: FileInfo(id=owner, repo=place[0], path=place[1])} if place else {})
+    elif _kind_of(dst["id"]) == "File":
+        target = _file_info(dst["id"], dst, (_file_place(store, dst["id"]) or ("", ""))[0])
+    else:
+        target = ExternalInfo(id=dst["id"], name=dst["name"], module=dst["module"], lang=dst["lang"])
+    return Reference(type=row["type"], source=source, target=target, line=row["line"], column=row["column"],
+                     resolution=row["resolution"], candidates=row["candidates"], confidence=row["confidence"],
+                     alias=row["alias"], file=f)
 
 
 def _owner_file(node_id: str) -> str | None:

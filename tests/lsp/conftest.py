@@ -97,14 +97,16 @@ def server_command(settings: Settings) -> list[str]:
 
 
 async def start_client(ws: Workspace, folders: tuple[str, ...] = ("shop", "toolkit"),
-                       options: dict[str, Any] | None = None) -> LanguageClient:
-    """A real LSP client talking to ``graph lsp`` over stdio, initialised on the workspace."""
+                       options: dict[str, Any] | None = None,
+                       capabilities: lsp.ClientCapabilities | None = None) -> LanguageClient:
+    """A real LSP client talking to ``graph lsp`` over stdio, initialised on the workspace (as VS Code,
+    unless ``capabilities`` are given)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     config = ClientServerConfig(server_command=server_command(ws.settings), server_env=env)
     client = await config.start()
     assert isinstance(client, LanguageClient)
     await client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
+        capabilities=capabilities or client_capabilities("visual-studio-code"),
         root_uri=(ws.root / folders[0]).as_uri(),
         workspace_folders=[lsp.WorkspaceFolder(uri=(ws.root / f).as_uri(), name=f) for f in folders],
         initialization_options=options,

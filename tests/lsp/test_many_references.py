@@ -97,3 +97,26 @@ async def test_incoming_calls_group_1300_calls_by_caller(hub_client: LanguageCli
         ranges = [_range(line, ch) for line, ch in _sites(text) if head < line <= head + _LINES]
         expected.append((f"caller_{c}", _range(head, 4).start, ranges))
     assert [(i.from_.name, i.from_.selection_range.start, list(i.from_ranges)) for i in incoming or []] == expected
+
+
+async def test_an_open_buffer_wins_over_the_kept_text_of_its_file(hub_client: LanguageClient,
+                                                                  hub_workspace: Workspace) -> None:
+    path = hub_workspace.path("shop", HUB)
+    uri = path.as_uri()
+
+    def params(line: int) -> lsp.ReferenceParams:
+        return lsp.ReferenceParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(line, 5),
+                                   context=lsp.ReferenceContext(include_declaration=True))
+
+    before = list(await hub_client.text_document_references_async(params(0)) or [])  # the file's text is kept
+    assert len(before) == _CALLERS * _LINES * 2 + 1
+    hub_client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(
+        uri=uri, language_id="python", version=1, text="\n" * 10 + path.read_text(encoding="utf-8"))))
+    try:
+        moved = await hub_client.text_document_references_async(params(10))  # unsaved: ten lines down
+        assert list(moved or []) == [lsp.Location(uri=uri, range=lsp.Range(
+            start=lsp.Position(r.range.start.line + 10, r.range.start.character),
+            end=lsp.Position(r.range.end.line + 10, r.range.end.character))) for r in before]
+    finally:
+        hub_client.text_document_did_close(lsp.DidCloseTextDocumentParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri)))

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.lsp.conftest import Workspace
+from tests.lsp.conftest import Workspace, start_client, stop_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -88,7 +89,7 @@ async def test_utf16_positions_on_a_line_with_non_ascii_text(client: LanguageCli
                                                              module_workspace: Workspace) -> None:
     ws = module_workspace
     # `    message = "crème brûlée ✓ 🍰 " + name; log(message)`: `log` starts at UTF-16 character 43
-    # (byte 51: è, û, é take two bytes, ✓ three, 🍰 four bytes and two UTF-16 units).
+    # (byte 50: è, û, é take two bytes, ✓ three, 🍰 four bytes and two UTF-16 units).
     for ch in (43, 44, 45):
         assert await definition(client, ws, GREETING, 4, ch) == [loc(ws, LOG, 0, 4, 7)]
     assert await definition(client, ws, GREETING, 4, 46) == []  # `(`
@@ -98,6 +99,21 @@ async def test_utf16_positions_on_a_line_with_non_ascii_text(client: LanguageCli
     hover = await client.text_document_hover_async(lsp.HoverParams(text_document=doc(ws, GREETING),
                                                                    position=P(4, 44)))
     assert hover is not None and hover.range == rng(4, 43, 46)
+
+
+async def test_a_client_that_offers_utf8_gets_byte_columns(module_workspace: Workspace) -> None:
+    ws = module_workspace
+    caps = attrs.evolve(client_capabilities("visual-studio-code"), general=lsp.GeneralClientCapabilities(
+        position_encodings=[lsp.PositionEncodingKind.Utf8]))
+    c = await start_client(ws, capabilities=caps)
+    try:
+        # `log` starts at byte 50 of the greeting's line (UTF-16 character 43).
+        assert await definition(c, ws, GREETING, 4, 51) == [loc(ws, LOG, 0, 4, 7)]
+        refs = await c.text_document_references_async(lsp.ReferenceParams(
+            text_document=doc(ws, LOG), position=P(0, 5), context=lsp.ReferenceContext(include_declaration=False)))
+        assert (ws.uri(*GREETING), rng(4, 50, 53)) in [(r.uri, r.range) for r in refs or []]
+    finally:
+        await stop_client(c)
 
 
 async def test_declaration_of_an_overriding_method_is_the_base_method(client: LanguageClient,

@@ -50,6 +50,25 @@ def test_a_files_symbols_are_all_found_however_deep_they_nest(tmp_path: Path, ma
         assert [m.name for m in graph.members(store, owner)] == ["level_1"]
 
 
+@pytest.mark.parametrize("depth", [3, graph.FILE_TREE_DEPTH + 4])
+def test_the_name_under_a_position_is_found_however_deep_its_function_nests(tmp_path: Path, make_settings: Any,
+                                                                           depth: int) -> None:
+    # definition_at.cypher walks the file's DEFINES tree to a bounded depth; past it, refs_at's prefix.
+    settings = make_settings()
+    repo = tmp_path / "deep"
+    (repo / "deep").mkdir(parents=True)
+    (repo / "deep" / "__init__.py").write_text("", encoding="utf-8")
+    (repo / "deep" / "nest.py").write_text(_nested(depth).replace("return 1", "return after()"), encoding="utf-8")
+    ingest(repo, settings, project="deep")
+    with open_store(settings, read_only=True) as store:
+        call = graph.definition(store, "deep/deep", "deep/nest.py", depth + 1, 4 * depth + 8)
+        assert call.target.id.endswith("nest.py#after")
+        assert call.reference is not None and call.reference.source.id.endswith(f".level_{depth - 1}")
+        assert call.reference.file is not None and call.reference.file.path == "deep/nest.py"
+        named = graph.definition(store, "deep/deep", "deep/nest.py", depth, 4 * (depth - 1) + 5)
+        assert named.reference is None and named.target.name == f"level_{depth - 1}"
+
+
 def test_a_hop_asked_by_key_gives_the_rows_of_the_batch_form(tmp_path: Path, make_settings: Any) -> None:
     # hop_rows asks `<query>_few` up to graph.FEW ids (on LadybugDB each id looked up, then its edges
     # followed with OPTIONAL MATCH) and the batch form beyond: the two must give the same rows, ids
