@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -34,7 +35,7 @@ from graphsvc.errors import GraphError, StoreError
 from graphsvc.ingest.run import IngestCache, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
-from graphsvc.store import Store
+from graphsvc.store import Store, open_store
 from parsers import registry
 
 __all__ = ["Indexer", "Progress"]
@@ -43,6 +44,7 @@ log = logging.getLogger("api.indexer")
 _EXTENSIONS = frozenset(ext for spec in registry.LANGUAGES for ext in spec.extensions)
 _PROJECT_FILES = frozenset({".gitignore", *(n for spec in registry.LANGUAGES for n in spec.project_files)})
 _DEBOUNCE = 0.02  # seconds of quiet before a run: an editor's save is one write, a checkout many
+_HOLD_AHEAD_WAIT = 0.5  # seconds the worker waits for the write lock to hold the store before a save
 
 # (root, stage, done, total, finished): stage "index" while a full run parses, "done" at its end.
 Progress = Callable[[Path, str, int, int], None]
@@ -225,9 +227,32 @@ class Indexer:
             prime(state.root, self.settings, state.cache, project=state.project)
         except GraphError:
             state.cache.clear()  # the first run reads the store itself
+            return
         except Exception:  # a bug must not stop the worker: the first run reads the store itself
             log.exception("priming the ingest cache of %s failed", state.root)
             state.cache.clear()
+            return
+        self._hold_ahead(state)
+
+    def _hold_ahead(self, state: _Root) -> None:
+        """Open the embedded store for writing now and hold it, as after a write, so the first save
+        neither opens it (tens of milliseconds, hundreds on a busy machine) nor has the reads before
+        it open a read-only handle: they go through the held writer too (``reading``). Another
+        process that asks for the store gets it as from any held writer. When the lock is not free
+        at once, the first save opens the store itself, as before."""
+        if urlsplit(self.settings.store).scheme != "ladybug" or state.cache.repo_props is None:
+            return
+        try:
+            writer = open_store(self.settings.model_copy(update={"lock_timeout": _HOLD_AHEAD_WAIT}))
+        except GraphError:
+            return
+        try:
+            writer.hold()
+        except BaseException:
+            writer.close()
+            raise
+        state.cache.writer = writer
+        state.writer = writer
 
     def _run(self, state: _Root, full: bool, target: int | None = None) -> None:
         def progress(stage: str, done: int, total: int) -> None:

@@ -198,6 +198,15 @@ def files_state(path: Path) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """Device and inode of the file at ``path``; None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _release(lock: TextIO) -> None:
     fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
     lock.close()
@@ -290,6 +299,7 @@ class LadybugStore(Store):
         if getattr(self, "_db", None) is None or self._db.read_only:
             raise StoreError("only an open read-write store can be held", where=str(self.path))
         self._checkpoint_if_due()
+        self._held_file = _file_key(self.path)
         self._stop_holding = threading.Event()
         self._holder = threading.Thread(target=_hold_until_wanted, args=(weakref.ref(self), self._stop_holding),
                                         name="store-holder", daemon=True)
@@ -314,10 +324,15 @@ class LadybugStore(Store):
             holder.join()
             self._holder = None
         self.lock_wait = 0.0
-        if getattr(self, "_db", None) is not None:
+        if getattr(self, "_db", None) is not None and not self._moved():
             return True
-        self._end_lending()
+        self._close_handle()  # let go, or the file was deleted or replaced meanwhile: open it again
         return False
+
+    def _moved(self) -> bool:
+        """True when the held database's file is no longer at its path (deleted, or replaced by
+        another store): its handle would read and write a file nobody else sees."""
+        return _file_key(self.path) != getattr(self, "_held_file", None)
 
     @contextmanager
     def lend(self, timeout: float) -> Iterator[Store | None]:
@@ -367,7 +382,7 @@ class LadybugStore(Store):
                 if left <= 0:
                     break
                 lending.wait(left)
-            if not self._lendable:
+            if not self._lendable or self._moved():
                 return False
             self._lent += 1
             return True

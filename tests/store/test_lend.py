@@ -145,3 +145,26 @@ def test_another_process_wanting_the_store_waits_for_the_read_in_flight(tmp_path
         for store in opened:
             store.close()
         cache.close()
+
+
+def test_a_held_writer_whose_store_was_deleted_lends_nothing_and_the_next_write_rebuilds(
+        tmp_path: Path, make_settings: Any) -> None:
+    """A store deleted (or replaced) under a held writer: reads open their own handle and say it is
+    missing, and the next write does not go into the deleted file but builds the graph again."""
+    settings = make_settings()
+    if not settings.store.startswith("ladybug:"):
+        return  # Neo4j is not held; its store cannot be deleted from under a process
+    repo, cache = _held(tmp_path, settings)
+    try:
+        path = Path(settings.store.removeprefix("ladybug://"))
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+        with cache.writer.lend(5.0) as view:  # type: ignore[union-attr]
+            assert view is None
+        _add_function(repo, "second")
+        ingest(repo, settings, incremental=True, cache=cache)
+        with open_store(settings, read_only=True) as store:
+            assert _has(store, "first") and _has(store, "second")
+            assert store.repo("repo:shop/shop") is not None
+    finally:
+        cache.close()
