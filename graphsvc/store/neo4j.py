@@ -211,9 +211,9 @@ class Neo4jStore(Store):
         """Run each statement over its rows in transactions of ``_BULK_BATCH`` rows, ``_BULK_SESSIONS`` at a time.
 
         The batches of one call must not depend on each other. While one transaction runs on the
-        server the next is packed and sent, and a server with a core to spare runs both. Neo4j 5
-        takes the locks of a relationship's end nodes at commit, in a fixed order, so two batches
-        sharing nodes wait for each other but do not deadlock (the driver retries a deadlock anyway).
+        server the next is packed and sent, and a server with a core to spare runs both. Two batches
+        may share end nodes: Neo4j 5 locks them at commit, in one order, so none deadlocked when
+        measured (docs/decisions/0018); the driver retries one anyway.
         """
         with ThreadPoolExecutor(_BULK_SESSIONS, thread_name_prefix="neo4j-bulk") as pool:
             futures = [pool.submit(self._write, lambda tx, st=statement, c=items[i:i + _BULK_BATCH]:
