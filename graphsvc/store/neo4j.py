@@ -9,6 +9,7 @@ become ``graphsvc.errors`` here, with the cause kept.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import neo4j
@@ -24,7 +25,8 @@ from queries import load
 __all__ = ["Neo4jStore"]
 
 _BATCH = 5000
-_BULK_BATCH = 20000  # rows per transaction of a bulk load (tuples: a few MiB of the server's transaction memory)
+_BULK_BATCH = 5000  # rows per transaction of a bulk load: larger ones cost the server more in garbage collection
+_BULK_SESSIONS = 2  # transactions of a bulk load in flight at once (docs/decisions/0018)
 # Operators a caller's Cypher may not be planned into, even in a READ transaction: LOAD CSV
 # reads files and URLs, procedures reach the server's configuration and other databases.
 _REFUSED_OPERATORS = ("LoadCSV", "ProcedureCall")
@@ -192,22 +194,37 @@ class Neo4jStore(Store):
             change.old.pop(fg.path, None)
         change.removed = []
         rows = bulk_rows(change)
-        batches: list[tuple[str, list[tuple[Any, ...]]]] = []
-        for label in FILE_LABELS:
+        # Every node before any edge: an edge's MATCH must find both ends.
+        self._write_concurrently([
             # The repo's own nodes are gone (delete_repo above): CREATE skips MERGE's lookup. External
             # nodes are shared with other repos.
-            statement = cypher.merge_node_rows(label) if label == "External" else cypher.create_node_rows(label)
-            batches.append((statement, rows.nodes.get(label, [])))
-        for (etype, src, dst), edge_rows in rows.edges.items():
-            batches.append((cypher.create_edge_rows(etype, src, dst), edge_rows))
-        for statement, items in batches:
-            for i in range(0, len(items), _BULK_BATCH):
-                chunk = items[i:i + _BULK_BATCH]
-                self._write(lambda tx, st=statement, c=chunk: tx.run(st, {"rows": c}).consume())
+            (cypher.merge_node_rows(label) if label == "External" else cypher.create_node_rows(label),
+             rows.nodes.get(label, [])) for label in FILE_LABELS])
+        self._write_concurrently([(cypher.create_edge_rows(etype, src, dst), edge_rows)
+                                  for (etype, src, dst), edge_rows in rows.edges.items()])
         if kept:
             self.put([], kept)
         self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
                                 self._write_repo_nodes(tx, change, "ok")))
+
+    def _write_concurrently(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
+        """Run each statement over its rows in transactions of ``_BULK_BATCH`` rows, ``_BULK_SESSIONS`` at a time.
+
+        The batches of one call must not depend on each other. While one transaction runs on the
+        server the next is packed and sent, and a server with a core to spare runs both. Two batches
+        may share end nodes: Neo4j 5 locks them at commit, in one order, so none deadlocked when
+        measured (docs/decisions/0018); the driver retries one anyway.
+        """
+        with ThreadPoolExecutor(_BULK_SESSIONS, thread_name_prefix="neo4j-bulk") as pool:
+            futures = [pool.submit(self._write, lambda tx, st=statement, c=items[i:i + _BULK_BATCH]:
+                                   tx.run(st, {"rows": c}).consume())
+                       for statement, items in statements for i in range(0, len(items), _BULK_BATCH)]
+            try:
+                for future in futures:
+                    future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "neo4j"), params)
