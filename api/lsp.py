@@ -49,6 +49,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
+from api.collector import Collector
 from api.documents import DiskTexts, FileText, LineMap, language_of, parse_buffer, stat_key
 from api.indexer import Indexer
 from graphsvc.errors import GraphError, QueryError, StoreError, StoreMissing
@@ -707,6 +708,9 @@ class GraphServer(LanguageServer):
         self._shown: set[str] = set()
         self._tokens: dict[Path, str] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Full garbage collections out of the request path, as in `graph serve` (api/collector.py):
+        # the indexer's cache, the search index and the kept texts are hundreds of thousands of objects.
+        self.collector = Collector()
 
     # -- running answers --------------------------------------------------
 
@@ -716,6 +720,7 @@ class GraphServer(LanguageServer):
             await asyncio.wait_for(self.ready.wait(), timeout=30)
         except TimeoutError:
             pass
+        self.collector.started()
         try:
             return await asyncio.to_thread(self._call, fn, *args)
         except StoreMissing as exc:
@@ -731,6 +736,8 @@ class GraphServer(LanguageServer):
             log.exception("request failed")
             self.say(lsp.MessageType.Error, f"graphsvc: {exc.__class__.__name__}: {exc}")
             return default
+        finally:
+            self.collector.ended()
 
     def _call(self, fn: Callable[..., T], *args: Any) -> T:
         # Saved changes first, with no store open: a reader would hold off the writer it waits for.
@@ -769,6 +776,7 @@ class GraphServer(LanguageServer):
     async def open_workspace(self, options: Any) -> None:
         """Map the workspace folders to repos and start keeping them current."""
         self._loop = asyncio.get_running_loop()
+        self.collector.start()
         folders = [Path(to_fs_path(f.uri) or "").resolve() for f in self.workspace.folders.values()]
         if not folders and self.workspace.root_uri:
             folders = [Path(to_fs_path(self.workspace.root_uri) or "").resolve()]
