@@ -87,3 +87,16 @@ def test_expanding_a_markdown_file_draws_the_items_it_declares(ledger: Server, p
     listed = page.locator("#panel [data-list=specs] li[data-type=DECLARES]")
     expect(listed).to_have_count(5)
     expect(listed.first).to_have_text("Ledger requirements docs/requirements.md:1 (declared here)")
+
+
+def test_a_task_about_a_spec_item_is_drawn_beside_it(ledger: Server, page: Page) -> None:
+    trail = f"{SPEC}/audit-trail"
+    task = ledger.graphql(f'mutation {{ createTask(project: "ledger", title: "Write the audit trail", '
+                          f'links: ["{trail}"]) {{ id }} }}')["createTask"]["id"]
+    m = open_view(page, at(ledger))
+    assert task not in {n["id"] for n in m["nodes"]}  # its spec item is not drawn: neither is it
+    page.evaluate(f"window.graphsvc.expand({REQUIREMENTS!r})")
+    m = wait_ready(page)
+    drawn = next(n for n in m["nodes"] if n["id"] == task)
+    assert (drawn["entity"], drawn["label"]) == ("Task", "Write the audit trail")
+    assert _edges(m, "IMPLEMENTED_BY") >= {(task, trail)}

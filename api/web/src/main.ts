@@ -256,6 +256,8 @@ function syncAttached(extra: Attachment): string[] {
 
 function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
   const drawn = new Set(graph.filterNodes((_id, a) => inAnswer(a))); // hung from the view's own nodes only
+  // A task may be about a spec item: the drawn spec items hold tasks too (drawn before, `syncSides`).
+  const anchors = new Set(graph.filterNodes((_id, a) => !isTaskOrAudit(a)));
   let room = MAX_ATTACHED;
   for (const a of extra.audits) {
     if (room <= 0 || !drawn.has(a.target)) continue;
@@ -265,7 +267,7 @@ function attach(nodes: NodeList, edges: EdgeList, extra: Attachment): void {
     edges.push([`AUDITS|${a.id}|${a.target}`, a.id, a.target, structural("AUDITS")]);
   }
   for (const t of extra.tasks) {
-    const targets = t.targets.filter((x) => drawn.has(x));
+    const targets = t.targets.filter((x) => anchors.has(x));
     if (room <= 0 || !targets.length) continue;
     room -= 1;
     const n = baseNode(t.id, "Task", t.title.length > 40 ? `${t.title.slice(0, 39)}…` : t.title, t.kind, 6);
@@ -303,7 +305,8 @@ function syncSpecs(links: AttachedSpec[]): string[] {
  */
 function syncSides(extra: Attachment | null, specs: AttachedSpec[] | null, flash: (id: string) => boolean): void {
   const before = graph.order + graph.size;
-  const fresh = [...(extra ? syncAttached(extra) : []), ...(specs ? syncSpecs(specs) : [])];
+  // Spec items first: tasks about them hang from them.
+  const fresh = [...(specs ? syncSpecs(specs) : []), ...(extra ? syncAttached(extra) : [])];
   for (const id of fresh) if (!flash(id)) graph.setNodeAttribute(id, "fresh", false);
   flashFor(fresh.filter(flash));
   if (fresh.length || graph.order + graph.size !== before) {
