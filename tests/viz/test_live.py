@@ -70,9 +70,9 @@ class Watch:
                 pipe.close()
 
 
-@pytest.fixture
-def watched(tmp_path: Path) -> Iterator[tuple[Server, Watch, Path]]:
-    repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
+def _watched(tmp_path: Path, fixture: str) -> Iterator[tuple[Server, Watch, Path]]:
+    """A copy of a fixture repo, ingested, served, and under ``graph watch``."""
+    repo = copy_repo(FIXTURES / fixture, tmp_path / fixture)
     settings = Settings(store=f"ladybug://{tmp_path / 'graph.lbug'}", workers=1)
     ingest(repo, settings)
     server = Server(settings, tmp_path / "serve.log")
@@ -80,6 +80,11 @@ def watched(tmp_path: Path) -> Iterator[tuple[Server, Watch, Path]]:
     yield server, watch, repo
     watch.stop()
     server.stop()
+
+
+@pytest.fixture
+def watched(tmp_path: Path) -> Iterator[tuple[Server, Watch, Path]]:
+    yield from _watched(tmp_path, "shop")
 
 
 def _append(path: Path, name: str) -> None:
@@ -255,14 +260,7 @@ OTHER_SPECS = {ROADMAP, f"spec:{LREPO}:README.md#ledger/roadmap/overdraft-protec
 
 @pytest.fixture
 def ledger_watched(tmp_path: Path) -> Iterator[tuple[Server, Watch, Path]]:
-    repo = copy_repo(FIXTURES / "ledger", tmp_path / "ledger")
-    settings = Settings(store=f"ladybug://{tmp_path / 'graph.lbug'}", workers=1)
-    ingest(repo, settings)
-    server = Server(settings, tmp_path / "serve.log")
-    watch = Watch(repo, server.env)
-    yield server, watch, repo
-    watch.stop()
-    server.stop()
+    yield from _watched(tmp_path, "ledger")
 
 
 def _edit(path: Path, old: str, new: str) -> None:
