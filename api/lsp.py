@@ -113,8 +113,8 @@ class _Buffer:
 
 
 class _Navigator:
-    """Answers LSP questions from the graph; runs in worker threads, with one read-only handle kept
-    between requests (graphsvc/store/readers.py)."""
+    """Answers LSP questions from the graph; runs in worker threads, one request at a time, on the
+    store ``GraphServer._store`` gives it (the indexer's held writer, else a kept read-only handle)."""
 
     def __init__(self, server: GraphServer) -> None:
         self.server = server
