@@ -248,17 +248,23 @@ def _watch(store: str, tree: Path, log: Any) -> subprocess.Popen[str]:
     raise SystemExit("graph watch ended before it started watching")
 
 
+def _live_page(browser: Any, url: str, state: dict[str, str]) -> Any:
+    """A page on the view ``state`` names, drawn and subscribed to live events."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{url}?{urlencode(state)}")
+    page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
+                           timeout=120000)
+    return page
+
+
 def _save_to_drawn(browser: Any, url: str, rid: str, tree: Path, runs: int, watch: subprocess.Popen[str],
                    log: Any) -> list[float]:
     """Milliseconds from a save under ``graph watch`` to the new symbol in the drawn view, per run."""
     fid = f"file:{rid}:{SAVED_FILE}"
     path = tree / SAVED_FILE
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = _live_page(browser, url, {"project": _project(rid), "layout": "circular", "expand": fid})
     out = []
     try:
-        page.goto(f"{url}?{urlencode({'project': _project(rid), 'layout': 'circular', 'expand': fid})}")
-        page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
-                               timeout=120000)
         for k in range(runs):
             name = f"bench_saved_{k}_{int(time.time())}"
             sid = f"sym:{rid}:{SAVED_FILE}#{name}"
@@ -284,12 +290,9 @@ def _hood_save_to_drawn(browser: Any, url: str, rid: str, tree: Path, runs: int,
     and from the event the page acted on to that drawing."""
     path = tree / _path_of(root, rid)
     called = root.split("#")[1].split(".")[0]
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = _live_page(browser, url, {"project": _project(rid)})
     out = []
     try:
-        page.goto(f"{url}?{urlencode({'project': _project(rid)})}")
-        page.wait_for_function("window.graphsvc.model().ready && window.graphsvc.model().live === 'live'",
-                               timeout=120000)
         page.evaluate(f"window.graphsvc.neighbourhood({root!r}, 2, 2000)")
         page.wait_for_function("window.graphsvc.model().ready", timeout=120000, polling=100)
         for k in range(runs):

@@ -24,15 +24,21 @@ def _nested(depth: int) -> str:
     return "\n".join(lines) + "\n\n\ndef after():\n    return 2\n"
 
 
+def _deep_repo(tmp_path: Path, nest: str) -> Path:
+    """A repo ``deep`` whose package ``deep`` holds ``nest.py`` with the source ``nest``."""
+    repo = tmp_path / "deep"
+    (repo / "deep").mkdir(parents=True)
+    (repo / "deep" / "__init__.py").write_text("", encoding="utf-8")
+    (repo / "deep" / "nest.py").write_text(nest, encoding="utf-8")
+    return repo
+
+
 @pytest.mark.parametrize("depth", [3, graph.FILE_TREE_DEPTH + 4])
 def test_a_files_symbols_are_all_found_however_deep_they_nest(tmp_path: Path, make_settings: Any,
                                                                depth: int) -> None:
     # LadybugDB walks the file's DEFINES tree to a bounded depth, then scans by id prefix.
     settings = make_settings()
-    repo = tmp_path / "deep"
-    (repo / "deep").mkdir(parents=True)
-    (repo / "deep" / "__init__.py").write_text("", encoding="utf-8")
-    (repo / "deep" / "nest.py").write_text(_nested(depth), encoding="utf-8")
+    repo = _deep_repo(tmp_path, _nested(depth))
     # A file whose path extends this one's: its symbols share the id prefix and must not show up.
     (repo / "deep" / "nest.py#x.py").write_text("def intruder():\n    return 3\n", encoding="utf-8")
     ingest(repo, settings, project="deep")
@@ -55,10 +61,7 @@ def test_the_name_under_a_position_is_found_however_deep_its_function_nests(tmp_
                                                                            depth: int) -> None:
     # definition_at.cypher walks the file's DEFINES tree to a bounded depth; past it, refs_at's prefix.
     settings = make_settings()
-    repo = tmp_path / "deep"
-    (repo / "deep").mkdir(parents=True)
-    (repo / "deep" / "__init__.py").write_text("", encoding="utf-8")
-    (repo / "deep" / "nest.py").write_text(_nested(depth).replace("return 1", "return after()"), encoding="utf-8")
+    repo = _deep_repo(tmp_path, _nested(depth).replace("return 1", "return after()"))
     ingest(repo, settings, project="deep")
     with open_store(settings, read_only=True) as store:
         call = graph.definition(store, "deep/deep", "deep/nest.py", depth + 1, 4 * depth + 8)
