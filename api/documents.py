@@ -23,8 +23,9 @@ import bisect
 import difflib
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,11 +141,14 @@ def stat_key(st: os.stat_result) -> tuple[int, int, int]:
 class DiskTexts:
     """Files' texts kept between requests, each under the ``stat_key`` it was read at: a list of 2,000
     references names some 350 files, and a file is read again only once its stat changed. The least
-    recently used go first past ``capacity``. Safe to share between threads.
+    recently used go first past ``capacity`` files or ``budget`` bytes of source (a kept text takes
+    about twice its size in memory). Safe to share between threads.
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, budget: int | None = None) -> None:
         self.capacity = capacity
+        self.budget = budget
+        self.size = 0  # bytes of source kept
         self._texts: OrderedDict[Path, tuple[tuple[int, int, int], FileText]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -162,14 +166,37 @@ class DiskTexts:
         # Read outside the lock; a change after the stat is seen by the next stat.
         text = FileText.read(path, encoding)
         with self._lock:
+            old = self._texts.pop(path, None)
+            if old is not None:
+                self.size -= old[0][0]
             if text is None:
-                self._texts.pop(path, None)
                 return None
             self._texts[path] = (key, text)
-            self._texts.move_to_end(path)
-            while len(self._texts) > self.capacity:
-                self._texts.popitem(last=False)
+            self.size += key[0]
+            while len(self._texts) > self.capacity or (
+                    self.budget is not None and self.size > self.budget and len(self._texts) > 1):
+                self.size -= self._texts.popitem(last=False)[1][0][0]
         return text
+
+    def full(self) -> bool:
+        """Whether one more text would put out another."""
+        with self._lock:
+            return len(self._texts) >= self.capacity or (self.budget is not None and self.size >= self.budget)
+
+    def warm(self, paths: Iterable[Path], encoding: str = "utf-16", *, stop: Callable[[], bool] | None = None) -> int:
+        """Read the texts of ``paths`` ahead of the requests that will need them, until it is full: no
+        kept text is put out for one that may never be asked for. It gives up once ``stop()`` is
+        true, and lets other threads run between two files. Returns how many files it read."""
+        read = 0
+        for path in paths:
+            time.sleep(0)  # a request waiting for the interpreter gets it now, not after the switch interval
+            if (stop is not None and stop()) or self.full():
+                return read
+            with self._lock:
+                kept = path in self._texts
+            if not kept and self.get(path, encoding) is not None:
+                read += 1
+        return read
 
 
 def _word_char(ch: str) -> bool:

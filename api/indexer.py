@@ -97,10 +97,12 @@ class Indexer:
     """Background ingest runs for the roots of a workspace."""
 
     def __init__(self, settings: Settings, progress: Progress | None = None,
-                 failed: Callable[[Path, str], None] | None = None) -> None:
+                 failed: Callable[[Path, str], None] | None = None,
+                 ready: Callable[[Path, list[str]], None] | None = None) -> None:
         self.settings = settings
         self._progress = progress
         self._failed = failed
+        self._ready = ready  # told a new root's indexed paths once its first index is done
         self._roots: dict[Path, _Root] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -184,6 +186,10 @@ class Indexer:
                     return
         yield None
 
+    def stopped(self) -> bool:
+        """Whether ``stop`` was called."""
+        return self._stop.is_set()
+
     def stop(self) -> None:
         """Stop watching and let the workers end."""
         self._stop.set()
@@ -196,6 +202,8 @@ class Indexer:
         try:
             if state.indexing:
                 self._run(state, full=True)
+                if self._ready is not None and state.cache.stored:
+                    self._ready(state.root, sorted(state.cache.stored))
             else:
                 self._prime(state)
             while not self._stop.is_set():

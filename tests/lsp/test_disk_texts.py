@@ -69,3 +69,39 @@ def test_a_missing_file_has_no_text(tmp_path: Path) -> None:
     assert texts.get(path) is not None
     path.unlink()
     assert texts.get(path) is None
+
+
+def test_the_bytes_kept_are_bounded(tmp_path: Path) -> None:
+    paths = [tmp_path / f"m{i}.py" for i in range(4)]
+    for i, p in enumerate(paths):
+        p.write_text(f"x = {i}\n" * 10, encoding="utf-8")  # 60 bytes each
+    texts = DiskTexts(100, budget=150)
+    kept = [texts.get(p) for p in paths[:2]]
+    assert texts.size == 120 and not texts.full()
+    texts.get(paths[2])  # 180 bytes: the least recently used goes
+    assert texts.size == 120 and texts.get(paths[1]) is kept[1] and texts.get(paths[0]) is not kept[0]
+    paths[3].write_text("x = 3\n" * 1000, encoding="utf-8")  # larger than the budget alone: kept by itself
+    assert texts.get(paths[3]) is not None and texts.size == 6000
+    paths[0].write_text("y\n", encoding="utf-8")
+    texts.get(paths[0])
+    assert texts.size == 2  # a file read again counts its new size only
+
+
+def test_a_warm_up_reads_until_full_and_puts_out_nothing(tmp_path: Path) -> None:
+    paths = [tmp_path / f"m{i}.py" for i in range(6)]
+    for i, p in enumerate(paths):
+        p.write_text(f"x = {i}\n", encoding="utf-8")
+    texts = DiskTexts(4)
+    first = texts.get(paths[5])
+    assert texts.warm([paths[5], *paths[:5]]) == 3  # the kept one is not read again; then it is full
+    assert texts.full() and texts.get(paths[5]) is first
+    assert texts.get(paths[0]).lines[0] == "x = 0"  # type: ignore[union-attr]
+
+
+def test_a_warm_up_stops_when_told(tmp_path: Path) -> None:
+    paths = [tmp_path / f"m{i}.py" for i in range(3)]
+    for i, p in enumerate(paths):
+        p.write_text(f"x = {i}\n", encoding="utf-8")
+    texts = DiskTexts(10)
+    assert texts.warm(paths, stop=lambda: True) == 0 and texts.size == 0
+    assert texts.warm(paths, stop=lambda: texts.size > 0) == 1
