@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 __all__ = [
     "EDGE_PROPS",
@@ -358,8 +358,7 @@ def split_file_id(file: str) -> tuple[str, str] | None:
 # File facts: what a language adapter extracts from one file, knowing nothing of others.
 
 
-@dataclass(frozen=True, slots=True)
-class SymbolFact:
+class SymbolFact(NamedTuple):
     """A definition in a file.
 
     ``qname`` is the dotted name within the file (``User.save``; ``""`` for the module),
@@ -380,8 +379,7 @@ class SymbolFact:
     parent: str | None = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     """One imported binding.
 
     ``module`` is the module text as written (leading dots for relative imports);
@@ -399,8 +397,7 @@ class ImportFact:
     scope: str
 
 
-@dataclass(frozen=True, slots=True)
-class RefFact:
+class RefFact(NamedTuple):
     """A reference: a call, a base class, a type annotation or a decorator.
 
     ``receiver`` is the dotted chain the name is looked up on (``("self",)``,
@@ -421,8 +418,7 @@ class RefFact:
     arg_types: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class LocalFact:
+class LocalFact(NamedTuple):
     """A name bound inside a function scope, with the dotted type it is known to hold.
 
     ``type_ref`` is the annotation or the callee of ``x = Callee(...)``; ``None`` when unknown.
@@ -433,8 +429,7 @@ class LocalFact:
     type_ref: tuple[str, ...] | None
 
 
-@dataclass(frozen=True, slots=True)
-class SpecFact:
+class SpecFact(NamedTuple):
     """A spec item found in a Markdown file.
 
     ``key`` is the fragment of its id (heading slugs joined by ``/``, ``#n`` for duplicates);
@@ -452,8 +447,7 @@ class SpecFact:
     mentions: tuple[tuple[str, int], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TaskFact:
+class TaskFact(NamedTuple):
     """A TODO/FIXME/XXX/HACK comment: ``kind`` the marker, ``scope`` the qname of the enclosing symbol."""
 
     kind: str
@@ -501,8 +495,7 @@ def _reduce_to_fields(fact: object) -> tuple[type, tuple[Any, ...]]:
     return cls, values(fact)
 
 
-for _fact in (SymbolFact, ImportFact, RefFact, LocalFact, SpecFact, TaskFact, FileFacts):
-    _fact.__reduce__ = _reduce_to_fields  # type: ignore[assignment,method-assign]
+FileFacts.__reduce__ = _reduce_to_fields  # type: ignore[assignment,method-assign]
 
 
 # ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tree_sitter import Node as TSNode
 
@@ -402,14 +402,14 @@ def _mark_listed_exports(b: _Builder) -> None:
     listed = {target[1] for target in b.exports.values() if target[0] == "l"}
     for i, s in enumerate(b.symbols):
         if not s.exported and s.parent == "" and s.qname in listed:
-            b.symbols[i] = replace(s, exported=True)
+            b.symbols[i] = s._replace(exported=True)
             b.exported[s.qname] = True
     # Members of a class exported by name after its declaration.
     for i, s in enumerate(b.symbols):
         if not s.exported and s.parent and b.kinds.get(s.parent) in ("Class", "Interface", "Enum") and (
                 b.exported.get(s.parent) and not s.name.startswith("#")
                 and not s.signature.startswith("private ")):
-            b.symbols[i] = replace(s, exported=True)
+            b.symbols[i] = s._replace(exported=True)
 
 
 def _parameter_properties(b: _Builder, ctor: TSNode, cls: str) -> None:
