@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 from importlib import import_module
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from queue import Queue
 from typing import Any
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +38,7 @@ from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
+from graphsvc.store.base import node_tuple
 from parsers import registry
 
 __all__ = ["IngestCache", "IngestReport", "ingest", "prime"]
@@ -200,9 +203,9 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     try:
         for attempt in range(_ATTEMPTS):
             try:
-                with _gc_paused(not incremental):
+                with _gc_paused(not incremental), ExitStack() as run_scope:
                     linked = _run(store, scanned, rid, project, name, report, incremental, settings, progress,
-                                  manifest, cache)
+                                  manifest, cache, run_scope)
                 break
             except WriteConflict:
                 # Another writer changed the repo since this run read it: read again and redo.
@@ -389,8 +392,9 @@ def _module_maps(scanned: ScanResult, langs: Mapping[str, str], cache: IngestCac
 
 def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name: str, report: IngestReport,
          incremental: bool, settings: Settings, progress: Progress | None, manifest: ecosystem.Manifest,
-         cache: IngestCache | None) -> ecosystem.LinkReport | None:
-    """Index the scanned tree, write it and link the repo into the ecosystem; what linking did."""
+         cache: IngestCache | None, scope: ExitStack) -> ecosystem.LinkReport | None:
+    """Index the scanned tree, write it and link the repo into the ecosystem; what linking did.
+    What the run opens (a writer opened ahead, its thread) closes with ``scope``."""
     timings = report.timings
     t = time.perf_counter()
     repo_props, stored = _read(store, settings, rid, incremental, cache)
@@ -490,7 +494,19 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             summaries[group[langs[p]]][p] = stored[p].summary
     resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], scanned.root)
                  for key in by_group}
-    graphs: list[FileGraph] = [resolvers[group[langs[p]]].resolve(facts[p]) for p in sorted(facts)]
+    ahead: _NodesAhead | None = None
+    if repo_props is None and cache is None and (not incremental or not stored) and facts:
+        # A new repo: its symbols are written while the rest is resolved (docs/decisions/0018).
+        wait = time.perf_counter()
+        ahead = scope.enter_context(_NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
+                                                Node("Repo", rid, {"name": name, "project": project_id(project),
+                                                                   "root": str(scanned.root)})))
+        timings["lock_wait"] = time.perf_counter() - wait
+    graphs: list[FileGraph] = []
+    for p in sorted(facts):
+        graphs.append(resolvers[group[langs[p]]].resolve(facts[p]))
+        if ahead is not None:
+            ahead.add(graphs[-1])
 
     # Unchanged files whose lookups now answer differently are re-linked. When the set of files
     # is the same, only lookups of the re-parsed files whose signature changed can answer
@@ -585,6 +601,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         full=not incremental or not stored,
         relinked=set(relink),
         expected_generation=generation if repo_props is not None else None,
+        early=ahead.finish() if ahead is not None else frozenset(),
     )
     for fg in graphs:
         report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
@@ -604,12 +621,92 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             writer.refresh_stats(rid, rows)
         return _link_and_record(writer, settings, rid, manifest, True, cache)
 
-    timings["lock_wait"], linked = _write(store, settings, change, write_and_link, cache)
+    if ahead is not None:
+        _, linked = _write(ahead.writer, settings, change, write_and_link, cache)
+    else:
+        timings["lock_wait"], linked = _write(store, settings, change, write_and_link, cache)
     timings["write"] = time.perf_counter() - t
     if cache is not None:
         _remember(cache, change, stored, manifest_json, langs)
         _remember_stats(cache, {p: st for p, st in restat.items() if p not in change.removed})
     return linked
+
+
+class _NodesAhead:
+    """The Symbol nodes of a new repo, written in a thread while the main one resolves (and links,
+    and builds the rest of the change): a bulk load's node copies release the interpreter, and
+    resolving leaves the second core idle. The repo is marked ``writing`` first (``begin_bulk``),
+    so a crash in between leaves a load the next run rebuilds; the bulk load (``change.early``)
+    then writes everything else. A writer is opened for it when the run was given none, and
+    the run's write goes through it.
+    """
+
+    LABEL = "Symbol"
+    BATCH = 20_000  # rows per copy: a copy costs some 30 ms besides its rows
+
+    def __init__(self, store: Store | None, settings: Settings, project: Node, repo: Node) -> None:
+        self.owned = store is None
+        self.writer = open_store(settings) if store is None else store
+        self.pending: list[tuple[Any, ...]] = []
+        self.queue: Queue[list[tuple[Any, ...]] | None] = Queue()
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        try:
+            # Read again with the write lock held: another run may have written the repo meanwhile
+            # (then this run rewrites it whole, as any full run of a repo the store holds).
+            self.active = self.writer.repo(repo.id) is None
+            if self.active:
+                self.writer.begin_bulk(project, repo)
+        except BaseException:
+            self._close()
+            raise
+        if self.active:
+            self.thread = threading.Thread(target=self._drain, name="nodes ahead", daemon=True)
+            self.thread.start()
+
+    def add(self, fg: FileGraph) -> None:
+        """Queue the file's Symbol nodes; hand a batch to the thread once there are enough."""
+        if not self.active:
+            return
+        self.pending += [node_tuple(n) for n in fg.nodes if n.label == self.LABEL]
+        if len(self.pending) >= self.BATCH:
+            self.queue.put(self.pending)
+            self.pending = []
+
+    def finish(self) -> frozenset[str]:
+        """Write what is left and wait for the thread; the labels written (its error, raised)."""
+        if self.pending:
+            self.queue.put(self.pending)
+            self.pending = []
+        self._stop()
+        if self.error is not None:
+            raise self.error
+        return frozenset({self.LABEL}) if self.active else frozenset()
+
+    def _drain(self) -> None:
+        while (rows := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.writer.bulk_nodes(self.LABEL, rows)
+                except BaseException as exc:  # raised by ``finish`` in the main thread
+                    self.error = exc
+
+    def _stop(self) -> None:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            self.thread = None
+
+    def _close(self) -> None:
+        if self.owned:
+            self.writer.close()
+
+    def __enter__(self) -> _NodesAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
+        self._close()
 
 
 def _restat_rows(rid: str, restat: dict[str, tuple[int, int]]) -> list[dict[str, Any]]:

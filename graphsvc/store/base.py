@@ -27,7 +27,8 @@ from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node, file_id, symbol_id
 
 __all__ = ["BULK_EDGE_COLUMNS", "FILE_LABELS", "SCHEMA_VERSION", "BulkRows", "CypherAnswer", "RepoChange", "Rows",
-           "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "put_rows"]
+           "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "node_tuple",
+           "put_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -70,6 +71,9 @@ class RepoChange:
     full: bool = False
     relinked: set[str] = field(default_factory=set)
     expected_generation: int | None = None
+    # Labels whose nodes this run wrote ahead, while it resolved (``Store.begin_bulk``): the repo was
+    # new, is marked ``writing`` by this run, and its bulk load keeps them and writes the rest.
+    early: frozenset[str] = frozenset()
 
     def next_generation(self, current: dict[str, Any] | None) -> int:
         """Check the stored generation against the one this change was computed from.
@@ -195,16 +199,25 @@ class BulkRows:
     edges: dict[tuple[str, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)  # (type, from, to) -> rows
 
 
+def node_tuple(node: Node) -> tuple[Any, ...]:
+    """A node's bulk row: its id, then its properties in schema order (not for File nodes: ``bulk_rows``)."""
+    return (node.id, *map(node.props.get, _NODE_PROPS[node.label]))
+
+
 def bulk_rows(change: RepoChange) -> BulkRows:
-    """The rows of every file a full change writes; the External nodes once each, by id."""
+    """The rows of every file a full change writes, but the nodes of the labels written ahead
+    (``change.early``); the External nodes once each, by id."""
     rid = change.repo.id
     out = BulkRows()
     nodes, edges = out.nodes, out.edges
     externals: dict[str, tuple[Any, ...]] = {}
     ext_props = _NODE_PROPS["External"]
+    early = change.early
     for fg in change.writes:
         edges.setdefault(("CONTAINS", "Repo", "File"), []).append((rid, file_id(rid, fg.path)))
         for node in fg.nodes:
+            if node.label in early:
+                continue
             props = _file_props(change, fg, node) if node.label == "File" else node.props
             nodes.setdefault(node.label, []).append((node.id, *map(props.get, _NODE_PROPS[node.label])))
         for ext in fg.externals.values():
@@ -323,6 +336,16 @@ class Store(ABC):
     @abstractmethod
     def apply(self, change: RepoChange) -> None:
         """Write one repo's change atomically (see the module docstring)."""
+
+    @abstractmethod
+    def begin_bulk(self, project: Node, repo: Node) -> None:
+        """Mark a repo the store does not hold ``writing``, ahead of its bulk load: nodes written
+        now (``bulk_nodes``) belong to a load a crash leaves marked, and the next run rebuilds."""
+
+    @abstractmethod
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+        """Create nodes of a repo being bulk-loaded (``begin_bulk``), as ``node_tuple`` rows, none of
+        which exists; the bulk load (``apply`` of a change whose ``early`` names the label) keeps them."""
 
     @abstractmethod
     def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:

@@ -558,7 +558,8 @@ class LadybugStore(Store):
         change.repo.props["generation"] = change.next_generation(existing)
         bulk = change.full or (existing is not None and existing.get("state") == "writing")
         if bulk:
-            self._apply_bulk(change, existing is not None)
+            # A repo this run marked itself (``begin_bulk``) holds only what the run wrote ahead.
+            self._apply_bulk(change, existing is not None and not change.early)
             return
         rows = flatten(change)
         self._run("BEGIN TRANSACTION")
@@ -660,6 +661,19 @@ class LadybugStore(Store):
         self._batched(cypher.merge_nodes("Repo", typed=True), "rows", [repo])
         self._run("MATCH (p:Project {id: $p}) MATCH (r:Repo {id: $r}) MERGE (p)-[:HAS_REPO]->(r)",
                   {"p": change.project.id, "r": change.repo.id})
+
+    def begin_bulk(self, project: Node, repo: Node) -> None:
+        self._run("BEGIN TRANSACTION")
+        try:
+            self._write_repo_nodes(RepoChange(project=project, repo=repo), state="writing")
+            self._run("COMMIT")
+        except BaseException:
+            self._run("ROLLBACK")
+            raise
+
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            self._copy_nodes(label, rows)
 
     def _apply_bulk(self, change: RepoChange, existed: bool) -> None:
         # Mark first: a crash between here and the final mark leaves "writing" behind.

@@ -81,9 +81,14 @@ class Neo4jStore(Store):
         return [r.data() for r in records]
 
     def _ensure_schema(self) -> None:
+        # One round trip to list what exists, where creating each constraint "IF NOT EXISTS" took
+        # 19 (0.1-0.15 s of every open); only the missing ones are created.
+        have = {r["name"] for r in self._rows("SHOW CONSTRAINTS YIELD name RETURN name")}
         for label in (*NODE_SCHEMA, "Meta"):
             key = "key" if label == "Meta" else "id"
-            self._rows(f"CREATE CONSTRAINT {label.lower()}_{key} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
+            name = f"{label.lower()}_{key}"
+            if name not in have:
+                self._rows(f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.{key} IS UNIQUE")
         rows = self._rows("MATCH (m:Meta {key: 'schemaVersion'}) RETURN m.value AS v")
         if not rows:
             self._rows("MERGE (m:Meta {key: 'schemaVersion'}) SET m.value = $v", {"v": str(SCHEMA_VERSION)})
@@ -188,8 +193,10 @@ class Neo4jStore(Store):
         """
         change.repo.props["generation"] = change.next_generation(self.repo(change.repo.id))
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
-        kept = self.overlay_edges(change.repo.id)
-        self.delete_repo(change.repo.id)
+        # A repo this run marked itself (``begin_bulk``) holds only what the run wrote ahead.
+        kept = [] if change.early else self.overlay_edges(change.repo.id)
+        if not change.early:
+            self.delete_repo(change.repo.id)
         for fg in change.writes:
             change.old.pop(fg.path, None)
         change.removed = []
@@ -206,6 +213,13 @@ class Neo4jStore(Store):
             self.put([], kept)
         self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
                                 self._write_repo_nodes(tx, change, "ok")))
+
+    def begin_bulk(self, project: Node, repo: Node) -> None:
+        change = RepoChange(project=project, repo=repo)
+        self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
+
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+        self._write_concurrently([(cypher.create_node_rows(label), rows)])
 
     def _write_concurrently(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
         """Run each statement over its rows in transactions of ``_BULK_BATCH`` rows, ``_BULK_SESSIONS`` at a time.
