@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", description="Neo4j database name.")
     workers: int = Field(default=2, ge=1, le=64, description="Parser worker processes (1 parses in-process).")
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
-    lock_timeout: float = Field(default=60.0, ge=0, description="Seconds a writer waits for the embedded store's lock.")
+    lock_timeout: float = Field(
+        default=60.0, ge=0, description="Seconds a writer waits for the write lock: the embedded store's, a repo's on Neo4j.")
     languages: list[str] = Field(default_factory=list, description="Languages to index (empty: all registered).")
     api_keys: list[SecretStr] = Field(
         default_factory=list, description="API keys the server accepts (`Authorization: Bearer KEY`); kept hashed.")

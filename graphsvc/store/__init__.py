@@ -26,7 +26,8 @@ def _ladybug(url: str, settings: Settings, read_only: bool) -> Store:
 def _neo4j(url: str, settings: Settings, read_only: bool) -> Store:
     from graphsvc.store.neo4j import Neo4jStore
 
-    return Neo4jStore(url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
+    return Neo4jStore(url, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database,
+                      lock_timeout=settings.lock_timeout)
 
 
 _BACKENDS: dict[str, Callable[[str, Settings, bool], Store]] = {

@@ -9,7 +9,12 @@ become ``graphsvc.errors`` here, with the cause kept.
 from __future__ import annotations
 
 import json
+import os
+import socket
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import neo4j
@@ -42,9 +47,13 @@ class Neo4jStore(Store):
 
     dialect = "neo4j"
 
-    def __init__(self, url: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(self, url: str, user: str, password: str, database: str = "neo4j", *,
+                 lock_timeout: float = 60.0) -> None:
         self.url = url
         self.database = database
+        self.lock_timeout = lock_timeout
+        self._auth = (user, password)
+        self._lock: _RepoLock | None = None
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
@@ -130,7 +139,25 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}",
                                    suggestion="nothing was written; run again when it is back") from exc
 
+    def lock_repo(self, repo_id: str) -> None:
+        if self._lock is not None and self._lock.repo == repo_id:
+            return
+        self._release_repo()
+        self._lock = _RepoLock.take(self, repo_id)
+
+    def _release_repo(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
     def apply(self, change: RepoChange) -> None:
+        self.lock_repo(change.repo.id)
+        try:
+            self._apply_locked(change)
+        finally:
+            self._release_repo()
+
+    def _apply_locked(self, change: RepoChange) -> None:
         existing = self.repo(change.repo.id)
         if change.full or (existing is not None and existing.get("state") == "writing"):
             self._apply_bulk(change)
@@ -288,7 +315,82 @@ class Neo4jStore(Store):
         return nodes, edges
 
     def close(self) -> None:
-        self._close_quietly()
+        try:
+            self._release_repo()
+        finally:
+            self._close_quietly()
+
+
+class _RepoLock:
+    """A repo's write lock on a Neo4j server: a transaction of its own connection that has written
+    the repo's lock row (a ``Meta`` node) and stays open, so the server holds that node's write lock
+    until it ends. Another writer's same write waits for it; a writer that dies loses its connection
+    and the server ends the transaction, lock and all: nothing is left to clean up or expire.
+
+    The wait runs in a thread so that it can be bounded: past the timeout the connection is closed,
+    which ends the waiting transaction on the server. Who holds the lock is written beside it, in a
+    row of its own (the lock row's own value is not visible before the holder commits, which it
+    never does); a waiter that gives up names it.
+    """
+
+    def __init__(self, repo: str, driver: neo4j.Driver, session: neo4j.Session, tx: neo4j.Transaction) -> None:
+        self.repo, self._driver, self._session, self._tx = repo, driver, session, tx
+
+    @classmethod
+    def take(cls, store: Neo4jStore, repo_id: str) -> _RepoLock:
+        key = f"writeLock:{repo_id}"
+        driver = neo4j.GraphDatabase.driver(store.url, auth=store._auth, connection_timeout=10,
+                                            notifications_min_severity="OFF")
+        session = driver.session(database=store.database)
+        failure: list[BaseException] = []
+        taken = threading.Event()
+        tx: neo4j.Transaction | None = None
+
+        def wait() -> None:
+            nonlocal tx
+            try:
+                take = "MATCH (m:Meta {key: $k}) SET m.value = $v RETURN count(*) AS n"
+                tx = session.begin_transaction()
+                if tx.run(take, k=key, v=str(time.time_ns())).single(strict=True)["n"] == 0:
+                    tx.rollback()  # the repo's first writer: its lock row is made, committed, then taken
+                    session.run("MERGE (m:Meta {key: $k})", k=key).consume()
+                    tx = session.begin_transaction()
+                    tx.run(take, k=key, v=str(time.time_ns())).consume()
+            except BaseException as exc:  # handed to the caller
+                failure.append(exc)
+            finally:
+                taken.set()
+
+        threading.Thread(target=wait, name=f"neo4j lock {repo_id}", daemon=True).start()
+        if not taken.wait(store.lock_timeout):
+            driver.close()  # ends the transaction still waiting on the server
+            holder = store._rows("MATCH (m:Meta {key: $k}) RETURN m.value AS v", {"k": key + ":holder"})
+            who = holder[0]["v"] if holder and holder[0]["v"] else "another writer"
+            raise StoreUnavailable(f"{repo_id} is being written by {who} (waited {store.lock_timeout:g}s)",
+                                   where=store.url, suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT")
+        if failure or tx is None:
+            driver.close()
+            exc = failure[0] if failure else None
+            if isinstance(exc, neo4j_errors.Neo4jError):
+                raise StoreError(f"Neo4j refused the write lock of {repo_id}: {exc.message}", where=store.url) from exc
+            if isinstance(exc, neo4j_errors.DriverError | OSError):
+                raise StoreUnavailable(f"lost the connection to Neo4j at {store.url}: {exc}",
+                                       suggestion="nothing was written; run again when it is back") from exc
+            raise exc or AssertionError("no transaction")
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        store._rows("MERGE (m:Meta {key: $k}) SET m.value = $v",
+                    {"k": key + ":holder", "v": f"process {os.getpid()} on {socket.gethostname()} since {at}"})
+        return cls(repo_id, driver, session, tx)
+
+    def release(self) -> None:
+        """End the transaction, which lets the lock go; quietly, as a lost connection lets it go too."""
+        try:
+            self._tx.rollback()
+            self._session.close()
+        except (neo4j_errors.DriverError, neo4j_errors.Neo4jError, OSError):
+            pass
+        finally:
+            self._driver.close()
 
 
 def _refused_operator(plan: dict[str, Any]) -> str | None:
