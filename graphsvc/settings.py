@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=2, ge=1, le=64, description="Parser worker processes (1 parses in-process).")
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
     lock_timeout: float = Field(
-        default=60.0, ge=0, description="Seconds a writer waits for the write lock: the embedded store's, a repo's on Neo4j.")
+        default=60.0, ge=0, description="Seconds a writer waits for the write lock (the embedded store's or the Neo4j database's).")
     languages: list[str] = Field(default_factory=list, description="Languages to index (empty: all registered).")
     api_keys: list[SecretStr] = Field(
         default_factory=list, description="API keys the server accepts (`Authorization: Bearer KEY`); kept hashed.")

@@ -654,7 +654,7 @@ class _NodesAhead:
         try:
             # Read again with the write lock held: another run may have written the repo meanwhile
             # (then this run rewrites it whole, as any full run of a repo the store holds).
-            self.writer.lock_repo(repo.id)
+            self.writer.lock_writes(repo.id)
             self.active = self.writer.repo(repo.id) is None
             if self.active:
                 self.writer.begin_bulk(project, repo)

@@ -411,16 +411,16 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store."""
 
-    def lock_repo(self, repo_id: str) -> None:
-        """Take the write lock of a repo for this writer, until ``apply`` of a change to it ends or
-        the store closes; waits up to the settings' ``lock_timeout`` for another writer of it.
+    def lock_writes(self, repo_id: str) -> None:
+        """Take the store's write lock for a write of ``repo_id``, until ``apply`` ends or the store
+        closes; waits up to the settings' ``lock_timeout`` for another writer.
 
-        The embedded store's writer holds the whole store from its open (its file lock): nothing
-        more to take. A server store takes it before re-reading what a run must see alone (a new
-        repo still absent) and before every write of a repo's files.
+        The embedded store's writer holds it from its open (its file lock): nothing more to take.
+        Neo4j's writers take it before re-reading what a run must see alone (a new repo still
+        absent) and before every write of a repo's files.
 
         Raises:
-            StoreUnavailable: another writer held the repo past the timeout.
+            StoreUnavailable: another writer held it past the timeout.
         """
 
     def hold(self) -> None:

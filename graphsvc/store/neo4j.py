@@ -53,7 +53,7 @@ class Neo4jStore(Store):
         self.database = database
         self.lock_timeout = lock_timeout
         self._auth = (user, password)
-        self._lock: _RepoLock | None = None
+        self._lock: _WriteLock | None = None
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
@@ -139,23 +139,21 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"lost the connection to Neo4j at {self.url}: {exc}",
                                    suggestion="nothing was written; run again when it is back") from exc
 
-    def lock_repo(self, repo_id: str) -> None:
-        if self._lock is not None and self._lock.repo == repo_id:
-            return
-        self._release_repo()
-        self._lock = _RepoLock.take(self, repo_id)
+    def lock_writes(self, repo_id: str) -> None:
+        if self._lock is None:
+            self._lock = _WriteLock.take(self, repo_id)
 
-    def _release_repo(self) -> None:
+    def _release_lock(self) -> None:
         lock, self._lock = self._lock, None
         if lock is not None:
             lock.release()
 
     def apply(self, change: RepoChange) -> None:
-        self.lock_repo(change.repo.id)
+        self.lock_writes(change.repo.id)
         try:
             self._apply_locked(change)
         finally:
-            self._release_repo()
+            self._release_lock()
 
     def _apply_locked(self, change: RepoChange) -> None:
         existing = self.repo(change.repo.id)
@@ -316,16 +314,20 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         try:
-            self._release_repo()
+            self._release_lock()
         finally:
             self._close_quietly()
 
 
-class _RepoLock:
-    """A repo's write lock on a Neo4j server: a transaction of its own connection that has written
-    the repo's lock row (a ``Meta`` node) and stays open, so the server holds that node's write lock
-    until it ends. Another writer's same write waits for it; a writer that dies loses its connection
-    and the server ends the transaction, lock and all: nothing is left to clean up or expire.
+class _WriteLock:
+    """The write lock of a Neo4j database: a transaction of its own connection that has written the
+    lock row (a ``Meta`` node) and stays open, so the server holds that node's write lock until it
+    ends. Another writer's same write waits for it; a writer that dies loses its connection and the
+    server ends the transaction, lock and all: nothing is left to clean up or expire.
+
+    One lock for the database, not one per repo: a load creates the External nodes of its repo
+    before the edges into them, and another repo's write deletes the External nodes nothing points
+    at (docs/decisions/0019).
 
     The wait runs in a thread so that it can be bounded: past the timeout the connection is closed,
     which ends the waiting transaction on the server. Who holds the lock is written beside it, in a
@@ -337,8 +339,8 @@ class _RepoLock:
         self.repo, self._driver, self._session, self._tx = repo, driver, session, tx
 
     @classmethod
-    def take(cls, store: Neo4jStore, repo_id: str) -> _RepoLock:
-        key = f"writeLock:{repo_id}"
+    def take(cls, store: Neo4jStore, repo_id: str) -> _WriteLock:
+        key = "writeLock"
         driver = neo4j.GraphDatabase.driver(store.url, auth=store._auth, connection_timeout=10,
                                             notifications_min_severity="OFF")
         session = driver.session(database=store.database)
@@ -352,7 +354,7 @@ class _RepoLock:
                 take = "MATCH (m:Meta {key: $k}) SET m.value = $v RETURN count(*) AS n"
                 tx = session.begin_transaction()
                 if tx.run(take, k=key, v=str(time.time_ns())).single(strict=True)["n"] == 0:
-                    tx.rollback()  # the repo's first writer: its lock row is made, committed, then taken
+                    tx.rollback()  # the database's first writer: the lock row is made, committed, then taken
                     session.run("MERGE (m:Meta {key: $k})", k=key).consume()
                     tx = session.begin_transaction()
                     tx.run(take, k=key, v=str(time.time_ns())).consume()
@@ -366,20 +368,21 @@ class _RepoLock:
             driver.close()  # ends the transaction still waiting on the server
             holder = store._rows("MATCH (m:Meta {key: $k}) RETURN m.value AS v", {"k": key + ":holder"})
             who = holder[0]["v"] if holder and holder[0]["v"] else "another writer"
-            raise StoreUnavailable(f"{repo_id} is being written by {who} (waited {store.lock_timeout:g}s)",
+            raise StoreUnavailable(f"the graph is being written by {who} (waited {store.lock_timeout:g}s)",
                                    where=store.url, suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT")
         if failure or tx is None:
             driver.close()
             exc = failure[0] if failure else None
             if isinstance(exc, neo4j_errors.Neo4jError):
-                raise StoreError(f"Neo4j refused the write lock of {repo_id}: {exc.message}", where=store.url) from exc
+                raise StoreError(f"Neo4j refused the write lock: {exc.message}", where=store.url) from exc
             if isinstance(exc, neo4j_errors.DriverError | OSError):
                 raise StoreUnavailable(f"lost the connection to Neo4j at {store.url}: {exc}",
                                        suggestion="nothing was written; run again when it is back") from exc
             raise exc or AssertionError("no transaction")
         at = datetime.now(UTC).isoformat(timespec="seconds")
         store._rows("MERGE (m:Meta {key: $k}) SET m.value = $v",
-                    {"k": key + ":holder", "v": f"process {os.getpid()} on {socket.gethostname()} since {at}"})
+                    {"k": key + ":holder",
+                     "v": f"process {os.getpid()} on {socket.gethostname()}, writing {repo_id}, since {at}"})
         return cls(repo_id, driver, session, tx)
 
     def release(self) -> None:

@@ -2,8 +2,8 @@
 message), and what they leave is the graph one run builds; a writer killed at any moment leaves
 nothing a rerun does not mend.
 
-The embedded store's writers queue on its file lock (``tests/test_concurrency.py``); Neo4j's hold
-a per-repo lock in the server for the length of their write (``Neo4jStore.lock_repo``).
+The embedded store's writers queue on its file lock (``tests/test_concurrency.py``); Neo4j's on a
+lock the server holds for the length of a write (``Neo4jStore.lock_writes``).
 """
 
 from __future__ import annotations
@@ -71,7 +71,40 @@ def test_two_full_ingests_of_one_repo_at_once_leave_one_build(make_settings: Any
     assert both == expected, diff(expected, both, "two concurrent full ingests vs one")
 
 
-def test_a_writer_waits_for_the_repo_then_names_what_held_it(make_settings: Any, tmp_path: Path) -> None:
+def test_a_repo_written_while_another_drops_an_external_keeps_its_edges_to_it(make_settings: Any,
+                                                                            tmp_path: Path) -> None:
+    # A full load merges the External nodes first and creates the edges into them later; another
+    # repo's write that leaves one of them unreferenced deletes it at its end. Writers that do not
+    # wait for each other would lose the first repo's edges into it.
+    big = tmp_path / "big"
+    for i in range(150):
+        (big / "pkg").mkdir(parents=True, exist_ok=True)
+        (big / "pkg" / f"m{i}.py").write_text("import json\n\n\n" + "".join(
+            f"def f{j}(x):\n    return json.loads(x)\n\n\n" for j in range(25)))
+    small = tmp_path / "small" / "small"
+    small.mkdir(parents=True)
+    module = small / "m.py"
+    settings = make_settings()
+    calls, other = "import json\n\n\ndef g(x):\n    return json.loads(x)\n", "def g(x):\n    return x\n"
+    module.write_text(calls)
+    ingest(small.parent, settings)
+    proc = _graph(settings, "ingest", str(big))
+    rounds = 0
+    while proc.poll() is None or rounds < 2:
+        module.write_text(other if rounds % 2 == 0 else calls)
+        ingest(small.parent, settings, incremental=True)
+        rounds += 1
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    both = export_text(settings)
+    fresh = make_settings(fresh=True)
+    ingest(big, fresh)
+    ingest(small.parent, fresh)
+    expected = export_text(fresh)
+    assert both == expected, diff(expected, both, "loaded beside another repo's writes vs one after the other")
+
+
+def test_a_writer_waits_for_the_lock_then_names_what_held_it(make_settings: Any, tmp_path: Path) -> None:
     repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
     settings = make_settings()
     ingest(repo, settings)
@@ -79,7 +112,7 @@ def test_a_writer_waits_for_the_repo_then_names_what_held_it(make_settings: Any,
     (repo / "shop" / "extra.py").write_text("def extra():\n    return 1\n")
     holder = open_store(settings)
     try:
-        holder.lock_repo(repo_id("shop", "shop"))
+        holder.lock_writes(repo_id("shop", "shop"))
         started = time.monotonic()
         proc = _graph(settings, "ingest", str(repo), "--incremental", GRAPH_LOCK_TIMEOUT="1")
         _, err = proc.communicate(timeout=120)
