@@ -39,6 +39,9 @@ __all__ = ["Linker", "attach", "comment_tasks", "link", "with_tasks"]
 
 MARKERS = ("TODO", "FIXME", "XXX", "HACK")
 _MARKER_BYTES = re.compile(rb"\b(?:TODO|FIXME|XXX|HACK)\b")
+# Plain substring searches first: four of them take a third of the time of one search of the
+# pattern (whose leading \b is tried at every byte), and most files hold no marker at all.
+_MARKER_WORDS = tuple(m.encode() for m in MARKERS)
 _MARKER = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b(?:\(([^)\n]*)\))?[:\s-]*(.*)")
 _CLOSERS = re.compile(r"\s*(\*/|-->|\*+|#+)\s*$")
 _FUZZY_CUTOFF = 88.0
@@ -75,7 +78,7 @@ def _enclosing(symbols: Iterable[SymbolFact], pos: tuple[int, int]) -> str | Non
 def comment_tasks(lang: str, root: TSNode, source: bytes, symbols: tuple[SymbolFact, ...]) -> tuple[TaskFact, ...]:
     """The TODO/FIXME/XXX/HACK markers in a file's comments, each with its enclosing symbol."""
     spec = registry.by_name(lang)
-    if spec is None or not spec.comment_nodes or not _MARKER_BYTES.search(source):
+    if spec is None or not spec.comment_nodes or not any(word in source for word in _MARKER_WORDS):
         return ()
     has_module = any(s.qname == "" for s in symbols)
     tasks: list[TaskFact] = []
