@@ -39,10 +39,10 @@ def _graph(settings: Settings, *args: str, **extra: str) -> subprocess.Popen[byt
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _big_shop(tmp_path: Path) -> Path:
-    """The shop fixture with 150 more modules, so that two runs' writes overlap in time."""
+def _big_shop(tmp_path: Path, modules: int = 80) -> Path:
+    """The shop fixture with more modules, so that a run's write takes long enough to meet another's."""
     repo = copy_repo(FIXTURES / "shop", tmp_path / "shop")
-    for i in range(150):
+    for i in range(modules):
         (repo / "shop" / f"gen_{i}.py").write_text(
             "from .models import Product\n\n\n" + "".join(
                 f"def f{j}():\n    return Product('x', {j}).discounted({j})\n\n\n" for j in range(25)))
@@ -77,7 +77,7 @@ def test_a_repo_written_while_another_drops_an_external_keeps_its_edges_to_it(ma
     # repo's write that leaves one of them unreferenced deletes it at its end. Writers that do not
     # wait for each other would lose the first repo's edges into it.
     big = tmp_path / "big"
-    for i in range(150):
+    for i in range(100):
         (big / "pkg").mkdir(parents=True, exist_ok=True)
         (big / "pkg" / f"m{i}.py").write_text("import json\n\n\n" + "".join(
             f"def f{j}(x):\n    return json.loads(x)\n\n\n" for j in range(25)))
@@ -132,7 +132,7 @@ def test_a_writer_waits_for_the_lock_then_names_what_held_it(make_settings: Any,
 def test_a_writer_killed_at_a_random_moment_then_rerun_converges(make_settings: Any, tmp_path: Path,
                                                                  seed: int) -> None:
     rng = random.Random(seed)
-    repo = _big_shop(tmp_path)
+    repo = _big_shop(tmp_path, 150)
     settings = make_settings()
     incremental = seed % 2 == 0
     if incremental:
