@@ -30,7 +30,9 @@ Baseline (same invocation, single process):
 Per store:
     * ``ladybug``: a fresh ``ladybug:///<tmp>/g.lbug`` for every run;
     * ``neo4j``: one throw-away Neo4j 5 server from ``tests/neo4j_server/launcher.py``
-      for the whole benchmark, emptied (every node detached and deleted) before every run.
+      for the whole benchmark, emptied (every node detached and deleted) before every run,
+      which then waits until the server has gone quiet (it collects and checkpoints for
+      seconds after a large delete).
 
     Each run measures:
 
@@ -335,7 +337,7 @@ def ladybug_target(workers: int) -> StoreTarget:
 
 
 def neo4j_target(workers: int) -> StoreTarget:
-    """One test Neo4j server for the whole benchmark, emptied before every run."""
+    """One test Neo4j server for the whole benchmark, emptied before every run and left to go quiet."""
     import neo4j
 
     if str(LAUNCHER_DIR) not in sys.path:
@@ -352,6 +354,9 @@ def neo4j_target(workers: int) -> StoreTarget:
         # MATCH (n) DETACH DELETE n, in batches so a large graph fits the server's heap.
         with driver.session() as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        # The server goes on for seconds after a large delete (collection, checkpoint): a run started
+        # at once shares the cores with it, and its parse stage took a second longer than on LadybugDB.
+        _wait_until_idle(server.process.pid)
         return {"store": server.uri, "workers": workers,
                 "neo4j_user": server.user, "neo4j_password": server.password}
 
@@ -363,6 +368,25 @@ def neo4j_target(workers: int) -> StoreTarget:
 
     target = StoreTarget("neo4j", settings_for_run, cleanup, note=f"Neo4j server {version}")
     return target
+
+
+def _wait_until_idle(pid: int, limit: float = 30.0) -> None:
+    """Return once process ``pid`` used under 5% of a core over half a second (Linux; at most ``limit`` s)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+    deadline = time.monotonic() + limit
+    try:
+        while time.monotonic() < deadline:
+            before = cpu()
+            time.sleep(0.5)
+            if (cpu() - before) / tick < 0.025:
+                return
+    except OSError:
+        return
 
 
 def _peak_rss_of_pid(pid: int) -> str:
