@@ -14,7 +14,9 @@ from typing import Any
 
 from graphsvc.events import Event, subscribe
 from graphsvc.ingest.run import IngestReport, ingest
+from graphsvc.model import repo_id
 from graphsvc.settings import Settings
+from graphsvc.store import open_store
 from graphsvc.watch import watch
 from tests.conftest import FIXTURES
 from tests.helpers import copy_repo, diff, export_text
@@ -109,14 +111,22 @@ def test_watch_without_catch_up_takes_edits_through_its_primed_cache(tmp_path: P
     assert a == b, diff(a, b, "watched vs fresh")
 
 
-def test_watch_retries_while_the_store_is_locked_then_catches_up(tmp_path: Path) -> None:
+def test_watch_retries_while_the_store_is_locked_then_catches_up(tmp_path: Path, make_settings: Any,
+                                                                 backend: str) -> None:
     root = copy_repo(FIXTURES / "toolkit", tmp_path / "toolkit")
-    path = tmp_path / "g.lbug"
-    settings = Settings(store=f"ladybug://{path}", workers=1, lock_timeout=0.2)
+    settings = make_settings(lock_timeout=0.2)
     ingest(root, settings)
-    # The write lock is per process: another process holds it, as a second `graph` command would.
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+    # Another writer holds the write lock, as a second `graph` command would: on the embedded store
+    # another process (the lock is per process), on Neo4j another connection.
+    if backend == "ladybug":
+        path = settings.store.removeprefix("ladybug://")
+        holder = subprocess.Popen([sys.executable, "-c", _HOLD, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+        release = lambda: holder.communicate(b"", timeout=30)  # noqa: E731
+    else:
+        store = open_store(settings)
+        store.lock_writes(repo_id("toolkit", "toolkit"))
+        release = store.close
     watcher = _Watcher(root, settings)
     try:
         (root / "scripts" / "late.py").write_text("from toolkit import Engine\n\nEngine().run()\n")
@@ -124,11 +134,13 @@ def test_watch_retries_while_the_store_is_locked_then_catches_up(tmp_path: Path)
         while not any(e.subject == "graph.watch.retrying" for e in watcher.events):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        holder.communicate(b"", timeout=30)
+        release()
         watcher.wait_for(1)
     finally:
         watcher.close()
     assert "scripts/late.py" in export_text(settings)
+    a, b = _fresh(root, make_settings), export_text(settings)
+    assert a == b, diff(a, b, "caught up vs fresh")
 
 
 def test_graph_watch_stops_on_sigint_even_when_its_parent_ignored_it(tmp_path: Path) -> None:

@@ -344,46 +344,74 @@ class _WriteLock:
         driver = neo4j.GraphDatabase.driver(store.url, auth=store._auth, connection_timeout=10,
                                             notifications_min_severity="OFF")
         session = driver.session(database=store.database)
-        failure: list[BaseException] = []
-        taken = threading.Event()
-        tx: neo4j.Transaction | None = None
+        waiting: list[threading.Thread] = []
 
-        def wait() -> None:
-            nonlocal tx
+        def give_up() -> None:
+            driver.close()  # ends a transaction still waiting on the server, and with it its thread
+            for thread in waiting:
+                thread.join(10)
             try:
-                take = "MATCH (m:Meta {key: $k}) SET m.value = $v RETURN count(*) AS n"
-                tx = session.begin_transaction()
-                if tx.run(take, k=key, v=str(time.time_ns())).single(strict=True)["n"] == 0:
-                    tx.rollback()  # the database's first writer: the lock row is made, committed, then taken
-                    session.run("MERGE (m:Meta {key: $k})", k=key).consume()
-                    tx = session.begin_transaction()
-                    tx.run(take, k=key, v=str(time.time_ns())).consume()
-            except BaseException as exc:  # handed to the caller
-                failure.append(exc)
-            finally:
-                taken.set()
+                session.close()
+            except (neo4j_errors.DriverError, neo4j_errors.Neo4jError, OSError):
+                pass
 
-        threading.Thread(target=wait, name=f"neo4j lock {repo_id}", daemon=True).start()
-        if not taken.wait(store.lock_timeout):
-            driver.close()  # ends the transaction still waiting on the server
+        try:
+            tx = session.begin_transaction()  # connecting is not waiting for the lock
+            while not cls._wait(tx, key, store.lock_timeout, waiting):
+                tx.rollback()  # the database's first writer: the lock row is made, committed, then taken
+                session.run("MERGE (m:Meta {key: $k})", k=key).consume()
+                tx = session.begin_transaction()
+        except TimeoutError:
+            give_up()
             holder = store._rows("MATCH (m:Meta {key: $k}) RETURN m.value AS v", {"k": key + ":holder"})
             who = holder[0]["v"] if holder and holder[0]["v"] else "another writer"
             raise StoreUnavailable(f"the graph is being written by {who} (waited {store.lock_timeout:g}s)",
-                                   where=store.url, suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT")
-        if failure or tx is None:
-            driver.close()
-            exc = failure[0] if failure else None
-            if isinstance(exc, neo4j_errors.Neo4jError):
-                raise StoreError(f"Neo4j refused the write lock: {exc.message}", where=store.url) from exc
-            if isinstance(exc, neo4j_errors.DriverError | OSError):
-                raise StoreUnavailable(f"lost the connection to Neo4j at {store.url}: {exc}",
-                                       suggestion="nothing was written; run again when it is back") from exc
-            raise exc or AssertionError("no transaction")
+                                   where=store.url, suggestion="wait for it to finish, or raise GRAPH_LOCK_TIMEOUT"
+                                   ) from None
+        except neo4j_errors.Neo4jError as exc:
+            give_up()
+            raise StoreError(f"Neo4j refused the write lock: {exc.message}", where=store.url) from exc
+        except (neo4j_errors.DriverError, OSError) as exc:
+            give_up()
+            raise StoreUnavailable(f"lost the connection to Neo4j at {store.url}: {exc}",
+                                   suggestion="nothing was written; run again when it is back") from exc
+        except BaseException:
+            give_up()
+            raise
         at = datetime.now(UTC).isoformat(timespec="seconds")
         store._rows("MERGE (m:Meta {key: $k}) SET m.value = $v",
                     {"k": key + ":holder",
                      "v": f"process {os.getpid()} on {socket.gethostname()}, writing {repo_id}, since {at}"})
         return cls(repo_id, driver, session, tx)
+
+    @staticmethod
+    def _wait(tx: neo4j.Transaction, key: str, timeout: float, waiting: list[threading.Thread]) -> bool:
+        """Write the lock row in ``tx``, waiting at most ``timeout`` s for its lock; False when the
+        row does not exist yet.
+
+        Raises:
+            TimeoutError: another writer held the lock past the timeout.
+        """
+        outcome: list[Any] = []
+        done = threading.Event()
+
+        def write() -> None:
+            try:
+                outcome.append(tx.run("MATCH (m:Meta {key: $k}) SET m.value = $v RETURN count(*) AS n",
+                                      k=key, v=str(time.time_ns())).single(strict=True)["n"])
+            except BaseException as exc:  # handed to the caller
+                outcome.append(exc)
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=write, name="neo4j write lock", daemon=True)
+        waiting.append(thread)
+        thread.start()
+        if not done.wait(timeout):
+            raise TimeoutError
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return bool(outcome[0])
 
     def release(self) -> None:
         """End the transaction, which lets the lock go; quietly, as a lost connection lets it go too."""
