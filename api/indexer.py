@@ -35,7 +35,7 @@ from graphsvc.errors import GraphError, StoreError
 from graphsvc.ingest.run import IngestCache, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
 from graphsvc.settings import Settings
-from graphsvc.store import Store, open_store
+from graphsvc.store import Store, ladybug_path, open_store
 from parsers import registry
 
 __all__ = ["Indexer", "Progress"]
@@ -251,6 +251,8 @@ class Indexer:
         if urlsplit(self.settings.store).scheme != "ladybug" or state.cache.repo_props is None:
             return
         try:
+            if not ladybug_path(self.settings.store).exists():
+                return  # removed since the priming: opening for writing would make an empty one
             writer = open_store(self.settings.model_copy(update={"lock_timeout": _HOLD_AHEAD_WAIT}))
         except GraphError:
             return

@@ -10,17 +10,26 @@ from graphsvc.errors import SettingsError
 from graphsvc.settings import Settings
 from graphsvc.store.base import RepoChange, Store, StoredFile
 
-__all__ = ["RepoChange", "Store", "StoredFile", "open_store"]
+__all__ = ["RepoChange", "Store", "StoredFile", "ladybug_path", "open_store"]
+
+
+def ladybug_path(url: str) -> Path:
+    """The file a ``ladybug://`` store URL names.
+
+    Raises:
+        SettingsError: the URL names no file.
+    """
+    parts = urlsplit(url)
+    path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
+    if not path:
+        raise SettingsError(f"store URL '{url}' names no file", suggestion="use ladybug:///path/to/graph.lbug")
+    return Path(path).expanduser()
 
 
 def _ladybug(url: str, settings: Settings, read_only: bool) -> Store:
     from graphsvc.store.ladybug import LadybugStore
 
-    parts = urlsplit(url)
-    path = (parts.netloc + parts.path) if parts.netloc not in ("", "localhost") else parts.path
-    if not path:
-        raise SettingsError(f"store URL '{url}' names no file", suggestion="use ladybug:///path/to/graph.lbug")
-    return LadybugStore(Path(path).expanduser(), read_only=read_only, lock_timeout=settings.lock_timeout)
+    return LadybugStore(ladybug_path(url), read_only=read_only, lock_timeout=settings.lock_timeout)
 
 
 def _neo4j(url: str, settings: Settings, read_only: bool) -> Store:
