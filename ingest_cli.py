@@ -81,7 +81,7 @@ def main() -> None:
 @click.option("--since", default=None, metavar="REF",
               help="Incremental, with the changed files taken from `git diff REF` (the store holds REF).")
 @click.option("--lang", "langs", default=None, help="Comma-separated languages to index (default: all).")
-@click.option("--workers", type=int, default=None, help="Parser worker processes.")
+@click.option("--workers", type=int, default=None, help="Worker processes that parse (and, in a full run, resolve).")
 @click.option("--max-file-size", type=int, default=None, help="Skip files larger than this many bytes.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @_store_options

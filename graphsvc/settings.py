@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", description="Neo4j user name.")
     neo4j_password: str = Field(default="", description="Neo4j password.")
     neo4j_database: str = Field(default="neo4j", description="Neo4j database name.")
-    workers: int = Field(default=2, ge=1, le=64, description="Parser worker processes (1 parses in-process).")
+    workers: int = Field(default=2, ge=1, le=64, description="Worker processes that parse (and, in a full run, resolve); 1 works in-process.")
     max_file_size: int = Field(default=1_000_000, ge=1, description="Files larger than this many bytes are skipped.")
     lock_timeout: float = Field(
         default=60.0, ge=0, description="Seconds a writer waits for the write lock (the embedded store's or the Neo4j database's).")

@@ -79,9 +79,9 @@ def make_settings(backend: str, tmp_path: Path, request: pytest.FixtureRequest) 
             if fresh:
                 wipe_neo4j(server)
             return Settings(store=server.uri, neo4j_user=server.user, neo4j_password=server.password,
-                            workers=1, **overrides)
+                            **{"workers": 1, **overrides})
         name = f"graph{next(counter)}.lbug" if fresh else "graph.lbug"
-        return Settings(store=f"ladybug://{tmp_path / 'store' / name}", workers=1, **overrides)
+        return Settings(store=f"ladybug://{tmp_path / 'store' / name}", **{"workers": 1, **overrides})
 
     return make
 

@@ -19,10 +19,10 @@ from graphsvc import specs
 from graphsvc.model import FileFacts
 from parsers import registry
 
-__all__ = ["ParseFailure", "parse_files", "parse_source"]
+__all__ = ["ParseFailure", "parse_files", "parse_path", "parse_source"]
 
 # Below this many files a pool costs more than it saves.
-_POOL_THRESHOLD = 48
+POOL_THRESHOLD = 48
 
 
 class ParseFailure(Exception):
@@ -45,7 +45,8 @@ def parse_source(lang: str, path: str, source: bytes) -> FileFacts:
     return specs.with_tasks(lang, facts, tree.root_node, source)
 
 
-def _parse_one(args: tuple[str, str, str]) -> FileFacts | ParseFailure:
+def parse_path(args: tuple[str, str, str]) -> FileFacts | ParseFailure:
+    """Read and parse one file, ``(root, path, lang)``: its facts, or why there are none."""
     root, path, lang = args
     try:
         source = Path(root, path).read_bytes()
@@ -60,9 +61,9 @@ def _parse_one(args: tuple[str, str, str]) -> FileFacts | ParseFailure:
 def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Iterator[FileFacts | ParseFailure]:
     """Parse ``(path, lang)`` items under ``root``; yields facts or failures, in input order."""
     args = [(str(root), path, lang) for path, lang in items]
-    if workers <= 1 or len(args) < _POOL_THRESHOLD:
+    if workers <= 1 or len(args) < POOL_THRESHOLD:
         for a in args:
-            yield _parse_one(a)
+            yield parse_path(a)
         return
     chunk = max(1, min(64, len(args) // (workers * 8)))
     ctx = None
@@ -73,4 +74,4 @@ def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Itera
     # A worker's facts leave it as soon as they are built and hold no cycles: the cyclic
     # collector would only rescan them (about a tenth of a worker's time).
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=gc.disable) as pool:
-        yield from pool.map(_parse_one, args, chunksize=chunk)
+        yield from pool.map(parse_path, args, chunksize=chunk)

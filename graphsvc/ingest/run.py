@@ -31,14 +31,15 @@ from graphsvc import ecosystem, insights, specs
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
-from graphsvc.ingest.parse import ParseFailure, parse_files
+from graphsvc.ingest.parse import POOL_THRESHOLD, ParseFailure, parse_files
 from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
 from graphsvc.ingest.resolve.symbol_rows import ANY_FILE
 from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
+from graphsvc.ingest.workers import Workers
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, open_store
-from graphsvc.store.base import node_tuple
+from graphsvc.store.base import BulkRows, node_tuple
 from parsers import registry
 
 __all__ = ["IngestCache", "IngestReport", "ingest", "prime"]
@@ -214,7 +215,7 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
                 if attempt == _ATTEMPTS - 1:
                     raise
                 report.failed.clear()
-                report.symbols = report.edges = 0
+                report.symbols = report.edges = report.parse_errors = 0
         report.failed.update(manifest.problems)
     except BaseException as exc:
         if cache is not None:
@@ -472,9 +473,82 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             return linked
         return None
 
-    # Parse what changed.
-    t = time.perf_counter()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    meta = {p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now, "mtime_ns": stats[p][0], "inode": stats[p][1]}
+            for p in hashes}
+    graphs: list[FileGraph] = []
     facts: dict[str, FileFacts] = {}
+    relink: list[str] = []
+    rows: BulkRows | None = None
+    ahead: _NodesAhead | None = None
+    if not stored and cache is None and settings.workers > 1 and len(changed) >= POOL_THRESHOLD:
+        # A repo written from scratch: parsed and resolved in the workers (docs/decisions/0020).
+        rows, ahead = _in_workers(store, scanned, changed, langs, names, group, module_maps, meta, repo_props, rid,
+                                  project, name, report, settings, progress, scope)
+    else:
+        ahead, relink = _here(store, scanned, changed, langs, names, group, by_group, module_maps, stored, removed,
+                              repo_props, rid, project, name, incremental, report, settings, progress, cache,
+                              scope, facts, graphs)
+
+    # Write.
+    t = time.perf_counter()
+    git = scanned.git
+    change = RepoChange(
+        project=Node("Project", project_id(project), {"name": project}),
+        repo=Node("Repo", rid, {
+            "name": name, "project": project_id(project), "root": str(scanned.root),
+            "url": git.url if git else "", "provider": _provider(git.url if git else ""),
+            "defaultBranch": git.branch if git else "", "headCommit": git.head_commit if git else "",
+            "state": "ok", "lastIndexedAt": now, "configs": json.dumps(configs, sort_keys=True),
+            "manifest": (repo_props or {}).get("manifest"),
+        }),
+        writes=graphs,
+        rows=rows,
+        meta=meta,
+        old={p: stored[p].summary for p in stored},
+        removed=removed,
+        full=not incremental or not stored,
+        relinked=set(relink),
+        expected_generation=generation if repo_props is not None else None,
+        early=ahead.finish() if ahead is not None else frozenset(),
+    )
+    change.repo.props["lastChanged"] = json.dumps(sorted({*changed, *relink, *removed}))
+    change.repo.props["lastRun"] = json.dumps({
+        "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
+        "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
+    }, sort_keys=True)
+    # The unchanged files whose stat moved (a checkout, a copy of the tree) get it refreshed in the
+    # same write, so the next runs skip hashing them again.
+    restat_rows = _restat_rows(rid, restat) if not change.full else []
+
+    def write_and_link(writer: Store) -> ecosystem.LinkReport | None:
+        if restat_rows:
+            writer.refresh_stats(rid, restat_rows)
+        return _link_and_record(writer, settings, rid, manifest, True, cache)
+
+    if ahead is not None:
+        _, linked = _write(ahead.writer, settings, change, write_and_link, cache)
+    else:
+        timings["lock_wait"], linked = _write(store, settings, change, write_and_link, cache)
+    timings["write"] = time.perf_counter() - t
+    if cache is not None:
+        _remember(cache, change, stored, manifest_json, langs)
+        _remember_stats(cache, {p: st for p, st in restat.items() if p not in change.removed})
+    return linked
+
+
+def _here(store: Store | None, scanned: ScanResult, changed: list[str], langs: dict[str, str],
+          names: dict[str, tuple[str, ...]], group: dict[str, str], by_group: dict[str, list[str]],
+          module_maps: dict[str, dict[str, tuple[str, ...]]], stored: dict[str, StoredFile], removed: list[str],
+          repo_props: dict[str, Any] | None, rid: str, project: str, name: str, incremental: bool,
+          report: IngestReport, settings: Settings, progress: Progress | None, cache: IngestCache | None,
+          scope: ExitStack, facts: dict[str, FileFacts], graphs: list[FileGraph]
+          ) -> tuple[_NodesAhead | None, list[str]]:
+    """Parse what changed (in ``parse_files``' pool), resolve it in this process against the summaries
+    of every file, and re-resolve the unchanged files whose lookups now answer differently; fills
+    ``facts`` and ``graphs``; the writer opened ahead, if any, and the re-resolved files."""
+    timings = report.timings
+    t = time.perf_counter()
     for i, result in enumerate(parse_files(scanned.root, [(p, langs[p]) for p in changed], settings.workers)):
         if isinstance(result, ParseFailure):
             report.failed[result.path] = result.reason
@@ -487,7 +561,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     # Summaries of every file: fresh for parsed files, stored for the others.
     t = time.perf_counter()
     summaries: dict[str, dict[str, Summary]] = {lang: {} for lang in by_group}
-    for p in hashes:
+    for p in langs:  # every indexed file
         if p in facts:
             summaries[group[langs[p]]][p] = resolver_module(langs[p]).make_summary(facts[p], names[p])
         elif p in stored and p not in report.failed:
@@ -496,13 +570,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
                  for key in by_group}
     ahead: _NodesAhead | None = None
     if repo_props is None and cache is None and (not incremental or not stored) and facts:
-        # A new repo: its symbols are written while the rest is resolved (docs/decisions/0018).
-        wait = time.perf_counter()
-        ahead = scope.enter_context(_NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
-                                                Node("Repo", rid, {"name": name, "project": project_id(project),
-                                                                   "root": str(scanned.root)})))
-        timings["lock_wait"] = time.perf_counter() - wait
-    graphs: list[FileGraph] = []
+        ahead = _open_ahead(store, settings, scanned, rid, project, name, timings, scope)
     for p in sorted(facts):
         graphs.append(resolvers[group[langs[p]]].resolve(facts[p]))
         if ahead is not None:
@@ -511,7 +579,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     # Unchanged files whose lookups now answer differently are re-linked. When the set of files
     # is the same, only lookups of the re-parsed files whose signature changed can answer
     # differently; otherwise every recorded lookup is asked again.
-    same_files = not removed and all(p in stored for p in hashes)
+    same_files = not removed and all(p in stored for p in langs)
     suspects = {p for p in facts
                 if p in stored and summary_signature(summaries[group[langs[p]]][p]) != summary_signature(stored[p].summary)}
     if suspects:
@@ -547,7 +615,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
         candidates = asked
     relink_set = {
         p for p in candidates
-        if p in stored and p in hashes and p in summaries[group[langs[p]]] and p not in facts
+        if p in stored and p in langs and p in summaries[group[langs[p]]] and p not in facts
         and p not in report.failed and stale(p, stored[p].summary.get("deps") or {})
     }
     # Mentions in specs, tasks and documents are linked against every file of the repo; an
@@ -578,58 +646,63 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
             specs.link(fg, linker)
     report.changed = len(facts)
     report.relinked = len(relink)
-    timings["resolve"] = time.perf_counter() - t
-
-    # Write.
-    t = time.perf_counter()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    git = scanned.git
-    change = RepoChange(
-        project=Node("Project", project_id(project), {"name": project}),
-        repo=Node("Repo", rid, {
-            "name": name, "project": project_id(project), "root": str(scanned.root),
-            "url": git.url if git else "", "provider": _provider(git.url if git else ""),
-            "defaultBranch": git.branch if git else "", "headCommit": git.head_commit if git else "",
-            "state": "ok", "lastIndexedAt": now, "configs": json.dumps(configs, sort_keys=True),
-            "manifest": (repo_props or {}).get("manifest"),
-        }),
-        writes=graphs,
-        meta={p: {"hash": hashes[p][0], "size": hashes[p][1], "at": now, "mtime_ns": stats[p][0], "inode": stats[p][1]}
-              for p in hashes},
-        old={p: stored[p].summary for p in stored},
-        removed=removed,
-        full=not incremental or not stored,
-        relinked=set(relink),
-        expected_generation=generation if repo_props is not None else None,
-        early=ahead.finish() if ahead is not None else frozenset(),
-    )
+    report.parse_errors = sum(f.parse_errors for f in facts.values())
     for fg in graphs:
         report.symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
         report.edges += len(fg.edges)
-    report.parse_errors = sum(f.parse_errors for f in facts.values())
-    change.repo.props["lastChanged"] = json.dumps(sorted({*changed, *relink, *removed}))
-    change.repo.props["lastRun"] = json.dumps({
-        "mode": report.mode, "changed": report.changed, "removed": report.removed, "relinked": report.relinked,
-        "failed": len(report.failed), "skipped": len(report.skipped_files), "at": now,
-    }, sort_keys=True)
-    # The unchanged files whose stat moved (a checkout, a copy of the tree) get it refreshed in the
-    # same write, so the next runs skip hashing them again.
-    rows = _restat_rows(rid, restat) if not change.full else []
+    timings["resolve"] = time.perf_counter() - t
+    return ahead, relink
 
-    def write_and_link(writer: Store) -> ecosystem.LinkReport | None:
-        if rows:
-            writer.refresh_stats(rid, rows)
-        return _link_and_record(writer, settings, rid, manifest, True, cache)
 
-    if ahead is not None:
-        _, linked = _write(ahead.writer, settings, change, write_and_link, cache)
-    else:
-        timings["lock_wait"], linked = _write(store, settings, change, write_and_link, cache)
-    timings["write"] = time.perf_counter() - t
-    if cache is not None:
-        _remember(cache, change, stored, manifest_json, langs)
-        _remember_stats(cache, {p: st for p, st in restat.items() if p not in change.removed})
-    return linked
+def _in_workers(store: Store | None, scanned: ScanResult, changed: list[str], langs: dict[str, str],
+                names: dict[str, tuple[str, ...]], group: dict[str, str],
+                module_maps: dict[str, dict[str, tuple[str, ...]]], meta: dict[str, dict[str, Any]],
+                repo_props: dict[str, Any] | None, rid: str, project: str, name: str, report: IngestReport, settings: Settings, progress: Progress | None,
+                scope: ExitStack) -> tuple[BulkRows, _NodesAhead | None]:
+    """Parse and resolve a repo written from scratch in worker processes that keep the facts they
+    parse (``graphsvc/ingest/workers.py``); the bulk rows, and the writer opened ahead, if any."""
+    timings = report.timings
+    t = time.perf_counter()
+    summaries: dict[str, dict[str, Summary]] = {key: {} for key in set(group.values())}
+    parsed: set[str] = set()
+    with Workers(scanned.root, settings.workers) as pool:
+        items = [(p, langs[p], names[p]) for p in changed]
+        for i, (path, summary, reason, errors) in enumerate(pool.parse(items)):
+            if summary is None:
+                report.failed[path] = reason
+            else:
+                summaries[group[langs[path]]][path] = summary
+                parsed.add(path)
+                report.parse_errors += errors
+            if progress is not None:
+                progress("parse", i + 1, len(items))
+        timings["parse"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        ahead = _open_ahead(store, settings, scanned, rid, project, name, timings, scope) \
+            if parsed and repo_props is None else None
+        rows = BulkRows()
+        for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
+                                 {p: meta[p] for p in parsed}):
+            if ahead is not None and ahead.active:  # else another run wrote the repo meanwhile
+                ahead.add_rows(part.rows.nodes.pop(_NodesAhead.LABEL, []))
+            rows.extend(part.rows)
+            report.symbols += part.symbols
+            report.edges += part.edges
+    report.changed = len(parsed)
+    timings["resolve"] = time.perf_counter() - t
+    return rows, ahead
+
+
+def _open_ahead(store: Store | None, settings: Settings, scanned: ScanResult, rid: str, project: str, name: str,
+                timings: dict[str, float], scope: ExitStack) -> _NodesAhead:
+    """A new repo: its symbols are written while the rest is resolved (docs/decisions/0018)."""
+    wait = time.perf_counter()
+    ahead = scope.enter_context(_NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
+                                            Node("Repo", rid, {"name": name, "project": project_id(project),
+                                                               "root": str(scanned.root)})))
+    timings["lock_wait"] = time.perf_counter() - wait
+    return ahead
 
 
 class _NodesAhead:
@@ -670,6 +743,13 @@ class _NodesAhead:
         if not self.active:
             return
         self.pending += [node_tuple(n) for n in fg.nodes if n.label == self.LABEL]
+        if len(self.pending) >= self.BATCH:
+            self.queue.put(self.pending)
+            self.pending = []
+
+    def add_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """Queue Symbol rows built elsewhere (``graphsvc/ingest/workers.py``); only while ``active``."""
+        self.pending += rows
         if len(self.pending) >= self.BATCH:
             self.queue.put(self.pending)
             self.pending = []

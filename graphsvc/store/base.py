@@ -74,6 +74,8 @@ class RepoChange:
     # Labels whose nodes this run wrote ahead, while it resolved (``Store.begin_bulk``): the repo was
     # new, is marked ``writing`` by this run, and its bulk load keeps them and writes the rest.
     early: frozenset[str] = frozenset()
+    # A full change's rows, built by the processes that resolved its files (``writes`` is then empty).
+    rows: BulkRows | None = None
 
     def next_generation(self, current: dict[str, Any] | None) -> int:
         """Check the stored generation against the one this change was computed from.
@@ -193,10 +195,47 @@ class BulkRows:
 
     What ``flatten`` gives for a full change, without a dict per row: a repo of a few hundred
     thousand rows spends more building and reading dicts than the store spends loading them.
+    Built file by file (``add``), possibly in several processes whose parts are then joined
+    (``extend``); ``finish`` lists the External nodes, once each.
     """
 
     nodes: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # label -> rows
     edges: dict[tuple[str, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)  # (type, from, to) -> rows
+    externals: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> row, until ``finish``
+
+    def add(self, rid: str, fg: FileGraph, meta: dict[str, Any], early: frozenset[str] = frozenset()) -> None:
+        """The rows of one file (``meta``: what the run recorded of it), but the nodes of ``early`` labels."""
+        nodes, edges = self.nodes, self.edges
+        edges.setdefault(("CONTAINS", "Repo", "File"), []).append((rid, file_id(rid, fg.path)))
+        for node in fg.nodes:
+            if node.label in early:
+                continue
+            props = _file_props(meta, fg, node) if node.label == "File" else node.props
+            nodes.setdefault(node.label, []).append((node.id, *map(props.get, _NODE_PROPS[node.label])))
+        ext_props = _NODE_PROPS["External"]
+        for ext in fg.externals.values():
+            self.externals[ext.id] = (ext.id, *map(ext.props.get, ext_props))
+        for edge in fg.edges:
+            key = (edge.type, edge.src_label, edge.dst_label)
+            if edge.type in STRUCTURAL_EDGES:
+                edges.setdefault(key, []).append((edge.src, edge.dst))
+            else:
+                edges.setdefault(key, []).append((edge.src, edge.dst, *map(edge.props.get, _EDGE_PROP_NAMES)))
+
+    def extend(self, other: BulkRows) -> None:
+        """Join the rows of other files."""
+        for label, rows in other.nodes.items():
+            self.nodes.setdefault(label, []).extend(rows)
+        for key, rows in other.edges.items():
+            self.edges.setdefault(key, []).extend(rows)
+        self.externals.update(other.externals)
+
+    def finish(self) -> BulkRows:
+        """The rows as the stores load them: the External nodes listed once each, by id."""
+        if self.externals:
+            self.nodes["External"] = [self.externals[k] for k in sorted(self.externals)]
+            self.externals = {}
+        return self
 
 
 def node_tuple(node: Node) -> tuple[Any, ...]:
@@ -205,44 +244,29 @@ def node_tuple(node: Node) -> tuple[Any, ...]:
 
 
 def bulk_rows(change: RepoChange) -> BulkRows:
-    """The rows of every file a full change writes, but the nodes of the labels written ahead
-    (``change.early``); the External nodes once each, by id."""
-    rid = change.repo.id
+    """The rows of every file a full change writes (or the rows it came with, ``change.rows``), but the
+    nodes of the labels written ahead (``change.early``); the External nodes once each, by id."""
+    if change.rows is not None:
+        out = change.rows.finish()
+        for label in change.early:
+            out.nodes.pop(label, None)
+        return out
     out = BulkRows()
-    nodes, edges = out.nodes, out.edges
-    externals: dict[str, tuple[Any, ...]] = {}
-    ext_props = _NODE_PROPS["External"]
-    early = change.early
+    rid = change.repo.id
     for fg in change.writes:
-        edges.setdefault(("CONTAINS", "Repo", "File"), []).append((rid, file_id(rid, fg.path)))
-        for node in fg.nodes:
-            if node.label in early:
-                continue
-            props = _file_props(change, fg, node) if node.label == "File" else node.props
-            nodes.setdefault(node.label, []).append((node.id, *map(props.get, _NODE_PROPS[node.label])))
-        for ext in fg.externals.values():
-            externals[ext.id] = (ext.id, *map(ext.props.get, ext_props))
-        for edge in fg.edges:
-            key = (edge.type, edge.src_label, edge.dst_label)
-            if edge.type in STRUCTURAL_EDGES:
-                edges.setdefault(key, []).append((edge.src, edge.dst))
-            else:
-                edges.setdefault(key, []).append((edge.src, edge.dst, *map(edge.props.get, _EDGE_PROP_NAMES)))
-    if externals:
-        nodes["External"] = [externals[k] for k in sorted(externals)]
-    return out
+        out.add(rid, fg, change.meta.get(fg.path, {}), change.early)
+    return out.finish()
 
 
-def _file_props(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:
+def _file_props(meta: dict[str, Any], fg: FileGraph, node: Node) -> dict[str, Any]:
     """A File node's properties with what the run recorded of the file (see ``_file_row``)."""
-    meta = change.meta.get(fg.path, {})
     return {**node.props, "hash": meta.get("hash"), "size": meta.get("size"), "lastIndexedAt": meta.get("at"),
             "mtimeNs": meta.get("mtime_ns"), "inode": meta.get("inode"),
             "summary": json.dumps(fg.summary, sort_keys=True, separators=(",", ":"))}
 
 
 def _file_row(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:
-    props = _file_props(change, fg, node)
+    props = _file_props(change.meta.get(fg.path, {}), fg, node)
     row = {prop: props.get(prop) for prop in NODE_SCHEMA["File"]}
     row["id"] = node.id
     return row

@@ -62,7 +62,8 @@ def test_two_full_ingests_of_one_repo_at_once_leave_one_build(make_settings: Any
     settings = make_settings()
     if indexed:
         ingest(repo, settings)
-    procs = [_graph(settings, "ingest", str(repo)) for _ in range(2)]
+    # Two workers each: a full run parses and resolves in them (graphsvc/ingest/workers.py).
+    procs = [_graph(settings, "ingest", str(repo), GRAPH_WORKERS="2") for _ in range(2)]
     for proc in procs:
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
@@ -140,7 +141,7 @@ def test_a_writer_killed_at_a_random_moment_then_rerun_converges(make_settings: 
         for i in range(0, 150, 3):
             path = repo / "shop" / f"gen_{i}.py"
             path.write_text(path.read_text().replace("discounted", "price_after"))
-    proc = _graph(settings, "ingest", str(repo), *(["--incremental"] if incremental else []))
+    proc = _graph(settings, "ingest", str(repo), *(["--incremental"] if incremental else []), GRAPH_WORKERS="2")
     time.sleep(rng.uniform(1.0, 3.0))
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)

@@ -1,0 +1,240 @@
+"""A full run's parse and resolve, both in worker processes that keep the facts they parsed.
+
+Example::
+
+    with Workers(root, 2) as pool:
+        for path, summary, failure, errors in pool.parse([(path, lang, names), ...]):
+            ...                                   # a summary per parsed file, or why it failed
+        for part in pool.resolve(repo_id, summaries, module_maps, meta):
+            rows.extend(part.rows)                # the bulk rows of a share of the files
+
+A file's facts are many small objects (Django: 356,000 of them), and sending them from a
+parse worker to the run's process cost as much CPU as resolving them there (a second and a
+half of pickling both ways against 1.6 s of resolving, docs/decisions/0020). So a worker
+keeps the facts it parsed and sends back only each file's summary, which is what other
+files' resolution needs of it. Once every file is parsed the run sends every worker all
+the summaries; each resolves the files it parsed, in path order, and sends back their bulk
+rows (plain tuples, cheap to pickle). A worker parses files as they come, so each holds
+about half of the parse time, and so about half of the resolving.
+
+Only a full run of a repo the store holds no file of (``RepoChange.full``) takes this path:
+nothing of the store is consulted, no unchanged file is re-linked, and the rows go to the
+store's bulk load. An incremental run parses in ``parse_files``' pool and resolves in its own
+process, against summaries read from the store.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import traceback
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import import_module
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from graphsvc import specs
+from graphsvc.errors import GraphError
+from graphsvc.ingest.parse import ParseFailure, parse_path
+from graphsvc.ingest.resolve import Summary, resolver_module
+from graphsvc.model import FileFacts
+from graphsvc.store.base import BulkRows
+
+__all__ = ["Resolved", "WorkerFailed", "Workers"]
+
+_CHUNK = 16  # files per parse request: small enough to keep both workers busy to the end
+_PART = 400  # files per part of a worker's rows: the run takes in one part while the next is resolved
+
+
+class WorkerFailed(GraphError):
+    """A worker process died or raised; nothing of the run was written."""
+
+
+@dataclass
+class Resolved:
+    """The bulk rows of some of the files one worker resolved, with their counts."""
+
+    rows: BulkRows
+    symbols: int
+    edges: int
+
+
+# -- in the worker ---------------------------------------------------------------------------
+
+
+class _Worker:
+    """What one worker process holds between requests: the facts of the files it parsed."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.facts: dict[str, FileFacts] = {}
+        self.langs: dict[str, str] = {}
+
+    def parse(self, items: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, Summary | None, str, int]]:
+        out: list[tuple[str, Summary | None, str, int]] = []
+        for path, lang, names in items:
+            result = parse_path((self.root, path, lang))
+            if isinstance(result, ParseFailure):
+                out.append((path, None, result.reason, 0))
+                continue
+            self.facts[path] = result
+            self.langs[path] = lang
+            out.append((path, resolver_module(lang).make_summary(result, names), "", result.parse_errors))
+        return out
+
+    def resolve(self, conn: Connection, rid: str, summaries: dict[str, dict[str, Summary]],
+                module_maps: dict[str, dict[str, tuple[str, ...]]], group: dict[str, str],
+                meta: dict[str, dict[str, Any]]) -> None:
+        """Resolve every file this worker parsed and send their rows, part by part."""
+        resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root))
+                     for key in {group[lang] for lang in self.langs.values()}}
+        everything = {p: summ for by in summaries.values() for p, summ in by.items()}
+        linker: specs.Linker | None = None
+        part, symbols, edges = BulkRows(), 0, 0
+        paths = sorted(self.facts)
+        for i, path in enumerate(paths, 1):
+            facts = self.facts.pop(path)
+            fg = resolvers[group[self.langs[path]]].resolve(facts)
+            specs.attach(fg, facts, rid)
+            if linker is None and fg.summary.get("mentions"):
+                # Built from the summaries as sent: a linker reads the files' names and symbols, not
+                # the mentions ``attach`` adds (docs/decisions/0008).
+                linker = specs.Linker(rid, everything)
+            if linker is not None:
+                specs.link(fg, linker)
+            part.add(rid, fg, meta[path])
+            symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
+            edges += len(fg.edges)
+            if i % _PART == 0 or i == len(paths):
+                conn.send(("rows", Resolved(part, symbols, edges)))
+                part, symbols, edges = BulkRows(), 0, 0
+        conn.send(("resolved", None))
+
+
+def _serve(conn: Connection, root: str) -> None:
+    """A worker's loop: answer requests until told to stop (``None``) or the run goes away."""
+    # Facts live until they are resolved and hold no cycles: the collector would only rescan them.
+    gc.disable()
+    worker = _Worker(root)
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            if request[0] == "parse":
+                conn.send(("parsed", worker.parse(request[1])))
+            else:
+                worker.resolve(conn, *request[1:])
+        except BaseException as exc:
+            conn.send(("error", _picklable(exc)))
+            return
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception_only(exc)).strip())
+
+
+# -- in the run's process --------------------------------------------------------------------
+
+
+class Workers:
+    """Worker processes for one full run (``with``: they stop when it leaves)."""
+
+    def __init__(self, root: Path, count: int) -> None:
+        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        self.conns: list[Connection] = []
+        self.procs: list[Any] = []
+        try:
+            for _ in range(count):
+                ours, theirs = ctx.Pipe()
+                proc = ctx.Process(target=_serve, args=(theirs, str(root)), daemon=True, name="graph parse")
+                proc.start()
+                theirs.close()
+                self.conns.append(ours)
+                self.procs.append(proc)
+        except BaseException:
+            self.close()
+            raise
+
+    def parse(self, items: list[tuple[str, str, tuple[str, ...]]]
+              ) -> Iterator[tuple[str, Summary | None, str, int]]:
+        """Parse ``(path, lang, names)`` items: yields ``(path, summary, failure reason, syntax
+        errors)`` per file as the workers finish them (a summary of None: the file failed)."""
+        chunks = [items[i:i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+        chunks.reverse()
+        busy: set[Connection] = set()
+        for conn in self.conns:
+            if chunks:
+                conn.send(("parse", chunks.pop()))
+                busy.add(conn)
+        while busy:
+            for conn in wait(list(busy)):
+                kind, answer = self._recv(conn)
+                assert kind == "parsed"
+                if chunks:
+                    conn.send(("parse", chunks.pop()))
+                else:
+                    busy.discard(conn)
+                yield from answer
+
+    def resolve(self, rid: str, summaries: dict[str, dict[str, Summary]],
+                module_maps: dict[str, dict[str, tuple[str, ...]]], group: Mapping[str, str],
+                meta: dict[str, dict[str, Any]]) -> Iterator[Resolved]:
+        """Have every worker resolve the files it parsed; yields their rows as they come."""
+        request = pickle.dumps(("resolve", rid, summaries, module_maps, dict(group), meta),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        for conn in self.conns:
+            conn.send_bytes(request)
+        busy = set(self.conns)
+        while busy:
+            for conn in wait(list(busy)):
+                kind, answer = self._recv(conn)
+                if kind == "resolved":
+                    busy.discard(conn)
+                else:
+                    yield answer
+
+    def _recv(self, conn: Connection) -> tuple[str, Any]:
+        try:
+            kind, answer = conn.recv()
+        except (EOFError, OSError) as exc:
+            proc = self.procs[self.conns.index(conn)]
+            proc.join(1)
+            raise WorkerFailed(f"a parse worker died (exit code {proc.exitcode})",
+                               suggestion="run again; if it dies again, run with GRAPH_WORKERS=1 to see the error"
+                               ) from exc
+        if kind == "error":
+            raise answer
+        return kind, answer
+
+    def close(self) -> None:
+        for conn in self.conns:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for proc in self.procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for conn in self.conns:
+            conn.close()
+        self.conns, self.procs = [], []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,107 @@
+"""A full run parsed and resolved in worker processes (``graphsvc/ingest/workers.py``) builds the graph
+a run in one process builds, on both stores; a worker that dies fails the run and writes nothing.
+
+The repos here hold more files than ``POOL_THRESHOLD``, or no worker would start: every fixture repo
+in one tree (Python, TypeScript, Go, Java, Rust, Markdown specs, comment tasks) and a file with
+syntax errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from graphsvc.ingest.parse import POOL_THRESHOLD
+from graphsvc.ingest.run import ingest
+from graphsvc.ingest.workers import Workers
+from tests.conftest import FIXTURES
+from tests.helpers import diff, export_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _every_fixture(tmp_path: Path) -> Path:
+    tree = tmp_path / "all"
+    for repo in sorted(FIXTURES.iterdir()):
+        if repo.is_dir():
+            shutil.copytree(repo, tree / repo.name)
+    (tree / "broken.py").write_text("def ok():\n    return 1\n\n\ndef broken(:\n    return ok(\n")
+    return tree
+
+
+def _report(settings: Any, tree: Path) -> tuple[Any, str]:
+    report = ingest(tree, settings)
+    return (report.changed, report.symbols, report.edges, report.parse_errors, report.failed), export_text(settings)
+
+
+def test_a_full_run_in_workers_builds_what_one_process_builds(make_settings: Any, tmp_path: Path) -> None:
+    tree = _every_fixture(tmp_path)
+    alone, alone_export = _report(make_settings(fresh=True, workers=1), tree)
+    pooled_settings = make_settings(fresh=True, workers=2)
+    pooled, pooled_export = _report(pooled_settings, tree)
+    assert pooled_export == alone_export, diff(alone_export, pooled_export, "two workers vs one process")
+    assert pooled == alone
+    changed, symbols, edges, errors, failed = pooled
+    assert symbols > 100 and edges > 100 and errors >= 1
+    assert changed >= POOL_THRESHOLD, "the tree must be large enough for the workers to start"
+    assert not failed
+    # A rebuild of a repo the store holds takes the same path, and leaves the same graph.
+    again, again_export = _report(pooled_settings, tree)
+    assert again_export == alone_export and again == alone
+
+
+def test_a_file_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def a():\n    return 1\n")
+    with Workers(tmp_path, 2) as pool:
+        answers = {path: (summary, reason) for path, summary, reason, _ in
+                   pool.parse([("a.py", "python", ("a",)), ("gone.py", "python", ("gone",))])}
+    assert answers["gone.py"] == (None, "unreadable (No such file or directory)")
+    summary, reason = answers["a.py"]
+    assert reason == "" and summary is not None and "a" in summary["defs"]
+
+
+def _workers_of(pid: int) -> list[int]:
+    """The grandchildren of ``pid``: a run's workers are forked by its forkserver, its child."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    return [g for c in children.get(pid, []) for g in children.get(c, [])]
+
+
+def test_a_worker_that_dies_fails_the_run_and_writes_nothing(make_settings: Any, tmp_path: Path) -> None:
+    tree = _every_fixture(tmp_path)
+    for i in range(200):  # a parse stage long enough to meet
+        (tree / "gen" / f"m{i}.py").parent.mkdir(exist_ok=True)
+        (tree / "gen" / f"m{i}.py").write_text("".join(f"def f{j}(x):\n    return g{j}(x) + 1\n\n\n"
+                                                      for j in range(40)))
+    settings = make_settings(workers=2)
+    ingest(tree, settings)
+    before = export_text(settings)
+    env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
+           "GRAPH_NEO4J_PASSWORD": settings.neo4j_password, "GRAPH_WORKERS": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "ingest", str(tree)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (workers := _workers_of(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert workers, "the run's workers never started"
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err.decode()
+    assert "a parse worker died (exit code -9)" in err.decode()
+    assert export_text(settings) == before  # nothing of the failed run was written
+    rerun = ingest(tree, settings)
+    assert not rerun.failed
+    assert export_text(settings) == before
