@@ -94,7 +94,7 @@ class _Worker:
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
         linker: specs.Linker | None = None
-        part, symbols, edges = BulkRows(), 0, 0
+        part, symbols, edges, ids = BulkRows(), 0, 0, {}
         paths = sorted(self.facts)
         for i, path in enumerate(paths, 1):
             facts = self.facts.pop(path)
@@ -106,12 +106,12 @@ class _Worker:
                 linker = specs.Linker(rid, everything)
             if linker is not None:
                 specs.link(fg, linker)
-            part.add(rid, fg, meta[path])
+            part.add(rid, fg, meta[path], ids=ids)
             symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
             edges += len(fg.edges)
             if i % _PART == 0 or i == len(paths):
                 conn.send(("rows", Resolved(part, symbols, edges)))
-                part, symbols, edges = BulkRows(), 0, 0
+                part, symbols, edges, ids = BulkRows(), 0, 0, {}
         conn.send(("resolved", None))
 
 
