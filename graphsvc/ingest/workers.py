@@ -29,6 +29,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ class _Worker:
 
 def _serve(conn: Connection, root: str) -> None:
     """A worker's loop: answer requests until told to stop (``None``) or the run goes away."""
+    # Ctrl-C reaches the whole process group: the run stops its workers (``Workers.close``), which
+    # hold nothing to save, rather than each printing where the interrupt found it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Facts live until they are resolved and hold no cycles: the collector would only rescan them.
     gc.disable()
     worker = _Worker(root)
@@ -218,14 +222,16 @@ class Workers:
             raise answer
         return kind, answer
 
-    def close(self) -> None:
+    def close(self, wait: float = 5.0) -> None:
+        """Stop the workers: each is told to, and killed if it has not ended within ``wait`` seconds
+        (a run that failed or was interrupted waits for none: they hold only what it gave up)."""
         for conn in self.conns:
             try:
                 conn.send(None)
             except OSError:
                 pass
         for proc in self.procs:
-            proc.join(5)
+            proc.join(wait)
             if proc.is_alive():
                 proc.kill()
                 proc.join()
@@ -236,5 +242,5 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(5.0 if exc_type is None else 0.0)

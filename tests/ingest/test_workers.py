@@ -66,6 +66,24 @@ def test_a_file_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> Non
     assert reason == "" and summary is not None and "a" in summary["defs"]
 
 
+def test_workers_leave_ctrl_c_to_the_run(tmp_path: Path) -> None:
+    # A terminal's Ctrl-C reaches every process of the group: a worker waiting for its next request
+    # would die printing a traceback. It ignores the signal; the run stops it.
+    items = []
+    for i in range(40):  # more than a batch for each worker: both answer before the signal
+        (tmp_path / f"m{i}.py").write_text("def a():\n    return 1\n")
+        items.append((f"m{i}.py", "python", (f"m{i}",)))
+    with Workers(tmp_path, 2) as pool:
+        procs = list(pool.procs)
+        assert len(list(pool.parse(items))) == 40
+        for proc in procs:
+            os.kill(proc.pid, signal.SIGINT)
+        time.sleep(0.5)
+        assert all(proc.is_alive() for proc in procs)
+        assert len(list(pool.parse(items))) == 40
+    assert not any(proc.is_alive() for proc in procs)
+
+
 def _workers_of(pid: int) -> list[int]:
     """The grandchildren of ``pid``: a run's workers are forked by its forkserver, its child."""
     children: dict[int, list[int]] = {}
@@ -80,23 +98,50 @@ def _workers_of(pid: int) -> list[int]:
     return [g for c in children.get(pid, []) for g in children.get(c, [])]
 
 
-def test_a_worker_that_dies_fails_the_run_and_writes_nothing(make_settings: Any, tmp_path: Path) -> None:
+def _big_tree(tmp_path: Path) -> Path:
     tree = _every_fixture(tmp_path)
     for i in range(200):  # a parse stage long enough to meet
         (tree / "gen" / f"m{i}.py").parent.mkdir(exist_ok=True)
         (tree / "gen" / f"m{i}.py").write_text("".join(f"def f{j}(x):\n    return g{j}(x) + 1\n\n\n"
                                                       for j in range(40)))
-    settings = make_settings(workers=2)
-    ingest(tree, settings)
-    before = export_text(settings)
+    return tree
+
+
+def _run_with_workers(settings: Any, tree: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """``graph ingest`` of ``tree`` in its own process group, once its workers have started."""
     env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
            "GRAPH_NEO4J_PASSWORD": settings.neo4j_password, "GRAPH_WORKERS": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "ingest", str(tree)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while not (workers := _workers_of(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert workers, "the run's workers never started"
+    return proc, workers
+
+
+def test_ctrl_c_stops_the_run_and_its_workers_with_one_line(make_settings: Any, tmp_path: Path) -> None:
+    tree = _big_tree(tmp_path)
+    settings = make_settings(workers=2)
+    ingest(tree, settings)
+    before = export_text(settings)
+    proc, workers = _run_with_workers(settings, tree)
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err.decode()
+    assert err.decode().strip() == "error: interrupted — the store keeps its last complete write; run the command again"
+    for pid in workers:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
+    assert export_text(settings) == before
+
+
+def test_a_worker_that_dies_fails_the_run_and_writes_nothing(make_settings: Any, tmp_path: Path) -> None:
+    tree = _big_tree(tmp_path)
+    settings = make_settings(workers=2)
+    ingest(tree, settings)
+    before = export_text(settings)
+    proc, workers = _run_with_workers(settings, tree)
     os.kill(workers[0], signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err.decode()
