@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from graphsvc import specs
 from graphsvc.model import FileFacts
 from parsers import registry
 
-__all__ = ["ParseFailure", "parse_files", "parse_path", "parse_source"]
+__all__ = ["POOL_THRESHOLD", "ParseFailure", "parse_files", "parse_path", "parse_source", "quiet_worker",
+           "sigint_held"]
 
 # Below this many files a pool costs more than it saves.
 POOL_THRESHOLD = 48
@@ -58,6 +61,31 @@ def parse_path(args: tuple[str, str, str]) -> FileFacts | ParseFailure:
         return ParseFailure(path, "nesting too deep to index")
 
 
+@contextmanager
+def sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back from this thread while it starts worker processes, which inherit the held
+    signal: one that arrives while a worker (or the fork server) is still starting up would
+    otherwise end it with a traceback before ``quiet_worker`` runs. A Ctrl-C held back is taken
+    when this ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def quiet_worker() -> None:
+    """Set up a worker process. Its facts leave it or wait for the run's next request, and hold no
+    cycles: the cyclic collector would only rescan them (about a tenth of a worker's time). Ctrl-C
+    reaches the whole process group: the run takes it and stops its workers, rather than each
+    worker printing where the interrupt found it."""
+    gc.disable()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Iterator[FileFacts | ParseFailure]:
     """Parse ``(path, lang)`` items under ``root``; yields facts or failures, in input order."""
     args = [(str(root), path, lang) for path, lang in items]
@@ -71,7 +99,12 @@ def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Itera
         import multiprocessing
 
         ctx = multiprocessing.get_context("forkserver")
-    # A worker's facts leave it as soon as they are built and hold no cycles: the cyclic
-    # collector would only rescan them (about a tenth of a worker's time).
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=gc.disable) as pool:
-        yield from pool.map(parse_path, args, chunksize=chunk)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=quiet_worker)
+    try:
+        with sigint_held():  # ``map`` submits every file, which starts the workers
+            results = pool.map(parse_path, args, chunksize=chunk)
+        yield from results
+    finally:
+        # A run that stops early (Ctrl-C, an error) drops the files not handed out yet: ``map``
+        # submitted them all, and the pool would parse every one before shutting down.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -25,11 +25,9 @@ process, against summaries read from the store.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
-import signal
 import traceback
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -40,7 +38,7 @@ from typing import Any
 
 from graphsvc import specs
 from graphsvc.errors import GraphError
-from graphsvc.ingest.parse import ParseFailure, parse_path
+from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held
 from graphsvc.ingest.resolve import Summary, resolver_module
 from graphsvc.model import FileFacts
 from graphsvc.store.base import BulkRows
@@ -118,11 +116,7 @@ class _Worker:
 
 def _serve(conn: Connection, root: str) -> None:
     """A worker's loop: answer requests until told to stop (``None``) or the run goes away."""
-    # Ctrl-C reaches the whole process group: the run stops its workers (``Workers.close``), which
-    # hold nothing to save, rather than each printing where the interrupt found it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Facts live until they are resolved and hold no cycles: the collector would only rescan them.
-    gc.disable()
+    quiet_worker()  # the run stops its workers on Ctrl-C (``Workers.close``); they hold nothing to save
     worker = _Worker(root)
     while True:
         try:
@@ -163,7 +157,8 @@ class Workers:
             for _ in range(count):
                 ours, theirs = ctx.Pipe()
                 proc = ctx.Process(target=_serve, args=(theirs, str(root)), daemon=True, name="graph parse")
-                proc.start()
+                with sigint_held():
+                    proc.start()
                 theirs.close()
                 self.conns.append(ours)
                 self.procs.append(proc)

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graphsvc.ingest.parse import POOL_THRESHOLD
 from graphsvc.ingest.run import ingest
 from graphsvc.ingest.workers import Workers
@@ -107,11 +109,11 @@ def _big_tree(tmp_path: Path) -> Path:
     return tree
 
 
-def _run_with_workers(settings: Any, tree: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
+def _run_with_workers(settings: Any, tree: Path, *options: str) -> tuple[subprocess.Popen[bytes], list[int]]:
     """``graph ingest`` of ``tree`` in its own process group, once its workers have started."""
     env = {**os.environ, "GRAPH_STORE": settings.store, "GRAPH_NEO4J_USER": settings.neo4j_user,
            "GRAPH_NEO4J_PASSWORD": settings.neo4j_password, "GRAPH_WORKERS": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "ingest", str(tree)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "ingest_cli", "ingest", str(tree), *options], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
     while not (workers := _workers_of(proc.pid)) and proc.poll() is None and time.monotonic() < deadline:
@@ -120,13 +122,19 @@ def _run_with_workers(settings: Any, tree: Path) -> tuple[subprocess.Popen[bytes
     return proc, workers
 
 
-def test_ctrl_c_stops_the_run_and_its_workers_with_one_line(make_settings: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("incremental", [False, True], ids=["full run", "incremental run"])
+def test_ctrl_c_stops_the_run_and_its_workers_with_one_line(make_settings: Any, tmp_path: Path,
+                                                            incremental: bool) -> None:
+    # A full run's workers (``Workers``), or an incremental run's parse pool (``parse_files``).
     tree = _big_tree(tmp_path)
     settings = make_settings(workers=2)
     ingest(tree, settings)
     before = export_text(settings)
-    proc, workers = _run_with_workers(settings, tree)
-    time.sleep(0.3)
+    if incremental:
+        for path in (tree / "gen").iterdir():
+            path.write_text(path.read_text() + "\n\ndef added(x):\n    return x\n")
+    proc, workers = _run_with_workers(settings, tree, *(["--incremental"] if incremental else []))
+    time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err.decode()
