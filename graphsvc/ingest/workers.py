@@ -175,14 +175,14 @@ class Workers:
         busy: set[Connection] = set()
         for conn in self.conns:
             if chunks:
-                conn.send(("parse", chunks.pop()))
+                self._send(conn, pickle.dumps(("parse", chunks.pop()), protocol=pickle.HIGHEST_PROTOCOL))
                 busy.add(conn)
         while busy:
             for conn in wait(list(busy)):
                 kind, answer = self._recv(conn)
                 assert kind == "parsed"
                 if chunks:
-                    conn.send(("parse", chunks.pop()))
+                    self._send(conn, pickle.dumps(("parse", chunks.pop()), protocol=pickle.HIGHEST_PROTOCOL))
                 else:
                     busy.discard(conn)
                 yield from answer
@@ -194,7 +194,7 @@ class Workers:
         request = pickle.dumps(("resolve", rid, summaries, module_maps, dict(group), meta),
                                protocol=pickle.HIGHEST_PROTOCOL)
         for conn in self.conns:
-            conn.send_bytes(request)
+            self._send(conn, request)
         busy = set(self.conns)
         while busy:
             for conn in wait(list(busy)):
@@ -204,18 +204,26 @@ class Workers:
                 else:
                     yield answer
 
+    def _send(self, conn: Connection, request: bytes) -> None:
+        try:
+            conn.send_bytes(request)
+        except OSError as exc:  # the worker is gone: a broken pipe (which click would exit 1 on, silently)
+            raise self._died(conn) from exc
+
     def _recv(self, conn: Connection) -> tuple[str, Any]:
         try:
             kind, answer = conn.recv()
         except (EOFError, OSError) as exc:
-            proc = self.procs[self.conns.index(conn)]
-            proc.join(1)
-            raise WorkerFailed(f"a parse worker died (exit code {proc.exitcode})",
-                               suggestion="run again; if it dies again, run with GRAPH_WORKERS=1 to see the error"
-                               ) from exc
+            raise self._died(conn) from exc
         if kind == "error":
             raise answer
         return kind, answer
+
+    def _died(self, conn: Connection) -> WorkerFailed:
+        proc = self.procs[self.conns.index(conn)]
+        proc.join(1)
+        return WorkerFailed(f"a parse worker died (exit code {proc.exitcode})",
+                            suggestion="run again; if it dies again, run with GRAPH_WORKERS=1 to see the error")
 
     def close(self, wait: float = 5.0) -> None:
         """Stop the workers: each is told to, and killed if it has not ended within ``wait`` seconds

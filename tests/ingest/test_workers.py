@@ -21,7 +21,7 @@ import pytest
 
 from graphsvc.ingest.parse import POOL_THRESHOLD
 from graphsvc.ingest.run import ingest
-from graphsvc.ingest.workers import Workers
+from graphsvc.ingest.workers import WorkerFailed, Workers
 from tests.conftest import FIXTURES
 from tests.helpers import diff, export_text
 
@@ -84,6 +84,19 @@ def test_workers_leave_ctrl_c_to_the_run(tmp_path: Path) -> None:
         assert all(proc.is_alive() for proc in procs)
         assert len(list(pool.parse(items))) == 40
     assert not any(proc.is_alive() for proc in procs)
+
+
+def test_a_worker_dead_before_its_first_request_fails_the_run_by_name(tmp_path: Path) -> None:
+    # Sending to it breaks the pipe; the run must say a worker died, not end on the broken pipe.
+    items = []
+    for i in range(40):
+        (tmp_path / f"m{i}.py").write_text("def a():\n    return 1\n")
+        items.append((f"m{i}.py", "python", (f"m{i}",)))
+    with Workers(tmp_path, 2) as pool:
+        pool.procs[0].kill()
+        pool.procs[0].join()
+        with pytest.raises(WorkerFailed, match=r"a parse worker died \(exit code -9\)"):
+            list(pool.parse(items))
 
 
 def _workers_of(pid: int) -> list[int]:
