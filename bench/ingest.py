@@ -32,7 +32,7 @@ Per store:
     * ``neo4j``: one throw-away Neo4j 5 server from ``tests/neo4j_server/launcher.py``
       for the whole benchmark, emptied (every node detached and deleted) before every run,
       which then waits until the server has gone quiet (it collects and checkpoints for
-      seconds after a large delete). Before the measured runs, one full ingest warms the
+      seconds after a large delete); every run of either store waits for that too. Before the measured runs, one full ingest warms the
       freshly started server up (its Java code compiled); its time is reported on its own
       ("first full ingest on a fresh server") and is not among the runs, since a server
       in use has long been warm and the first ingest took twice as long.
@@ -320,6 +320,9 @@ class StoreTarget:
     cleanup: Callable[[], None] = lambda: None
     note: str = ""
     warm_up: bool = False  # a full ingest before the measured runs (a server's code compiles at first use)
+    # Returns once the store's own server has gone quiet: every store's run waits for it, since a
+    # server still collecting or checkpointing after its last run shares the cores with this one.
+    quiet: Callable[[], None] = lambda: None
 
 
 def ladybug_target(workers: int) -> StoreTarget:
@@ -370,7 +373,8 @@ def neo4j_target(workers: int) -> StoreTarget:
         driver.close()
         launcher.stop(server)
 
-    target = StoreTarget("neo4j", settings_for_run, cleanup, note=f"Neo4j server {version}", warm_up=True)
+    target = StoreTarget("neo4j", settings_for_run, cleanup, note=f"Neo4j server {version}", warm_up=True,
+                         quiet=lambda: _wait_until_idle(server.process.pid))
     return target
 
 
@@ -761,6 +765,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                     store_results = results[target.name]
                     if "run" in store_results.errors:
                         continue  # this store failed in an earlier run; reported once
+                    for other in targets:
+                        other.quiet()
                     try:
                         run_store(target, run, root, corpus.name, files, module, baseline, store_results)
                     except IngestFailed as exc:

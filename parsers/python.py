@@ -134,6 +134,13 @@ def _all_names(value: TSNode) -> tuple[str, ...] | None:
 
 
 
+def _roles() -> tuple[str, ...]:
+    """The role of each pattern of ``python.scm``, by pattern index."""
+    from parsers.registry import pattern_roles  # the registry imports this module
+
+    return pattern_roles("python")
+
+
 def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int, dict[str, list[TSNode]]]]) -> FileFacts:
     """Build the file facts of one Python file from its tree and query matches."""
     defs: list[tuple[TSNode, TSNode, str]] = []  # (entity, name node, role)
@@ -142,38 +149,37 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
     globals_: list[TSNode] = []
     refs: list[tuple[str, TSNode, TSNode | None, TSNode]] = []  # (kind, name, receiver, anchor)
     imports: list[dict[str, list[TSNode]]] = []
-    for _, caps in matches:
-        name = caps.get("name", [None])[0]
-        if "definition.class" in caps or "definition.function" in caps:
-            role = "class" if "definition.class" in caps else "function"
-            entity = caps["definition." + role][0]
-            assert name is not None
-            defs.append((entity, name, role))
-        elif "definition.variable" in caps:
-            assert name is not None
-            value = caps.get("value", [None])[0]
+    roles = _roles()
+    for i, caps in matches:
+        role = roles[i]
+        if role == "reference.call":
+            name = caps["name"][0]
+            receiver = caps.get("receiver")
+            refs.append(("call", name, receiver[0] if receiver else None, name))
+        elif role == "definition.variable":
+            name = caps["name"][0]
+            value = caps.get("value")
+            # An annotation and a callee (`x: T = f()`): the annotation, the first one.
+            v = value[0] if value else None
             prev = variables.get(name.start_byte)
-            if prev is None or (prev[2] is None and value is not None):
-                variables[name.start_byte] = (caps["definition.variable"][0], name, value)
-        elif "definition.parameter" in caps:
-            assert name is not None
-            value = caps.get("value", [None])[0]
+            if prev is None or (prev[2] is None and v is not None):
+                variables[name.start_byte] = (caps[role][0], name, v)
+        elif role == "definition.parameter":
+            name = caps["name"][0]
+            value = caps.get("value")
+            v = value[0] if value else None
             prev_p = params.get(name.start_byte)
-            if prev_p is None or (prev_p[1] is None and value is not None):
-                params[name.start_byte] = (name, value)
-        elif "definition.global" in caps:
-            assert name is not None
-            globals_.append(name)
-        elif "reference.call" in caps:
-            assert name is not None
-            receiver = caps.get("receiver", [None])[0]
-            refs.append(("call", name, receiver, name))
-        elif "reference.decorator" in caps or "reference.base" in caps or "reference.type" in caps:
-            kind = next(k for k in caps if k.startswith("reference."))[len("reference."):]
-            assert name is not None
-            refs.append((kind, name, None, name))
-        elif "reference.import" in caps:
+            if prev_p is None or (prev_p[1] is None and v is not None):
+                params[name.start_byte] = (name, v)
+        elif role == "definition.class" or role == "definition.function":
+            defs.append((caps[role][0], caps["name"][0], role[11:]))
+        elif role == "definition.global":
+            globals_.append(caps["name"][0])
+        elif role == "reference.import":
             imports.append(caps)
+        elif role:  # reference.decorator, reference.base, reference.type
+            name = caps["name"][0]
+            refs.append((role[10:], name, None, name))
 
     test_file = _is_test_file(path)
     symbols: list[SymbolFact] = []
@@ -279,9 +285,15 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
                                  type_ref=("<global>",)))
 
     ref_facts: list[RefFact] = []
+    innermost = scopes.innermost
     for kind, name_node, receiver, anchor in refs:
         if kind == "call":
-            rchain = () if receiver is None else _chain(receiver)
+            if receiver is None:
+                rchain: tuple[str, ...] | None = ()
+            elif receiver.type == "identifier":  # most receivers: `self.f()`, `os.f()`
+                rchain = (_text(receiver),)
+            else:
+                rchain = _chain(receiver)
             name = _text(name_node)
         else:
             rchain, name = _split(name_node)
@@ -290,12 +302,8 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             if name_node.type == "attribute":
                 attr = name_node.child_by_field_name("attribute")
                 anchor = attr if attr is not None else anchor
-        line, column = _start(anchor)
-        ref_facts.append(RefFact(
-            kind=kind, name=name, receiver=rchain,  # type: ignore[arg-type]
-            scope=scopes.innermost(anchor.start_byte),
-            line=line, column=column,
-        ))
+        row, column = anchor.start_point
+        ref_facts.append(RefFact(kind, name, rchain, innermost(anchor.start_byte), row + 1, column))  # type: ignore[arg-type]
 
     import_facts: list[ImportFact] = []
     for caps in imports:

@@ -16,15 +16,13 @@
 
 (function_definition name: (identifier) @name) @definition.function
 
-(assignment left: (identifier) @name) @definition.variable
-
+;; One pattern, one match per assignment, with optional parts (three patterns matched most
+;; assignments twice). `@value` is the annotation and then the callee, in source order
+;; (the adapter takes the annotation when there are both).
 (assignment
   left: (identifier) @name
-  right: (call function: [(identifier) (attribute)] @value)) @definition.variable
-
-(assignment
-  left: (identifier) @name
-  type: (type [(identifier) (attribute)] @value)) @definition.variable
+  type: (type [(identifier) (attribute)] @value)?
+  right: (call function: [(identifier) (attribute)] @value)?) @definition.variable
 
 (assignment left: [(pattern_list) (tuple_pattern)] (identifier) @name) @definition.variable
 
@@ -38,10 +36,8 @@
 (parameters (identifier) @name) @definition.parameter
 (lambda_parameters (identifier) @name) @definition.parameter
 (default_parameter name: (identifier) @name) @definition.parameter
-(typed_parameter (identifier) @name type: (type [(identifier) (attribute)] @value)) @definition.parameter
-(typed_parameter (identifier) @name) @definition.parameter
-(typed_default_parameter name: (identifier) @name type: (type [(identifier) (attribute)] @value)) @definition.parameter
-(typed_default_parameter name: (identifier) @name) @definition.parameter
+(typed_parameter (identifier) @name type: (type [(identifier) (attribute)] @value)?) @definition.parameter
+(typed_default_parameter name: (identifier) @name type: (type [(identifier) (attribute)] @value)?) @definition.parameter
 (list_splat_pattern (identifier) @name) @definition.parameter
 (dictionary_splat_pattern (identifier) @name) @definition.parameter
 (typed_parameter (list_splat_pattern (identifier) @name)) @definition.parameter

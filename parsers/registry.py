@@ -30,12 +30,13 @@ from . import python as _python
 from . import rust as _rust
 from . import typescript as _typescript
 
-__all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled"]
+__all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled", "pattern_roles"]
 
 Extractor = Callable[[str, bytes, Node, Iterable[tuple[int, dict[str, list[Node]]]]], FileFacts]
 
 # The capture vocabulary: tree-sitter's tags roles plus the sub-captures we use.
 _ROLE_RE = re.compile(r"^(definition|reference)\.[a-z_]+$")
+_ROLE_IN_RE = re.compile(r"@((?:definition|reference)\.[a-z_]+)")
 _SUB_CAPTURES = frozenset({"name", "doc", "module", "alias", "receiver", "wildcard", "value"})
 
 
@@ -156,3 +157,23 @@ def compiled(name: str) -> tuple[Parser, Query]:
                 f" @definition.<kind>, @reference.<kind> or one of {', '.join(sorted(_SUB_CAPTURES))}"
             )
     return Parser(language), query
+
+
+@cache
+def pattern_roles(name: str) -> tuple[str, ...]:
+    """The role capture of each pattern of a language's tags query, by pattern index
+    (``"definition.function"``, ``"reference.call"``…; ``""`` for a pattern without one): an
+    adapter dispatches a match on its pattern index instead of testing its captures one by one.
+    Read off each pattern's text (``Query.capture_quantifier`` raises for a capture a pattern
+    lacks)."""
+    _, query = compiled(name)
+    source = query_source(_BY_NAME[name]).encode()
+    roles: list[str] = []
+    for i in range(query.pattern_count):
+        text = source[query.start_byte_for_pattern(i):query.end_byte_for_pattern(i)].decode()
+        found = set(_ROLE_IN_RE.findall(text))
+        if len(found) > 1:
+            raise RegistryError(f"parsers/{_BY_NAME[name].query_file}: a pattern captures roles {sorted(found)}"
+                                " — give each pattern one role")
+        roles.append(found.pop() if found else "")
+    return tuple(roles)

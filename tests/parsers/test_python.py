@@ -106,6 +106,16 @@ def test_local_assigned_from_a_constructor_remembers_its_type() -> None:
     assert locals_[("helper", "x")] == ("int",)
 
 
+def test_an_assignment_is_one_local_typed_by_its_annotation_else_its_callee() -> None:
+    src = (b"def f(a: Alpha, b: mod.Beta = None, c=1, *d: int):\n"
+           b"    w: Ann = make()\n    x: pkg.Ann = 3\n    y = mod.Maker()\n    z = 3\n")
+    locals_ = [(loc.name, loc.type_ref) for loc in _facts("lib/x.py", src).locals]
+    assert sorted(locals_) == [
+        ("a", ("Alpha",)), ("b", ("mod", "Beta")), ("c", None), ("d", None),
+        ("w", ("Ann",)), ("x", ("pkg", "Ann")), ("y", ("mod", "Maker")), ("z", None),
+    ]
+
+
 def test_test_functions_and_classes_are_tests_only_in_test_files() -> None:
     src = b"def test_a():\n    pass\n\nclass TestB:\n    def test_c(self):\n        pass\n    def setup(self):\n        pass\n"
     kinds = {s.qname: s.kind for s in _facts("tests/test_x.py", src).symbols}

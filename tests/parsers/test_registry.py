@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tree_sitter import Query
+from tree_sitter import Query, QueryCursor
 
 from graphsvc.errors import RegistryError
 from parsers import registry
@@ -19,6 +19,24 @@ def test_grammar_loads_offline_and_query_compiles(spec: registry.LanguageSpec) -
     parser, query = registry.compiled(spec.name)
     assert query.pattern_count > 0
     assert parser.parse(b"").root_node is not None
+
+
+@pytest.mark.parametrize("spec", registry.LANGUAGES, ids=[s.name for s in registry.LANGUAGES])
+def test_pattern_roles_name_the_role_each_match_captures(spec: registry.LanguageSpec) -> None:
+    """A match's pattern index tells its role: the one role capture among its captures."""
+    parser, query = registry.compiled(spec.name)
+    roles = registry.pattern_roles(spec.name)
+    assert len(roles) == query.pattern_count
+    seen = 0
+    for repo in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        for path in sorted(repo.rglob("*")):
+            if path.suffix not in spec.extensions:
+                continue
+            for index, caps in QueryCursor(query).matches(parser.parse(path.read_bytes()).root_node):
+                in_caps = {c for c in caps if c.startswith(("definition.", "reference."))}
+                assert in_caps == ({roles[index]} if roles[index] else set()), (path, index, caps.keys())
+                seen += 1
+    assert seen > 0
 
 
 @pytest.mark.parametrize("spec", registry.LANGUAGES, ids=[s.name for s in registry.LANGUAGES])
