@@ -12,8 +12,8 @@ from functools import cache
 
 from graphsvc.model import EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES
 
-__all__ = ["create_edge_rows", "create_edges", "create_node_rows", "delete_nodes", "delete_out", "dependency_types",
-           "gc_externals", "merge_edges", "merge_node_rows", "merge_nodes"]
+__all__ = ["create_edge_rows", "create_edge_rows_between", "create_edges", "create_node_rows", "delete_nodes", "delete_out",
+           "dependency_types", "gc_externals", "merge_edges", "merge_node_rows", "merge_nodes", "returning_ids"]
 
 
 _LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
@@ -71,6 +71,22 @@ def create_edge_rows(etype: str, src: str, dst: str) -> str:
         " {" + ", ".join(f"`{p}`: r[{i}]" for i, p in enumerate(EDGE_PROPS, start=2)) + "}")
     return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r[0]}}) MATCH (b:{dst} {{id: r[1]}}) "
             f"CREATE (a)-[:{etype}{props}]->(b)")
+
+
+@cache
+def create_edge_rows_between(etype: str) -> str:
+    """Create edges from tuple rows ``$rows`` whose two ends are Neo4j element ids (what creating the
+    nodes returned, ``returning_ids``): a seek by element id costs the server a third of what a seek
+    through the id index does."""
+    props = "" if etype in STRUCTURAL_EDGES else (
+        " {" + ", ".join(f"`{p}`: r[{i}]" for i, p in enumerate(EDGE_PROPS, start=2)) + "}")
+    return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] MATCH (b) WHERE elementId(b) = r[1] "
+            f"CREATE (a)-[:{etype}{props}]->(b)")
+
+
+def returning_ids(statement: str) -> str:
+    """A ``create_node_rows``/``merge_node_rows`` statement that returns each row's id and its node's element id."""
+    return statement + " RETURN r[0] AS id, elementId(n) AS element"
 
 
 @cache

@@ -23,8 +23,8 @@ from neo4j import exceptions as neo4j_errors
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUnavailable
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
+from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, BulkRows, CypherAnswer, RepoChange, Rows, Store,
+                                 StoredEdge, StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -54,6 +54,8 @@ class Neo4jStore(Store):
         self.lock_timeout = lock_timeout
         self._auth = (user, password)
         self._lock: _WriteLock | None = None
+        # The element id of each node a bulk load created, by id: its edges find their ends by it.
+        self._element_ids: dict[str, str] = {}
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
@@ -129,10 +131,10 @@ class Neo4jStore(Store):
                 pass
         self._rows(cypher.gc_externals())
 
-    def _write(self, work: Any) -> None:
+    def _write(self, work: Any) -> Any:
         try:
             with self._session() as session:
-                session.execute_write(work)
+                return session.execute_write(work)
         except neo4j_errors.Neo4jError as exc:
             raise StoreError(f"Neo4j refused a write: {exc.message}", where=self.url) from exc
         except neo4j_errors.DriverError as exc:
@@ -226,41 +228,79 @@ class Neo4jStore(Store):
             change.old.pop(fg.path, None)
         change.removed = []
         rows = bulk_rows(change)
-        # Every node before any edge: an edge's MATCH must find both ends.
-        self._write_concurrently([
-            # The repo's own nodes are gone (delete_repo above): CREATE skips MERGE's lookup. External
-            # nodes are shared with other repos.
-            (cypher.merge_node_rows(label) if label == "External" else cypher.create_node_rows(label),
-             rows.nodes.get(label, [])) for label in FILE_LABELS])
-        self._write_concurrently([(cypher.create_edge_rows(etype, src, dst), edge_rows)
-                                  for (etype, src, dst), edge_rows in rows.edges.items()])
+        if not change.early:
+            self._element_ids = {}
+        try:
+            # Every node before any edge: an edge's MATCH must find both ends.
+            self._write_concurrently([
+                # The repo's own nodes are gone (delete_repo above): CREATE skips MERGE's lookup. External
+                # nodes are shared with other repos.
+                (cypher.returning_ids(cypher.merge_node_rows(label) if label == "External"
+                                      else cypher.create_node_rows(label)), rows.nodes.get(label, []))
+                for label in FILE_LABELS], keep_ids=True)
+            self._write_concurrently(self._edge_statements(rows))
+        finally:
+            self._element_ids = {}
         if kept:
             self.put([], kept)
         self._write(lambda tx: (tx.run(cypher.gc_externals()).consume(),
                                 self._write_repo_nodes(tx, change, "ok")))
 
+    def _edge_statements(self, rows: BulkRows) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """The statements that create the load's edges, with their rows: by the element ids of their
+        ends where this load created both (every edge but the repo's own, on Django), else by id.
+        The write lock (decision 0019) is held from the nodes' creation to here, so no other writer
+        can have deleted a node and had its element id reused."""
+        element = self._element_ids
+        statements: list[tuple[str, list[tuple[Any, ...]]]] = []
+        for (etype, src, dst), edge_rows in rows.edges.items():
+            between: list[tuple[Any, ...]] = []
+            by_id: list[tuple[Any, ...]] = []
+            for row in edge_rows:
+                a, b = element.get(row[0]), element.get(row[1])
+                if a is None or b is None:
+                    by_id.append(row)
+                else:
+                    between.append((a, b, *row[2:]))
+            statements += [(cypher.create_edge_rows_between(etype), between),
+                           (cypher.create_edge_rows(etype, src, dst), by_id)]
+        return statements
+
     def begin_bulk(self, project: Node, repo: Node) -> None:
         change = RepoChange(project=project, repo=repo)
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
+        self._element_ids = {}
 
     def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
-        self._write_concurrently([(cypher.create_node_rows(label), rows)])
+        self._write_concurrently([(cypher.returning_ids(cypher.create_node_rows(label)), rows)], keep_ids=True)
 
-    def _write_concurrently(self, statements: list[tuple[str, list[tuple[Any, ...]]]]) -> None:
-        """Run each statement over its rows in transactions of ``_BULK_BATCH`` rows, ``_BULK_SESSIONS`` at a time.
+    def _write_concurrently(self, statements: list[tuple[str, list[tuple[Any, ...]]]], *,
+                            keep_ids: bool = False) -> None:
+        """Run each statement over its rows in transactions of ``_BULK_BATCH`` rows, ``_BULK_SESSIONS`` at a time;
+        ``keep_ids``: the statements return ``(id, element id)`` rows, kept for the load's edges.
 
         The batches of one call must not depend on each other. While one transaction runs on the
         server the next is packed and sent, and a server with a core to spare runs both. Two batches
         may share end nodes: Neo4j 5 locks them at commit, in one order, so none deadlocked when
         measured (docs/decisions/0018); the driver retries one anyway.
         """
+
+        def batch(tx: neo4j.ManagedTransaction, statement: str, chunk: list[tuple[Any, ...]]) -> list[Any] | None:
+            result = tx.run(statement, {"rows": chunk})
+            if keep_ids:
+                return result.values()
+            result.consume()
+            return None
+
         with ThreadPoolExecutor(_BULK_SESSIONS, thread_name_prefix="neo4j-bulk") as pool:
-            futures = [pool.submit(self._write, lambda tx, st=statement, c=items[i:i + _BULK_BATCH]:
-                                   tx.run(st, {"rows": c}).consume())
+            futures = [pool.submit(self._write,
+                                   lambda tx, st=statement, c=items[i:i + _BULK_BATCH]: batch(tx, st, c))
                        for statement, items in statements for i in range(0, len(items), _BULK_BATCH)]
             try:
                 for future in futures:
-                    future.result()
+                    pairs = future.result()
+                    if pairs:
+                        self._element_ids.update(pairs)
             finally:
                 for future in futures:
                     future.cancel()
