@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,10 +60,17 @@ _INERT_BASES = frozenset({
 Target = tuple[str, ...] | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Outcome:
+    """What a lookup found; never changed once made, so one outcome may be shared (``_NONE``, ``_LOCAL``)."""
+
     target: Target
     heuristic: int = 0  # number of candidates when the answer is a guess (0: exact)
+
+
+_NONE = _Outcome(None)
+_LOCAL = _Outcome(("local",))
+_EDGE_TYPES = {"call": "CALLS", "decorator": "CALLS", "base": "EXTENDS", "type": "USES"}
 
 
 def module_names(paths: Iterable[str], project_files: Iterable[str], root: Path) -> dict[str, tuple[str, ...]]:
@@ -132,6 +139,7 @@ class Resolver:
         self._binding_index: dict[str, dict[str, list[Any]]] = {}
         self._attr_cache: dict[str, tuple[_Outcome, frozenset[str]]] = {}
         self._answers: dict[str, str] = {}
+        self._dep_paths: dict[str, str | None] = {}
 
     # -- module lookups -------------------------------------------------------------
 
@@ -221,8 +229,9 @@ class Resolver:
 
         Recorded as one lookup (``a:<path>:<name>``) whatever it consulted on the way.
         """
-        return self._memo(f"a:{path}:{name}", seen <= {("file", path)},
-                          lambda: self._module_attr(path, name, seen))
+        # Kept when looked up from the module itself at most (``seen <= {("file", path)}``).
+        cacheable = not seen or (len(seen) == 1 and ("file", path) in seen)
+        return self._memo(f"a:{path}:{name}", cacheable, self._module_attr, path, name, seen)
 
     def _module_attr(self, path: str, name: str, seen: frozenset[Target]) -> _Outcome:
         summ = self.summaries[path]
@@ -282,7 +291,7 @@ class Resolver:
             out = self._submodule(src.target[1], imported) or out
         return _Outcome(out.target, max(out.heuristic, src.heuristic))
 
-    def _memo(self, key: str, cacheable: bool, compute: Any) -> _Outcome:
+    def _memo(self, key: str, cacheable: bool, compute: Callable[..., _Outcome], *args: Any) -> _Outcome:
         """Answer a lookup once per run; record it as ``key`` plus every lookup it made on the way.
 
         The inner lookups are recorded too (replayed on a cache hit), so an incremental
@@ -297,7 +306,7 @@ class Resolver:
             return cached[0]
         outer, self._deps = self._deps, set()
         try:
-            out: _Outcome = compute()
+            out = compute(*args)
         finally:
             recorded, self._deps = self._deps, outer
             self._deps.update(recorded)
@@ -307,8 +316,8 @@ class Resolver:
 
     def member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool = False) -> _Outcome:
         """Find ``name`` on class ``cls`` of ``path`` or on its bases, depth first (MRO order for single trees)."""
-        return self._memo(f"c:{path}:{cls}:{name}:{int(skip_self)}", len(seen) <= 1,
-                          lambda: self._member(path, cls, name, seen, skip_self))
+        return self._memo(f"c:{path}:{cls}:{name}:{'1' if skip_self else '0'}", len(seen) <= 1,
+                          self._member, path, cls, name, seen, skip_self)
 
     def _member(self, path: str, cls: str, name: str, seen: frozenset[Target], skip_self: bool) -> _Outcome:
         summ = self.summaries[path]
@@ -359,60 +368,91 @@ class Resolver:
     def resolve(self, facts: FileFacts) -> FileGraph:
         """Build the rows of one file: its nodes and outgoing edges, and record its deps."""
         self._deps = set()
-        path = facts.path
+        repo, lang, path = self.repo, self.lang, facts.path
         summ = self.summaries[path]
+        module_name = summ["m"]
+        defs = summ["defs"]
         fg = FileGraph(path=path, summary=summ)
-        fid = file_id(self.repo, path)
+        fid = file_id(repo, path)
         kinds = {s.qname: s.kind for s in facts.symbols}
         scope_parent = {s.qname: s.parent for s in facts.symbols}
         locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}
         for loc in facts.locals:
-            locals_.setdefault(loc.scope, {})[loc.name] = loc.type_ref
+            scope_locals = locals_.get(loc.scope)
+            if scope_locals is None:
+                scope_locals = locals_[loc.scope] = {}
+            scope_locals[loc.name] = loc.type_ref
+        module_locals = locals_.get("", {})
         scoped_imports: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
         for imp in facts.imports:
             if imp.scope and not imp.wildcard:
                 bound = imp.alias or (imp.name if imp.name is not None else imp.module.lstrip(".").split(".")[0])
                 scoped_imports.setdefault(imp.scope, {})[bound] = (imp.module, imp.name, imp.alias)
+        # Every name a module-level import binds, a wildcard's too: such a name is no plain local.
+        import_bound = {i[2] or (i[1] if i[1] is not None else i[0].lstrip(".").split(".")[0])
+                        for i in summ["imports"]}
         children: dict[str, set[str]] = {}
         for s in facts.symbols:
             if s.parent is not None:
                 children.setdefault(s.parent, set()).add(s.name)
-
-        def sid(qname: str) -> str:
-            return symbol_id(self.repo, path, qname)
+        in_file: frozenset[Target] = frozenset({("file", path)})  # ``seen`` of a lookup at the top level
+        # Many references of a file share a scope, a name, a target: what is found for one is kept
+        # for the file. Per scope: its symbol id, its enclosing class.
+        sids: dict[str, str] = {}
+        classes: dict[str, str | None] = {}
+        # What a name denotes at the top level, an attribute of a target, a member of a class
+        # (``self.name``), when the reference starts with nothing ``seen``. Every lookup on the way from
+        # such a start is memoised for the run (``_memo``), so asking again gives the same answer, and
+        # the lookups it recorded are already among this file's deps.
+        top: dict[str, _Outcome] = {}
+        attrs: dict[tuple[Target, str], _Outcome] = {}
+        members: dict[tuple[str, str, bool], _Outcome] = {}
+        # The node id an edge to a resolved target ends at.
+        ends: dict[Target, str] = {}
+        # (type, src, dst, line, column) of the edges written so far: a repeated edge is dropped
+        # before it is built (``dedupe_edges``, which keeps the first).
+        written: set[tuple[str, str, str, int, int]] = set()
 
         def lookup(name: str, scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
             """What a bare ``name`` denotes in ``scope`` (LEGB, class scopes skipped)."""
             s: str | None = scope
             while s:
-                kind = kinds.get(s)
-                if kind in _FUNC_KINDS:
-                    if s in scoped_imports and name in scoped_imports[s]:
-                        module, imported, alias = scoped_imports[s][name]
+                if kinds.get(s) in _FUNC_KINDS:
+                    imports = scoped_imports.get(s)
+                    if imports is not None and name in imports:
+                        module, imported, alias = imports[name]
                         return self.import_target(path, summ, module, imported, alias, seen)
                     if name in children.get(s, ()):
                         return _Outcome(("sym", path, f"{s}.{name}"))
-                    if name in locals_.get(s, {}):
-                        type_ref = locals_[s][name]
+                    bound = locals_.get(s)
+                    if bound is not None and name in bound:
+                        type_ref = bound[name]
                         if type_ref == ("<global>",):
                             break
                         if type_ref is None:
-                            return _Outcome(("local",))
-                        t = chain(list(type_ref), scope_parent.get(s) or "", seen)
+                            return _LOCAL
+                        t = chain(type_ref, scope_parent.get(s) or "", seen)
                         if t.target is not None and t.target[0] == "sym" and self._kind(t.target[1], t.target[2]) in _CLASS_KINDS:
                             return _Outcome(("inst", t.target[1], t.target[2]), t.heuristic)
-                        return _Outcome(("local",))
+                        return _LOCAL
                 s = scope_parent.get(s)
-            if name in locals_.get("", {}) and name not in summ["defs"] and not any(
-                (i[2] or (i[1] if i[1] is not None else i[0].lstrip(".").split(".")[0])) == name for i in summ["imports"]
-            ):
-                return _Outcome(("local",))
-            out = self.module_attr(path, name, seen | {("file", path)})
+            if seen:
+                return at_top(name, seen | in_file)
+            out = top.get(name)
+            if out is None:
+                out = top[name] = at_top(name, in_file)
+            return out
+
+        def at_top(name: str, seen: frozenset[Target]) -> _Outcome:
+            """What ``name`` denotes at the top level of this file."""
+            if name in module_locals and name not in defs and name not in import_bound:
+                return _LOCAL
+            out = self.module_attr(path, name, seen)
             if out.target is None and name in py.BUILTINS:
                 return _Outcome(("ext", f"builtins.{name}"))
             return out
 
-        def chain(parts: list[str], scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
+        def chain(parts: tuple[str, ...], scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
             first = parts[0]
             out = lookup(first.removesuffix("()"), scope, seen)
             if first.endswith("()"):
@@ -420,63 +460,80 @@ class Resolver:
             heuristic = out.heuristic
             for part in parts[1:]:
                 if out.target is None or out.target[0] == "local":
-                    return _Outcome(("local",) if out.target else None)
-                out = self.attr(out.target, part.removesuffix("()"), seen)
+                    return _NONE if out.target is None else _LOCAL
+                step = part.removesuffix("()")
+                out = self.attr(out.target, step, seen) if seen else attr(out.target, step)
                 if part.endswith("()"):
                     out = self.called(out)
                 heuristic = max(heuristic, out.heuristic)
-            return _Outcome(out.target, heuristic)
+            return out if out.heuristic == heuristic else _Outcome(out.target, heuristic)
+
+        def attr(target: Target, name: str) -> _Outcome:
+            """What ``name`` denotes as an attribute of ``target``, nothing ``seen``."""
+            asked = (target, name)
+            out = attrs.get(asked)
+            if out is None:
+                out = attrs[asked] = self.attr(target, name)
+            return out
 
         def enclosing_class(scope: str) -> str | None:
             """The class whose method ``scope`` is (for ``self``/``cls``/``super()``)."""
+            if scope in classes:
+                return classes[scope]
+            found: str | None = None
             s: str | None = scope
             while s:
                 if kinds.get(s) in _FUNC_KINDS and kinds.get(scope_parent.get(s) or "") in _CLASS_KINDS:
-                    return scope_parent[s]
+                    found = scope_parent[s]
+                    break
                 s = scope_parent.get(s)
-            return None
+            classes[scope] = found
+            return found
 
         def edge(etype: str, src: str, src_label: str, out: _Outcome, name: str, line: int, column: int,
                  alias: str | None = None) -> None:
-            props: dict[str, object] = {"line": line, "column": column}
             target = out.target
-            if target is None or target[0] in ("local", "ns", "nsdir"):
-                if target is not None and target[0] in ("ns",):
-                    dst, dst_label = self._external(fg, target[1]), "External"
-                    props["resolution"] = "exact"
-                else:
-                    dst, dst_label = self._unresolved(fg, name), "External"
-                    props["resolution"] = "unresolved"
+            resolution = "exact"
+            if target is None or target[0] == "local" or target[0] == "nsdir":
+                dst, dst_label, resolution = fg.unresolved(lang, name), "External", "unresolved"
+            elif target[0] == "sym" or target[0] == "inst":
+                end = ends.get(target)
+                if end is None:
+                    end = ends[target] = symbol_id(repo, target[1], target[2])
+                dst, dst_label = end, "Symbol"
             elif target[0] == "file":
-                dst, dst_label = file_id(self.repo, target[1]), "File"
-                props["resolution"] = "exact"
-            elif target[0] in ("sym", "inst"):
-                dst, dst_label = symbol_id(self.repo, target[1], target[2]), "Symbol"
-                props["resolution"] = "exact"
-            else:
-                dst, dst_label = self._external(fg, target[1]), "External"
-                props["resolution"] = "exact"
-            if out.heuristic and props["resolution"] == "exact":
+                if etype == "IMPORTS":
+                    dst, dst_label = file_id(repo, target[1]), "File"
+                else:
+                    # A call of a module object is not a call of a file: keep the name, say unresolved.
+                    dst, dst_label, resolution = fg.unresolved(lang, name), "External", "unresolved"
+            else:  # "ext", "ns"
+                end = ends.get(target)
+                if end is None:
+                    end = ends[target] = fg.external(lang, target[1])
+                dst, dst_label = end, "External"
+            key = (etype, src, dst, line, column)
+            if key in written:
+                return
+            written.add(key)
+            props: dict[str, object] = {"line": line, "column": column, "resolution": resolution}
+            if out.heuristic and resolution == "exact":
                 props["resolution"] = "heuristic"
                 props["candidates"] = out.heuristic
                 props["confidence"] = round(1.0 / out.heuristic, 2)
             if alias is not None:
                 props["alias"] = alias
-            if dst_label == "File" and etype != "IMPORTS":
-                # A call of a module object is not a call of a file: keep the name, say unresolved.
-                dst, dst_label = self._unresolved(fg, name), "External"
-                props = {"line": line, "column": column, "resolution": "unresolved"}
             fg.edges.append(Edge(etype, src, src_label, dst, dst_label, props))
 
         # Nodes.
-        add_file_rows(fg, self.repo, facts, summ["m"], lambda qname: qname or summ["m"])
+        add_file_rows(fg, repo, facts, module_name, lambda qname: qname or module_name)
 
         # Imports.
         for imp in facts.imports:
             if imp.wildcard:
-                out = self.import_module(path, imp.module) or _Outcome(None)
+                out = self.import_module(path, imp.module) or _NONE
             elif imp.name is None:
-                out = self.module(imp.module) if not imp.module.startswith(".") else _Outcome(None)
+                out = self.module(imp.module) if not imp.module.startswith(".") else _NONE
             else:
                 out = self.import_target(path, summ, imp.module, imp.name, imp.alias, frozenset())
                 if out.target is None:
@@ -487,46 +544,60 @@ class Resolver:
 
         # References.
         for ref in facts.refs:
-            src_q = ref.scope
-            if ref.kind in ("base", "decorator"):
-                start = scope_parent.get(src_q) or ""
-            else:
-                start = src_q
-            if ref.receiver is None:
-                out = _Outcome(None)
-            elif ref.receiver == () and ref.name == "cls" and enclosing_class(start) is not None:
-                # `cls()` in a classmethod constructs the class (or a subclass of it).
-                out = _Outcome(("sym", path, enclosing_class(start) or ""))
-            elif ref.receiver == ():
-                out = lookup(ref.name, start)
-            elif ref.receiver[0] in ("self", "cls", "super()") and len(ref.receiver) == 1:
+            kind, name, receiver, scope = ref.kind, ref.name, ref.receiver, ref.scope
+            start = (scope_parent.get(scope) or "") if kind == "base" or kind == "decorator" else scope
+            if receiver is None:
+                out = _NONE
+            elif receiver == ():
+                cls = enclosing_class(start) if name == "cls" else None
+                if cls is not None:
+                    # `cls()` in a classmethod constructs the class (or a subclass of it).
+                    out = _Outcome(("sym", path, cls))
+                else:
+                    out = lookup(name, start)
+            elif len(receiver) == 1 and receiver[0] in ("self", "cls", "super()"):
                 cls = enclosing_class(start)
                 if cls is None:
-                    out = _Outcome(None)
+                    out = _NONE
                 else:
-                    out = self.member(path, cls, ref.name, frozenset(), skip_self=ref.receiver[0] == "super()")
+                    asked = (cls, name, receiver[0] == "super()")
+                    found = members.get(asked)
+                    if found is None:
+                        found = members[asked] = self.member(path, cls, name, frozenset(), skip_self=asked[2])
+                    out = found
             else:
-                base = chain(list(ref.receiver), start)
+                base = chain(receiver, start)
                 if base.target is None or base.target[0] == "local":
-                    out = _Outcome(None)
+                    out = _NONE
                 else:
-                    out = self.attr(base.target, ref.name)
-                    out = _Outcome(out.target, max(out.heuristic, base.heuristic))
-            etype = {"call": "CALLS", "decorator": "CALLS", "base": "EXTENDS", "type": "USES"}[ref.kind]
-            if out.target is not None and out.target[0] == "inst":
-                out = _Outcome(("sym", *out.target[1:]), out.heuristic)
-            edge(etype, sid(src_q), "Symbol", out, ref.name, ref.line, ref.column)
+                    out = attr(base.target, name)
+                    if base.heuristic > out.heuristic:
+                        out = _Outcome(out.target, base.heuristic)
+            src_id = sids.get(scope)
+            if src_id is None:
+                src_id = sids[scope] = symbol_id(repo, path, scope)
+            edge(_EDGE_TYPES[kind], src_id, "Symbol", out, name, ref.line, ref.column)
 
-        fg.edges = dedupe_edges(fg.edges)
-        own = self._deps
-        summ["deps"] = {d: self.dep_answer(d) for d in sorted(own) if dep_path(d) != path}
+        if len(kinds) < len(facts.symbols):
+            # Symbols that share a qualified name may repeat a DEFINES edge; the edges above never repeat.
+            fg.edges = dedupe_edges(fg.edges)
+        summ["deps"] = self._own_deps(path)
         return fg
 
-    def _external(self, fg: FileGraph, dotted: str) -> str:
-        return fg.external(self.lang, dotted)
-
-    def _unresolved(self, fg: FileGraph, name: str) -> str:
-        return fg.unresolved(self.lang, name)
+    def _own_deps(self, path: str) -> dict[str, str]:
+        """The lookups recorded while resolving ``path`` in other files, each with its answer, by key."""
+        deps: dict[str, str] = {}
+        about, answers = self._dep_paths, self._answers
+        for dep in sorted(self._deps):
+            # The same keys come back file after file: what they are about is worked out once.
+            if dep in about:
+                other = about[dep]
+            else:
+                other = about[dep] = dep_path(dep)
+            if other != path:
+                answer = answers.get(dep)
+                deps[dep] = answer if answer is not None else self.dep_answer(dep)
+        return deps
 
     def dep_answer(self, dep: str) -> str:
         """The current answer to one recorded lookup; a file is re-linked when one differs.

@@ -50,22 +50,29 @@ def file_rows(repo: str, facts: FileFacts, summary: Summary, module: str,
 
 def add_file_rows(fg: FileGraph, repo: str, facts: FileFacts, module: str, qualified: Callable[[str], str]) -> None:
     """Append the File node, Symbol nodes and DEFINES edges of one file; ``qualified`` names a qname."""
-    path = facts.path
+    path, lang = facts.path, facts.lang
     fid = file_id(repo, path)
-    fg.nodes.append(Node("File", fid, {
-        "path": path, "lang": facts.lang, "loc": facts.loc, "module": module, "parseErrors": facts.parse_errors,
+    nodes, edges = fg.nodes, fg.edges
+    nodes.append(Node("File", fid, {
+        "path": path, "lang": lang, "loc": facts.loc, "module": module, "parseErrors": facts.parse_errors,
     }))
+    # Symbol ids by qname: a parent comes before its members, so a DEFINES edge reuses its id.
+    sids: dict[str, str] = {}
     for s in facts.symbols:
-        sid = symbol_id(repo, path, s.qname)
-        fg.nodes.append(Node("Symbol", sid, {
-            "name": s.name, "qualifiedName": qualified(s.qname), "kind": s.kind, "signature": s.signature,
-            "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{s.start[0]}:{s.start[1]}",
-            "rangeEnd": f"{s.end[0]}:{s.end[1]}", "exported": s.exported, "lang": facts.lang,
+        qname, parent, start, end = s.qname, s.parent, s.start, s.end
+        sid = sids[qname] = symbol_id(repo, path, qname)
+        nodes.append(Node("Symbol", sid, {
+            "name": s.name, "qualifiedName": qualified(qname), "kind": s.kind, "signature": s.signature,
+            "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{start[0]}:{start[1]}",
+            "rangeEnd": f"{end[0]}:{end[1]}", "exported": s.exported, "lang": lang,
         }))
-        if s.parent is None:
-            fg.edges.append(Edge("DEFINES", fid, "File", sid, "Symbol"))
+        if parent is None:
+            edges.append(Edge("DEFINES", fid, "File", sid, "Symbol"))
         else:
-            fg.edges.append(Edge("DEFINES", symbol_id(repo, path, s.parent), "Symbol", sid, "Symbol"))
+            parent_id = sids.get(parent)
+            if parent_id is None:
+                parent_id = symbol_id(repo, path, parent)
+            edges.append(Edge("DEFINES", parent_id, "Symbol", sid, "Symbol"))
 
 
 def add_edge(fg: FileGraph, repo: str, lang: str, etype: str, src: str, src_label: str, out: Out, name: str,
