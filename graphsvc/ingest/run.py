@@ -748,11 +748,10 @@ class _NodesAhead:
             self.pending = []
 
     def add_rows(self, rows: list[tuple[Any, ...]]) -> None:
-        """Queue Symbol rows built elsewhere (``graphsvc/ingest/workers.py``); only while ``active``."""
-        self.pending += rows
-        if len(self.pending) >= self.BATCH:
-            self.queue.put(self.pending)
-            self.pending = []
+        """Hand the thread Symbol rows built elsewhere, at once: a full run's worker sends all of its
+        files' before it resolves them (``graphsvc/ingest/workers.py``). Only while ``active``."""
+        if rows:
+            self.queue.put(rows)
 
     def finish(self) -> frozenset[str]:
         """Write what is left and wait for the thread; the labels written (its error, raised)."""

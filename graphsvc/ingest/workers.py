@@ -13,9 +13,11 @@ parse worker to the run's process cost as much CPU as resolving them there (a se
 half of pickling both ways against 1.6 s of resolving, docs/decisions/0020). So a worker
 keeps the facts it parsed and sends back only each file's summary, which is what other
 files' resolution needs of it. Once every file is parsed the run sends every worker all
-the summaries; each resolves the files it parsed, in path order, and sends back their bulk
-rows (plain tuples, cheap to pickle). A worker parses files as they come, so each holds
-about half of the parse time, and so about half of the resolving.
+the summaries. Each sends back the Symbol rows of the files it parsed, which need nothing
+resolved, so that the run writes them meanwhile; then it resolves the files, in path order,
+and sends back the rest of their bulk rows (plain tuples, cheap to pickle). A worker parses
+files as they come, so each holds about half of the parse time, and so about half of the
+resolving.
 
 Only a full run of a repo the store holds no file of (``RepoChange.full``) takes this path:
 nothing of the store is consulted, no unchanged file is re-linked, and the rows go to the
@@ -40,13 +42,15 @@ from graphsvc import specs
 from graphsvc.errors import GraphError
 from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held
 from graphsvc.ingest.resolve import Summary, resolver_module
-from graphsvc.model import FileFacts
-from graphsvc.store.base import BulkRows
+from graphsvc.ingest.resolve.symbol_rows import symbol_node
+from graphsvc.model import FileFacts, symbol_id
+from graphsvc.store.base import BulkRows, node_tuple
 
 __all__ = ["Resolved", "WorkerFailed", "Workers"]
 
 _CHUNK = 16  # files per parse request: small enough to keep both workers busy to the end
 _PART = 400  # files per part of a worker's rows: the run takes in one part while the next is resolved
+_FIRST = frozenset({"Symbol"})  # rows a worker sends before it resolves (``_Worker._symbols``)
 
 
 class WorkerFailed(GraphError):
@@ -93,8 +97,10 @@ class _Worker:
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
         linker: specs.Linker | None = None
-        part, symbols, edges, ids = BulkRows(), 0, 0, {}
         paths = sorted(self.facts)
+        first, sent = self._symbols(rid, paths, summaries, group)
+        conn.send(("rows", Resolved(first, 0, 0)))
+        part, symbols, edges, ids = BulkRows(), 0, 0, {}
         for i, path in enumerate(paths, 1):
             facts = self.facts.pop(path)
             fg = resolvers[group[self.langs[path]]].resolve(facts)
@@ -105,13 +111,34 @@ class _Worker:
                 linker = specs.Linker(rid, everything)
             if linker is not None:
                 specs.link(fg, linker)
-            part.add(rid, fg, meta[path], ids=ids)
-            symbols += sum(1 for n in fg.nodes if n.label == "Symbol")
+            part.add(rid, fg, meta[path], early=_FIRST, ids=ids)
+            made = sum(1 for n in fg.nodes if n.label == "Symbol")
+            if made != sent.get(path, 0):  # a resolver whose ``qualifier`` disagrees with what it makes
+                raise RuntimeError(f"{path}: resolved into {made} symbols, {sent.get(path, 0)} were sent ahead")
+            symbols += made
             edges += len(fg.edges)
             if i % _PART == 0 or i == len(paths):
                 conn.send(("rows", Resolved(part, symbols, edges)))
                 part, symbols, edges, ids = BulkRows(), 0, 0, {}
         conn.send(("resolved", None))
+
+
+    def _symbols(self, rid: str, paths: list[str], summaries: dict[str, dict[str, Summary]],
+                 group: dict[str, str]) -> tuple[BulkRows, dict[str, int]]:
+        """The Symbol rows of the files this worker parsed, and how many each file has: they need
+        nothing resolved, and sent first they are written while the files are resolved
+        (docs/decisions/0021)."""
+        rows: list[tuple[Any, ...]] = []
+        counts: dict[str, int] = {}
+        for path in paths:
+            facts, key = self.facts[path], group[self.langs[path]]
+            qualified = import_module(key).qualifier(facts, summaries[key][path])
+            if qualified is None:
+                continue
+            rows += [node_tuple(symbol_node(symbol_id(rid, path, s.qname), s, facts.lang, qualified))
+                     for s in facts.symbols]
+            counts[path] = len(facts.symbols)
+        return BulkRows(nodes={"Symbol": rows}), counts
 
 
 def _serve(conn: Connection, root: str) -> None:

@@ -18,6 +18,11 @@ module provides:
     ``File.summary`` so unchanged files are never re-parsed to answer lookups. It must
     hold ``m`` (the primary name, ``""`` if none) and ``defs`` ({qualified name: kind}
     of every symbol of the file: the store deletes a file's symbols by it).
+``qualifier(facts, summary) -> Callable[[qname], str] | None``
+    what ``Symbol.qualifiedName`` is for each qname of a file (None: the language makes no
+    Symbol rows). The resolver builds a file's Symbol rows with it, and so does a full run's
+    worker before it resolves anything (``graphsvc/ingest/workers.py``), so that the run can
+    write them while it resolves.
 ``Resolver(repo_id, summaries, module_map, root)``
     with ``resolve(facts) -> FileGraph``, which also records in ``summary["deps"]``
     every lookup it made in *other* files with its answer, and ``dep_answer(key)``,

@@ -46,7 +46,7 @@ from graphsvc.ingest.resolve.symbol_rows import add_file_rows
 from graphsvc.model import Edge, FileFacts, Node, external_id, file_id, symbol_id, unresolved_id
 from parsers import go as golang
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 CONFIG_FILES: tuple[str, ...] = ("go.mod", "go.work")
 _TYPE_KINDS = frozenset({"Struct", "Interface", "TypeAlias"})
@@ -148,6 +148,13 @@ def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
         "imports": [[i.module, i.alias] for i in facts.imports], "bases": bases,
         "vt": vt, "ft": ft, "rt": {k: v for k, v in rt.items() if any(v)}, "al": al,
     }
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> Callable[[str], str]:
+    """What ``Symbol.qualifiedName`` is for each qname of the file (its rows are built from it,
+    here and ahead of resolving, ``graphsvc/ingest/workers.py``)."""
+    module = str(summary["m"])
+    return lambda qname: qname or module
 
 
 class Resolver:
@@ -493,7 +500,7 @@ class Resolver:
         def chain(parts: list[str], scope: str, pos: Pos, depth: int = 0) -> _Outcome:
             return self.walk(parts, lambda head: lookup(head, scope, pos, depth), depth)
 
-        add_file_rows(fg, self.repo, facts, summ["m"], lambda qname: qname or summ["m"])
+        add_file_rows(fg, self.repo, facts, summ["m"], qualifier(facts, summ))
 
         for imp in facts.imports:
             _bound, out = self.import_binding(imp.module, imp.alias)

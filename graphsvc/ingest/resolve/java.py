@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges, summary_signature
@@ -29,7 +29,7 @@ from graphsvc.ingest.resolve.symbol_rows import ANY_FILE, NONE, Out, add_edge, f
 from graphsvc.model import FileFacts, file_id, symbol_id
 from parsers.java import TYPE_KINDS, plain_type
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 CONFIG_FILES: tuple[str, ...] = ()
 _LANG = "java"
@@ -144,6 +144,20 @@ def _parent(qname: str) -> str:
 def _base_name(qname: str) -> str:
     """``A.b#2`` → ``A.b``."""
     return qname.split("#", 1)[0] if "#" in qname.rsplit(".", 1)[-1] else qname
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> Callable[[str], str]:
+    """What ``Symbol.qualifiedName`` is for each qname of the file (its rows are built from it,
+    here and ahead of resolving, ``graphsvc/ingest/workers.py``)."""
+    pkg = summary.get("pkg", "")
+    stem = facts.symbols[0].name if facts.symbols else ""
+
+    def qualified(qname: str) -> str:
+        if not qname:
+            return pkg or stem
+        return f"{pkg}.{qname}" if pkg else qname
+
+    return qualified
 
 
 class Resolver:
@@ -410,14 +424,7 @@ class Resolver:
         path = facts.path
         summ = self.summaries[path]
         pkg = summ.get("pkg", "")
-        stem = facts.symbols[0].name if facts.symbols else ""
-
-        def qualified(qname: str) -> str:
-            if not qname:
-                return pkg or stem
-            return f"{pkg}.{qname}" if pkg else qname
-
-        fg = file_rows(self.repo, facts, summ, pkg, qualified)
+        fg = file_rows(self.repo, facts, summ, pkg, qualifier(facts, summ))
         fid = file_id(self.repo, path)
         defs = summ["defs"]
         locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}

@@ -13,7 +13,7 @@ from pathlib import Path
 from graphsvc.ingest.resolve import FileGraph, Summary
 from graphsvc.model import FileFacts, Node, file_id
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 CONFIG_FILES: tuple[str, ...] = ()
 
@@ -26,6 +26,11 @@ def module_names(paths: Iterable[str], project_files: Iterable[str], root: Path)
 def make_summary(facts: FileFacts, names: tuple[str, ...]) -> Summary:
     """No symbols, no name: the spec linker adds what it needs (``owned``, ``mentions``)."""
     return {"m": "", "defs": {}}
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> None:
+    """None: a document has no Symbol rows (its headings become spec items, ``graphsvc/specs.py``)."""
+    return None
 
 
 def dep_path(dep: str) -> str | None:

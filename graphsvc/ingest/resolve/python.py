@@ -41,7 +41,7 @@ from graphsvc.ingest.resolve.symbol_rows import add_file_rows
 from graphsvc.model import Edge, FileFacts, file_id, symbol_id
 from parsers import python as py
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 # Project files only shape module roots by where they are, which module_names already sees.
 CONFIG_FILES: tuple[str, ...] = ()
@@ -124,6 +124,13 @@ def _names(module_map: Mapping[str, tuple[str, ...]], paths: Iterable[str]) -> _
             d = posixpath.dirname(d)
     _last_names[:] = [(module_map, files, (by_name, primary, prefixes, dirs))]
     return by_name, primary, prefixes, dirs
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> Callable[[str], str]:
+    """What ``Symbol.qualifiedName`` is for each qname of the file (its rows are built from it,
+    here and ahead of resolving, ``graphsvc/ingest/workers.py``)."""
+    module = str(summary["m"])
+    return lambda qname: qname or module
 
 
 class Resolver:
@@ -526,7 +533,7 @@ class Resolver:
             fg.edges.append(Edge(etype, src, src_label, dst, dst_label, props))
 
         # Nodes.
-        add_file_rows(fg, repo, facts, module_name, lambda qname: qname or module_name)
+        add_file_rows(fg, repo, facts, module_name, qualifier(facts, summ))
 
         # Imports.
         for imp in facts.imports:

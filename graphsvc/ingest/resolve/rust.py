@@ -25,7 +25,7 @@ import json
 import posixpath
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from graphsvc.ingest.resolve.symbol_rows import ANY_FILE, NONE, Out, add_edge, f
 from graphsvc.model import FileFacts, file_id, symbol_id
 from parsers.rust import TYPE_KINDS
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 CONFIG_FILES: tuple[str, ...] = ("Cargo.toml",)
 _LANG = "rust"
@@ -173,6 +173,19 @@ def _plain(qname: str) -> str:
 
 # Targets: ("mod", path, q) a module (q: inline module qname, "" for the file);
 # ("sym", path, qname); ("ext", path::in::crate).
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> Callable[[str], str]:
+    """What ``Symbol.qualifiedName`` is for each qname of the file (its rows are built from it,
+    here and ahead of resolving, ``graphsvc/ingest/workers.py``)."""
+    module = str(summary["m"])
+
+    def qualified(qname: str) -> str:
+        if not qname:
+            return module
+        return "::".join([module, *qname.split(".")]) if module else qname.replace(".", "::")
+
+    return qualified
 
 
 class Resolver:
@@ -493,13 +506,7 @@ class Resolver:
         summ = self.summaries[path]
         module = str(summ["m"])
         defs = summ["defs"]
-
-        def qualified(qname: str) -> str:
-            if not qname:
-                return module
-            return "::".join([module, *qname.split(".")]) if module else qname.replace(".", "::")
-
-        fg = file_rows(self.repo, facts, summ, module, qualified)
+        fg = file_rows(self.repo, facts, summ, module, qualifier(facts, summ))
         fid = file_id(self.repo, path)
         locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}
         for loc in facts.locals:

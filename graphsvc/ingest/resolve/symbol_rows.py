@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from graphsvc.ingest.resolve import FileGraph, Summary
-from graphsvc.model import Edge, FileFacts, Node, file_id, symbol_id
+from graphsvc.model import Edge, FileFacts, Node, SymbolFact, file_id, symbol_id
 
-__all__ = ["ANY_FILE", "NONE", "Out", "add_edge", "add_file_rows", "file_rows"]
+__all__ = ["ANY_FILE", "NONE", "Out", "add_edge", "add_file_rows", "file_rows", "symbol_node"]
 
 # ``dep_path`` of a lookup whose answer depends on names declared in files it cannot
 # name in advance (a Java package's types): re-checked whenever any file's summary changed.
@@ -59,13 +59,9 @@ def add_file_rows(fg: FileGraph, repo: str, facts: FileFacts, module: str, quali
     # Symbol ids by qname: a parent comes before its members, so a DEFINES edge reuses its id.
     sids: dict[str, str] = {}
     for s in facts.symbols:
-        qname, parent, start, end = s.qname, s.parent, s.start, s.end
+        qname, parent = s.qname, s.parent
         sid = sids[qname] = symbol_id(repo, path, qname)
-        nodes.append(Node("Symbol", sid, {
-            "name": s.name, "qualifiedName": qualified(qname), "kind": s.kind, "signature": s.signature,
-            "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{start[0]}:{start[1]}",
-            "rangeEnd": f"{end[0]}:{end[1]}", "exported": s.exported, "lang": lang,
-        }))
+        nodes.append(symbol_node(sid, s, lang, qualified))
         if parent is None:
             edges.append(Edge("DEFINES", fid, "File", sid, "Symbol"))
         else:
@@ -73,6 +69,17 @@ def add_file_rows(fg: FileGraph, repo: str, facts: FileFacts, module: str, quali
             if parent_id is None:
                 parent_id = symbol_id(repo, path, parent)
             edges.append(Edge("DEFINES", parent_id, "Symbol", sid, "Symbol"))
+
+
+def symbol_node(sid: str, s: SymbolFact, lang: str, qualified: Callable[[str], str]) -> Node:
+    """The Symbol node of one symbol of a file (``add_file_rows``; also built ahead of resolving, by a
+    full run's workers, ``graphsvc/ingest/workers.py``)."""
+    start, end = s.start, s.end
+    return Node("Symbol", sid, {
+        "name": s.name, "qualifiedName": qualified(s.qname), "kind": s.kind, "signature": s.signature,
+        "doc": s.doc, "line": s.line, "column": s.column, "rangeStart": f"{start[0]}:{start[1]}",
+        "rangeEnd": f"{end[0]}:{end[1]}", "exported": s.exported, "lang": lang,
+    })
 
 
 def add_edge(fg: FileGraph, repo: str, lang: str, etype: str, src: str, src_label: str, out: Out, name: str,

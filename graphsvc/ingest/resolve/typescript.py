@@ -45,7 +45,7 @@ from graphsvc.ingest.resolve import FileGraph, Summary, dedupe_edges
 from graphsvc.ingest.resolve.symbol_rows import add_file_rows
 from graphsvc.model import Edge, FileFacts, Node, external_id, file_id, symbol_id, unresolved_id
 
-__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names"]
+__all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names", "qualifier"]
 
 CONFIG_FILES: tuple[str, ...] = ("tsconfig.json", "jsconfig.json", "package.json")
 _SOURCE_EXTS = (".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mts", ".cts", ".mjs", ".cjs")
@@ -188,6 +188,13 @@ def _load_config(root: Path, rel: str, depth: int = 0) -> _Config:
 def _norm(path: str) -> str | None:
     path = posixpath.normpath(path)
     return None if path == ".." or path.startswith("../") else ("" if path == "." else path)
+
+
+def qualifier(facts: FileFacts, summary: Summary) -> Callable[[str], str]:
+    """What ``Symbol.qualifiedName`` is for each qname of the file (its rows are built from it,
+    here and ahead of resolving, ``graphsvc/ingest/workers.py``)."""
+    module = _module_name(facts.path)
+    return lambda qname: qname or module
 
 
 class Resolver:
@@ -799,7 +806,7 @@ class _FileResolution:
     def run(self) -> FileGraph:
         facts, fg, r = self.facts, self.fg, self.r
         fid = file_id(r.repo, self.path)
-        add_file_rows(fg, r.repo, facts, "", lambda qname: qname or _module_name(self.path))
+        add_file_rows(fg, r.repo, facts, "", qualifier(facts, fg.summary))
         for imp in facts.imports:
             if imp.name is None or imp.name == "*":
                 out = r.resolve_spec(self.path, imp.module) or _Outcome(None)
