@@ -668,8 +668,10 @@ def run_store(target: StoreTarget, run: int, root: Path, project: str, files: li
         return
     for report in watched:
         results.one_file_watched_s.add(report.seconds)
+    slowest = max(watched, key=lambda r: r.seconds)
     log(f"run {run} {target.name}: one file edited, as graph watch takes it: "
-        + ", ".join(f"{r.seconds:.3f}" for r in watched) + " s")
+        + ", ".join(f"{r.seconds:.3f}" for r in watched) + " s; the slowest by stage: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in slowest.timings.items() if v >= 0.01))
 
 
 BASELINES: dict[str, tuple[str, Callable[[list[Source]], float]]] = {
