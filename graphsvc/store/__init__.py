@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from graphsvc.errors import SettingsError
-from graphsvc.settings import Settings
 from graphsvc.store.base import RepoChange, Store, StoredFile
+
+if TYPE_CHECKING:  # a parse worker imports ``store.base`` and needs no settings (pydantic: 80 ms a start)
+    from graphsvc.settings import Settings
 
 __all__ = ["RepoChange", "Store", "StoredFile", "ladybug_path", "open_store"]
 
