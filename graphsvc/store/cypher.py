@@ -19,6 +19,13 @@ __all__ = ["create_edge_rows", "create_edge_rows_between", "create_edges", "crea
 _LADYBUG_TYPES = {"STRING": "STRING", "INT64": "INT64", "BOOL": "BOOLEAN", "DOUBLE": "DOUBLE"}
 
 
+def _seek(var: str, label: str, typed: bool) -> str:
+    # Neo4j: a node found by id is sought in the id index. Without the hint, a plan made while the
+    # index's statistics still said "empty" (a repo deleted and loaded again) scanned the whole index
+    # once per row, and kept doing so from the plan cache: 0.85 s for 89 ids instead of 0.01 s.
+    return "" if typed else f" USING INDEX SEEK {var}:{label}(id)"
+
+
 def _value(prop: str, kind: str, typed: bool) -> str:
     # LadybugDB infers a parameter's type from its values; a column that is all
     # null would bind as STRING, so its dialect casts each value to the column type.
@@ -37,8 +44,8 @@ def create_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
     """Create edges ``$rows`` (``src``, ``dst`` and the edge properties) between existing nodes."""
     props = "" if etype in STRUCTURAL_EDGES else (
         " {" + ", ".join(f"`{p}`: {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()) + "}")
-    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
-            f"CREATE (a)-[:{etype}{props}]->(b)")
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}){_seek('a', src, typed)} "
+            f"MATCH (b:{dst} {{id: r.dst}}){_seek('b', dst, typed)} CREATE (a)-[:{etype}{props}]->(b)")
 
 
 @cache
@@ -46,8 +53,8 @@ def merge_edges(etype: str, src: str, dst: str, typed: bool = False) -> str:
     """Create edges ``$rows`` unless an edge of that type already joins the two nodes."""
     props = "" if etype in STRUCTURAL_EDGES else (
         " SET " + ", ".join(f"e.`{p}` = {_value(p, k, typed)}" for p, k in EDGE_PROPS.items()))
-    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
-            f"MERGE (a)-[e:{etype}]->(b){props}")
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}){_seek('a', src, typed)} "
+            f"MATCH (b:{dst} {{id: r.dst}}){_seek('b', dst, typed)} MERGE (a)-[e:{etype}]->(b){props}")
 
 
 @cache
@@ -90,10 +97,10 @@ def returning_ids(statement: str) -> str:
 
 
 @cache
-def delete_out(label: str, etype: str | None = None) -> str:
+def delete_out(label: str, etype: str | None = None, typed: bool = False) -> str:
     """Delete the outgoing edges (of one type, or all) of the nodes ``$ids``."""
     rel = f"r:{etype}" if etype else "r"
-    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[{rel}]->() DELETE r"
+    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}})-[{rel}]->(){_seek('a', label, typed)} DELETE r"
 
 
 def dependency_types(label: str) -> tuple[str, ...]:
@@ -103,14 +110,15 @@ def dependency_types(label: str) -> tuple[str, ...]:
 
 
 @cache
-def delete_nodes(label: str) -> str:
+def delete_nodes(label: str, typed: bool = False) -> str:
     """Delete the nodes ``$ids`` with every edge into or out of them."""
-    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}}) DETACH DELETE a"
+    return f"UNWIND $ids AS id MATCH (a:{label} {{id: id}}){_seek('a', label, typed)} DETACH DELETE a"
 
 
 def refresh_stats(typed: bool = False) -> str:
     """Set the stat cache of the File nodes in ``$rows``."""
-    return (f"UNWIND $rows AS r MATCH (f:File {{id: r.id}}) SET f.mtimeNs = {_value('mtimeNs', 'INT64', typed)}, "
+    return (f"UNWIND $rows AS r MATCH (f:File {{id: r.id}}){_seek('f', 'File', typed)} "
+            f"SET f.mtimeNs = {_value('mtimeNs', 'INT64', typed)}, "
             f"f.inode = {_value('inode', 'INT64', typed)}")
 
 

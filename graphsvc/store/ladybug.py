@@ -584,11 +584,11 @@ class LadybugStore(Store):
                 gc = True
                 for label, ids in rows.delete_deps.items():
                     for etype in cypher.dependency_types(label):
-                        self._batched(cypher.delete_out(label, etype), "ids", ids)
+                        self._batched(cypher.delete_out(label, etype, typed=True), "ids", ids)
                 for label, ids in rows.delete_out.items():
-                    self._batched(cypher.delete_out(label), "ids", ids)
+                    self._batched(cypher.delete_out(label, typed=True), "ids", ids)
             for label, ids in rows.delete_nodes.items():
-                self._batched(cypher.delete_nodes(label), "ids", ids)
+                self._batched(cypher.delete_nodes(label, typed=True), "ids", ids)
             for label in FILE_LABELS:
                 if rows.nodes.get(label):
                     self._batched(cypher.merge_nodes(label, typed=True), "rows", rows.nodes[label])
@@ -644,7 +644,7 @@ class LadybugStore(Store):
         self._run("BEGIN TRANSACTION")
         try:
             for label, ids in (delete or {}).items():
-                self._batched(cypher.delete_nodes(label), "ids", ids)
+                self._batched(cypher.delete_nodes(label, typed=True), "ids", ids)
             for label, label_rows in node_rows.items():
                 self._batched(cypher.merge_nodes(label, typed=True), "rows", label_rows)
             for (etype, src, dst), rows in edge_rows.items():

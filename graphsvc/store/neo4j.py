@@ -175,7 +175,7 @@ class Neo4jStore(Store):
                 by_type.setdefault((etype, sl, dl), []).append({"src": src, "dst": dst})
             for (etype, sl, dl), pairs in by_type.items():
                 _batched(tx, f"UNWIND $rows AS p MATCH (a:{sl} {{id: p.src}})-[r:{etype}]->(b:{dl} {{id: p.dst}}) "
-                             f"USING INDEX a:{sl}(id) DELETE r", "rows", pairs)
+                             f"USING INDEX SEEK a:{sl}(id) DELETE r", "rows", pairs)
             for label, ids in rows.delete_nodes.items():
                 _batched(tx, cypher.delete_nodes(label), "ids", ids)
             for label in FILE_LABELS:
@@ -515,7 +515,8 @@ def _stored_nodes(tx: neo4j.ManagedTransaction,
         have = out.setdefault(label, {})
         ids = [r["id"] for r in label_rows]
         for i in range(0, len(ids), _BATCH):
-            for rec in tx.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN properties(n) AS n",
+            for rec in tx.run(f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) USING INDEX SEEK n:{label}(id) "
+                              "RETURN properties(n) AS n",
                               ids=ids[i:i + _BATCH]):
                 have[rec["n"]["id"]] = dict(rec["n"])
     return out
@@ -527,9 +528,9 @@ def _stored_out_edges(tx: neo4j.ManagedTransaction, rows: Rows) -> list[StoredEd
     for label in sorted(set(rows.delete_out) | set(rows.delete_deps)):
         ids = sorted(set(rows.delete_out.get(label, [])) | set(rows.delete_deps.get(label, [])))
         for i in range(0, len(ids), _BATCH):
-            # The hint keeps the plan a seek per id: after a repo was deleted and loaded again, a plan
-            # made meanwhile took 0.85 s a call instead of 0.01 s (every save of `graph watch`).
-            for r in tx.run(f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r]->(b) USING INDEX a:{label}(id) "
+            # A seek per id, by hint (see ``cypher._seek``): after a repo was deleted and loaded again, the
+            # plan in the server's cache scanned the index instead, 0.85 s a call (every save of `graph watch`).
+            for r in tx.run(f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[r]->(b) USING INDEX SEEK a:{label}(id) "
                             "RETURN a.id AS src, type(r) AS t, b.id AS dst, head(labels(b)) AS dl, properties(r) AS r",
                             ids=ids[i:i + _BATCH]):
                 out.append((r["t"], label, r["src"], r["dl"], r["dst"], edge_props(r["t"], dict(r["r"]))))
