@@ -20,6 +20,7 @@ import threading
 from importlib import import_module
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from queue import Queue
 from typing import Any
@@ -397,6 +398,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     """Index the scanned tree, write it and link the repo into the ecosystem; what linking did.
     What the run opens (a writer opened ahead, its thread) closes with ``scope``."""
     timings = report.timings
+    pool = _early_workers(scanned, incremental, cache, settings, scope)
     t = time.perf_counter()
     repo_props, stored = _read(store, settings, rid, incremental, cache)
     if repo_props is not None and repo_props.get("state") == "writing":
@@ -483,9 +485,11 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     ahead: _NodesAhead | None = None
     if not stored and cache is None and settings.workers > 1 and len(changed) >= POOL_THRESHOLD:
         # A repo written from scratch: parsed and resolved in the workers (docs/decisions/0020).
-        rows, ahead = _in_workers(store, scanned, changed, langs, names, group, module_maps, meta, repo_props, rid,
-                                  project, name, report, settings, progress, scope)
+        rows, ahead = _in_workers(pool, store, scanned, changed, langs, names, group, module_maps, meta, repo_props,
+                                  rid, project, name, report, settings, progress, scope)
     else:
+        if pool is not None:
+            pool.close()
         ahead, relink = _here(store, scanned, changed, langs, names, group, by_group, module_maps, stored, removed,
                               repo_props, rid, project, name, incremental, report, settings, progress, cache,
                               scope, facts, graphs)
@@ -654,18 +658,41 @@ def _here(store: Store | None, scanned: ScanResult, changed: list[str], langs: d
     return ahead, relink
 
 
-def _in_workers(store: Store | None, scanned: ScanResult, changed: list[str], langs: dict[str, str],
-                names: dict[str, tuple[str, ...]], group: dict[str, str],
+def _early_workers(scanned: ScanResult, incremental: bool, cache: IngestCache | None, settings: Settings,
+                   scope: ExitStack) -> Workers | None:
+    """The workers of a full run that will use them (``_in_workers``), started before anything else:
+    they start up (an interpreter, its imports, the languages' queries compiled: 0.1-0.15 s) while
+    this process reads the store, hashes the files and names the modules. An incremental run knows
+    only once it has read the store whether it writes the repo from scratch; it starts them then."""
+    if incremental or cache is not None or settings.workers <= 1 or len(scanned.files) < POOL_THRESHOLD:
+        return None
+    return scope.enter_context(Workers(scanned.root, settings.workers, {f.lang for f in scanned.files}))
+
+
+def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, changed: list[str],
+                langs: dict[str, str], names: dict[str, tuple[str, ...]], group: dict[str, str],
                 module_maps: dict[str, dict[str, tuple[str, ...]]], meta: dict[str, dict[str, Any]],
-                repo_props: dict[str, Any] | None, rid: str, project: str, name: str, report: IngestReport, settings: Settings, progress: Progress | None,
+                repo_props: dict[str, Any] | None, rid: str, project: str, name: str, report: IngestReport,
+                settings: Settings, progress: Progress | None,
                 scope: ExitStack) -> tuple[BulkRows, _NodesAhead | None]:
     """Parse and resolve a repo written from scratch in worker processes that keep the facts they
-    parse (``graphsvc/ingest/workers.py``); the bulk rows, and the writer opened ahead, if any."""
+    parse (``graphsvc/ingest/workers.py``; ``pool``, if they were started already); the bulk rows,
+    and the writer opened ahead, if any.
+
+    A repo new to the store gets that writer opened in a thread while the files are parsed: opening
+    a store, taking its write lock and marking the repo cost this process 0.05-0.1 s, which the
+    parse would otherwise wait for (and a run that waits for another's write lock parses meanwhile).
+    """
     timings = report.timings
     t = time.perf_counter()
     summaries: dict[str, dict[str, Summary]] = {key: {} for key in set(group.values())}
     parsed: set[str] = set()
-    with Workers(scanned.root, settings.workers) as pool:
+    if pool is None:
+        pool = scope.enter_context(Workers(scanned.root, settings.workers, set(langs.values())))
+    # Leaving the ``with`` waits for the thread, so a writer it opens is in ``scope`` by then.
+    with ThreadPoolExecutor(1, thread_name_prefix="open ahead") as opener:
+        opening = opener.submit(_open_ahead, store, settings, scanned, rid, project, name, timings, scope) \
+            if repo_props is None else None
         items = [(p, langs[p], names[p]) for p in changed]
         for i, (path, summary, reason, errors) in enumerate(pool.parse(items)):
             if summary is None:
@@ -679,8 +706,7 @@ def _in_workers(store: Store | None, scanned: ScanResult, changed: list[str], la
         timings["parse"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        ahead = _open_ahead(store, settings, scanned, rid, project, name, timings, scope) \
-            if parsed and repo_props is None else None
+        ahead = opening.result() if opening is not None else None
         rows = BulkRows()
         for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
                                  {p: meta[p] for p in parsed}):
@@ -689,6 +715,7 @@ def _in_workers(store: Store | None, scanned: ScanResult, changed: list[str], la
             rows.extend(part.rows)
             report.symbols += part.symbols
             report.edges += part.edges
+    pool.close()
     report.changed = len(parsed)
     timings["resolve"] = time.perf_counter() - t
     return rows, ahead
@@ -696,7 +723,8 @@ def _in_workers(store: Store | None, scanned: ScanResult, changed: list[str], la
 
 def _open_ahead(store: Store | None, settings: Settings, scanned: ScanResult, rid: str, project: str, name: str,
                 timings: dict[str, float], scope: ExitStack) -> _NodesAhead:
-    """A new repo: its symbols are written while the rest is resolved (docs/decisions/0018)."""
+    """A new repo: its symbols are written while the rest is resolved (docs/decisions/0018). ``lock_wait``:
+    the seconds opening the writer took, its write lock included."""
     wait = time.perf_counter()
     ahead = scope.enter_context(_NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
                                             Node("Repo", rid, {"name": name, "project": project_id(project),

@@ -31,7 +31,7 @@ import multiprocessing
 import os
 import pickle
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from multiprocessing.connection import Connection, wait
@@ -45,6 +45,7 @@ from graphsvc.ingest.resolve import Summary, resolver_module
 from graphsvc.ingest.resolve.symbol_rows import symbol_node
 from graphsvc.model import FileFacts, symbol_id
 from graphsvc.store.base import BulkRows, node_tuple
+from parsers import registry
 
 __all__ = ["Resolved", "WorkerFailed", "Workers"]
 
@@ -141,9 +142,15 @@ class _Worker:
         return BulkRows(nodes={"Symbol": rows}), counts
 
 
-def _serve(conn: Connection, root: str) -> None:
-    """A worker's loop: answer requests until told to stop (``None``) or the run goes away."""
+def _serve(conn: Connection, root: str, langs: list[str]) -> None:
+    """A worker's loop: answer requests until told to stop (``None``) or the run goes away. The queries
+    of ``langs`` are compiled first, before any request comes."""
     quiet_worker()  # the run stops its workers on Ctrl-C (``Workers.close``); they hold nothing to save
+    for lang in langs:
+        try:
+            registry.compiled(lang)
+        except Exception:  # noqa: BLE001 - the first file of the language reports it, with its path
+            pass
     worker = _Worker(root)
     while True:
         try:
@@ -174,16 +181,18 @@ def _picklable(exc: BaseException) -> BaseException:
 
 
 class Workers:
-    """Worker processes for one full run (``with``: they stop when it leaves)."""
+    """Worker processes for one full run (``with``: they stop when it leaves), which compile the queries
+    of ``langs`` as they start."""
 
-    def __init__(self, root: Path, count: int) -> None:
+    def __init__(self, root: Path, count: int, langs: Iterable[str] = ()) -> None:
         ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
+        compile_first = sorted(langs)
         try:
             for _ in range(count):
                 ours, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(theirs, str(root)), daemon=True, name="graph parse")
+                proc = ctx.Process(target=_serve, args=(theirs, str(root), compile_first), daemon=True, name="graph parse")
                 with sigint_held():
                     proc.start()
                 theirs.close()
