@@ -10,10 +10,12 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from tree_sitter import QueryCursor
 
@@ -22,7 +24,7 @@ from graphsvc.model import FileFacts
 from parsers import registry
 
 __all__ = ["POOL_THRESHOLD", "ParseFailure", "parse_files", "parse_path", "parse_source", "quiet_worker",
-           "sigint_held"]
+           "sigint_held", "worker_context"]
 
 # Below this many files a pool costs more than it saves.
 POOL_THRESHOLD = 48
@@ -61,6 +63,38 @@ def parse_path(args: tuple[str, str, str]) -> FileFacts | ParseFailure:
         return ParseFailure(path, "nesting too deep to index")
 
 
+def worker_context() -> Any:
+    """The multiprocessing context parse workers start from: on POSIX a fork server, started with
+    Ctrl-C ignored and ``graphsvc.ingest.workers`` imported.
+
+    A fork server's children get back the Ctrl-C handler the server had when it started, and keep
+    it until ``quiet_worker`` runs in them: a Ctrl-C in between (their imports, some 70 ms) ended a
+    worker with a traceback, and a run that missed the interrupt then failed on the dead worker. A
+    server started with Ctrl-C ignored hands that on (an ignored signal stays ignored across
+    ``exec``), so a worker ignores it from its first instruction; the run takes it and stops its
+    workers (``Workers.close``). Importing the worker's modules in the server once (``preload``)
+    saves each worker doing it. Call it from the main thread, which alone may set a handler (from
+    another, the server starts as it would have anyway).
+    """
+    import multiprocessing
+
+    if os.name != "posix":
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        return ctx
+    with sigint_held():  # blocked, a Ctrl-C meanwhile stays pending (Linux) and is taken afterwards
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            ctx.set_forkserver_preload(["graphsvc.ingest.workers"])
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return ctx
+
+
 @contextmanager
 def sigint_held() -> Iterator[None]:
     """Hold Ctrl-C back from this thread while it starts worker processes, which inherit the held
@@ -94,12 +128,7 @@ def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Itera
             yield parse_path(a)
         return
     chunk = max(1, min(64, len(args) // (workers * 8)))
-    ctx = None
-    if os.name == "posix":
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=quiet_worker)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=quiet_worker)
     try:
         with sigint_held():  # ``map`` submits every file, which starts the workers
             results = pool.map(parse_path, args, chunksize=chunk)

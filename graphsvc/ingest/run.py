@@ -39,7 +39,7 @@ from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
 from graphsvc.ingest.workers import Workers
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
-from graphsvc.store import RepoChange, Store, StoredFile, open_store
+from graphsvc.store import RepoChange, Store, StoredFile, dialect, open_store
 from graphsvc.store.base import BulkRows, node_tuple
 from parsers import registry
 
@@ -708,8 +708,10 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
         t = time.perf_counter()
         ahead = opening.result() if opening is not None else None
         rows = BulkRows()
+        # LadybugDB loads edges from Arrow tables: the workers build them (graphsvc/store/arrow.py).
+        arrow = (store.dialect if store is not None else dialect(settings)) == "ladybug"
         for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
-                                 {p: meta[p] for p in parsed}):
+                                 {p: meta[p] for p in parsed}, arrow):
             if ahead is not None and ahead.active:  # else another run wrote the repo meanwhile
                 ahead.add_rows(part.rows.nodes.pop(_NodesAhead.LABEL, []))
             rows.extend(part.rows)

@@ -27,8 +27,6 @@ process, against summaries read from the store.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
 import traceback
 from collections.abc import Iterable, Iterator, Mapping
@@ -40,7 +38,7 @@ from typing import Any
 
 from graphsvc import specs
 from graphsvc.errors import GraphError
-from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held
+from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held, worker_context
 from graphsvc.ingest.resolve import Summary, resolver_module
 from graphsvc.ingest.resolve.symbol_rows import symbol_node
 from graphsvc.model import FileFacts, symbol_id
@@ -92,8 +90,9 @@ class _Worker:
 
     def resolve(self, conn: Connection, rid: str, summaries: dict[str, dict[str, Summary]],
                 module_maps: dict[str, dict[str, tuple[str, ...]]], group: dict[str, str],
-                meta: dict[str, dict[str, Any]]) -> None:
-        """Resolve every file this worker parsed and send their rows, part by part."""
+                meta: dict[str, dict[str, Any]], arrow: bool) -> None:
+        """Resolve every file this worker parsed and send their rows, part by part (``arrow``: their
+        edges as Arrow tables, ``BulkRows.edges_to_arrow``)."""
         resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root))
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
@@ -119,6 +118,8 @@ class _Worker:
             symbols += made
             edges += len(fg.edges)
             if i % _PART == 0 or i == len(paths):
+                if arrow:
+                    part.edges_to_arrow()
                 conn.send(("rows", Resolved(part, symbols, edges)))
                 part, symbols, edges, ids = BulkRows(), 0, 0, {}
         conn.send(("resolved", None))
@@ -185,7 +186,7 @@ class Workers:
     of ``langs`` as they start."""
 
     def __init__(self, root: Path, count: int, langs: Iterable[str] = ()) -> None:
-        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        ctx = worker_context()
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
         compile_first = sorted(langs)
@@ -225,9 +226,10 @@ class Workers:
 
     def resolve(self, rid: str, summaries: dict[str, dict[str, Summary]],
                 module_maps: dict[str, dict[str, tuple[str, ...]]], group: Mapping[str, str],
-                meta: dict[str, dict[str, Any]]) -> Iterator[Resolved]:
-        """Have every worker resolve the files it parsed; yields their rows as they come."""
-        request = pickle.dumps(("resolve", rid, summaries, module_maps, dict(group), meta),
+                meta: dict[str, dict[str, Any]], arrow: bool = False) -> Iterator[Resolved]:
+        """Have every worker resolve the files it parsed; yields their rows as they come (``arrow``: with
+        their edges as Arrow tables, for LadybugDB)."""
+        request = pickle.dumps(("resolve", rid, summaries, module_maps, dict(group), meta, arrow),
                                protocol=pickle.HIGHEST_PROTOCOL)
         for conn in self.conns:
             self._send(conn, request)

@@ -13,7 +13,7 @@ from graphsvc.store.base import RepoChange, Store, StoredFile
 if TYPE_CHECKING:  # a parse worker imports ``store.base`` and needs no settings (pydantic: 80 ms a start)
     from graphsvc.settings import Settings
 
-__all__ = ["RepoChange", "Store", "StoredFile", "ladybug_path", "open_store"]
+__all__ = ["RepoChange", "Store", "StoredFile", "dialect", "ladybug_path", "open_store"]
 
 
 def ladybug_path(url: str) -> Path:
@@ -51,6 +51,12 @@ _BACKENDS: dict[str, Callable[[str, Settings, bool], Store]] = {
     "bolt+s": _neo4j,
     "bolt+ssc": _neo4j,
 }
+
+
+def dialect(settings: Settings) -> str:
+    """The ``Store.dialect`` of the store the settings name, without opening it ("" for an unknown URL)."""
+    scheme = urlsplit(settings.store).scheme if "://" in settings.store else ""
+    return "" if scheme not in _BACKENDS else "ladybug" if scheme == "ladybug" else "neo4j"
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:

@@ -202,6 +202,8 @@ class BulkRows:
     nodes: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # label -> rows
     edges: dict[tuple[str, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)  # (type, from, to) -> rows
     externals: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> row, until ``finish``
+    # (type, from, to) -> Arrow tables of edge rows (``edges_to_arrow``), besides ``edges``
+    tables: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
 
     def add(self, rid: str, fg: FileGraph, meta: dict[str, Any], early: frozenset[str] = frozenset(),
             ids: dict[str, str] | None = None) -> None:
@@ -237,7 +239,28 @@ class BulkRows:
             self.nodes.setdefault(label, []).extend(rows)
         for key, rows in other.edges.items():
             self.edges.setdefault(key, []).extend(rows)
+        for key, tables in other.tables.items():
+            self.tables.setdefault(key, []).extend(tables)
         self.externals.update(other.externals)
+
+    def edges_to_arrow(self) -> None:
+        """Turn the edge rows into Arrow tables (``tables``), the form LadybugDB's bulk load reads
+        (``graphsvc/store/arrow.py``; the Neo4j store takes them back as rows, ``edge_rows``)."""
+        from graphsvc.store.arrow import edge_table  # pyarrow: only where edges go to LadybugDB
+
+        for (etype, src, dst), rows in self.edges.items():
+            self.tables.setdefault((etype, src, dst), []).append(edge_table(etype, rows))
+        self.edges = {}
+
+    def edge_rows(self) -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
+        """Every edge row by (type, from, to), those of ``tables`` read back as tuples."""
+        if not self.tables:
+            return self.edges
+        out = {key: list(rows) for key, rows in self.edges.items()}
+        for key, tables in self.tables.items():
+            for table in tables:
+                out.setdefault(key, []).extend(zip(*(col.to_pylist() for col in table.columns)))
+        return out
 
     def finish(self) -> BulkRows:
         """The rows as the stores load them: the External nodes listed once each, by id."""

@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import re
+import signal
+import sys
 import threading
 import time
 import weakref
@@ -30,13 +32,62 @@ import pyarrow as pa
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
+from graphsvc.store.arrow import edge_table, node_table
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
                                  StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
 
-_ARROW = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
+
+# -- Ctrl-C and LadybugDB -------------------------------------------------------------------
+# LadybugDB's Python package takes a Ctrl-C that lands in two of its calls for something else,
+# and a run interrupted there went on, or failed with the wrong error, instead of stopping with
+# "interrupted" (exit 130). Both happen only in the main thread, the one Python raises
+# KeyboardInterrupt in.
+
+
+def _load_native() -> None:
+    """Load LadybugDB's native extension with a Ctrl-C held back until it is loaded: its loader takes
+    an interrupt during the load for a failed load, after which every open in the process fails
+    ("Could not find lbug C API shared library")."""
+    load = getattr(ladybug, "get_pybind_module", None)
+    if load is None or threading.current_thread() is not threading.main_thread():
+        if load is not None:
+            load()
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        load()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)  # to the handler it was meant for
+
+
+def _interrupts_not_swallowed(previous: Any) -> Any:
+    """An ``sys.unraisablehook`` that raises again, in the main thread, a Ctrl-C LadybugDB dropped:
+    before each query it asks Python whether it runs in the main thread, and an interrupt raised
+    during that question is reported as unraisable ("Exception ignored in: 'checking the SIGINT
+    handler before a query'") and lost. Everything else goes to ``previous``."""
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) \
+                and threading.current_thread() is threading.main_thread():
+            if not sys.is_finalizing():  # else the process is ending anyway
+                signal.raise_signal(signal.SIGINT)
+            return
+        previous(unraisable)
+
+    hook.graphsvc_interrupts = True  # type: ignore[attr-defined]
+    return hook
+
+
+_load_native()
+if not getattr(sys.unraisablehook, "graphsvc_interrupts", False):
+    sys.unraisablehook = _interrupts_not_swallowed(sys.unraisablehook)
+
 _WAL_CHECKPOINT_BYTES = 1 << 20
 _HOLD_POLL = 0.01  # seconds between two looks of a held writer for someone waiting (``hold``)
 _PREFIX_MAX_FILES = 8  # files whose symbols' stored edges are read by id prefix, one statement each
@@ -712,7 +763,10 @@ class LadybugStore(Store):
             if rows.nodes.get(label):
                 self._copy_nodes(label, rows.nodes[label])
         for (etype, src, dst), edge_rows in rows.edges.items():
-            self._copy_edges(etype, src, dst, edge_rows)
+            tables = rows.tables.pop((etype, src, dst), [])
+            self._copy_edges(etype, src, dst, pa.concat_tables([edge_table(etype, edge_rows), *tables]))
+        for (etype, src, dst), tables in rows.tables.items():  # one COPY per edge type: a second costs the
+            self._copy_edges(etype, src, dst, pa.concat_tables(tables))  # checkpoint more (decision 0021)
         if kept:
             self.put([], kept)
         self._run("BEGIN TRANSACTION")
@@ -721,19 +775,11 @@ class LadybugStore(Store):
 
     def _copy_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
         """COPY node rows in schema order (``BulkRows``)."""
-        schema = NODE_SCHEMA[label]
-        arrow_rows = pa.table({p: pa.array(col, type=_ARROW[t]) for (p, t), col in zip(schema.items(), zip(*rows))})
+        arrow_rows = node_table(label, rows)
         self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
 
-    def _copy_edges(self, etype: str, src: str, dst: str, rows: list[tuple[Any, ...]]) -> None:
-        """COPY edge rows (``BULK_EDGE_COLUMNS``; a structural edge's hold its two ends only)."""
-        columns = list(zip(*rows))
-        cols: dict[str, pa.Array] = {"from": pa.array(columns[0], type=pa.string()),
-                                     "to": pa.array(columns[1], type=pa.string())}
-        if etype not in STRUCTURAL_EDGES:
-            for (p, t), col in zip(EDGE_PROPS.items(), columns[2:]):
-                cols[p] = pa.array(col, type=_ARROW[t])
-        arrow_rows = pa.table(cols)
+    def _copy_edges(self, etype: str, src: str, dst: str, arrow_rows: pa.Table) -> None:
+        """COPY an edge table (``graphsvc/store/arrow.py``)."""
         self._copy(f"COPY {etype} FROM arrow_rows (from='{src}', to='{dst}')", arrow_rows)
 
     def _copy(self, statement: str, arrow_rows: pa.Table) -> None:

@@ -253,7 +253,7 @@ class Neo4jStore(Store):
         can have deleted a node and had its element id reused."""
         element = self._element_ids
         statements: list[tuple[str, list[tuple[Any, ...]]]] = []
-        for (etype, src, dst), edge_rows in rows.edges.items():
+        for (etype, src, dst), edge_rows in rows.edge_rows().items():
             between: list[tuple[Any, ...]] = []
             by_id: list[tuple[Any, ...]] = []
             for row in edge_rows:

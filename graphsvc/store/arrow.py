@@ -1,0 +1,44 @@
+"""Bulk rows as Arrow tables, the form LadybugDB's ``COPY … FROM`` reads.
+
+Example::
+
+    table = edge_table("CALLS", [(src, dst, 12, 4, "import", 1, 1.0, None, False)])
+
+A full run's workers turn their edge rows into tables before sending them to the run's process
+(``BulkRows.edges_to_arrow``), when the run writes to LadybugDB: a table crosses the process
+boundary as a few buffers, where rows are unpickled tuple by tuple, and the columns are built in
+the workers, not in the run's write, which has only one core's work to do (docs/decisions/0022).
+Only ``pyarrow`` is imported here: a worker does not load the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES
+
+__all__ = ["ARROW_TYPES", "edge_table", "node_table"]
+
+ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
+
+
+def node_table(label: str, rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Node rows of ``label`` in schema order (``node_tuple``) as a table with a column per property."""
+    schema = NODE_SCHEMA[label]
+    columns = list(zip(*rows)) or [()] * len(schema)
+    return pa.table({p: pa.array(col, type=ARROW_TYPES[t]) for (p, t), col in zip(schema.items(), columns)})
+
+
+def edge_table(etype: str, rows: list[tuple[Any, ...]]) -> pa.Table:
+    """Edge rows (``BULK_EDGE_COLUMNS``: a structural edge's hold its two ends only) as a table with
+    ``from`` and ``to`` columns, then one per edge property."""
+    structural = etype in STRUCTURAL_EDGES
+    columns = list(zip(*rows)) or [()] * (2 if structural else 2 + len(EDGE_PROPS))
+    table: dict[str, pa.Array] = {"from": pa.array(columns[0], type=pa.string()),
+                                  "to": pa.array(columns[1], type=pa.string())}
+    if not structural:
+        for (p, t), col in zip(EDGE_PROPS.items(), columns[2:]):
+            table[p] = pa.array(col, type=ARROW_TYPES[t])
+    return pa.table(table)

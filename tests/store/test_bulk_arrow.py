@@ -1,0 +1,48 @@
+"""Bulk rows as Arrow tables (``graphsvc/store/arrow.py``): what a full run's workers send when the run
+writes to LadybugDB. Read back as rows they are the rows they were made from, value for value and
+type for type, and a table of no rows still has every column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphsvc.model import EDGE_PROPS, NODE_SCHEMA
+from graphsvc.store.arrow import edge_table, node_table
+from graphsvc.store.base import BulkRows
+
+CALLS = ("CALLS", "Symbol", "Symbol")
+DEFINES = ("DEFINES", "File", "Symbol")
+
+
+def _rows() -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
+    return {
+        CALLS: [("sym:a", "sym:b", 3, 8, "import", 1, 1.0, None, False),
+                ("sym:a", "ext:c", 4, 0, "name", 2, 0.5, "c2", True),
+                ("sym:é", "sym:b", None, None, None, None, None, None, None)],
+        DEFINES: [("file:a", "sym:a"), ("file:a", "sym:é")],
+    }
+
+
+def test_edge_rows_come_back_from_the_tables_as_they_went_in() -> None:
+    rows = BulkRows(edges=_rows())
+    rows.edges_to_arrow()
+    assert rows.edges == {}
+    assert set(rows.tables) == {CALLS, DEFINES}
+    back = rows.edge_rows()
+    assert back == _rows()
+    assert [type(v) for v in back[CALLS][0]] == [str, str, int, int, str, int, float, type(None), bool]
+
+
+def test_joined_parts_keep_rows_and_tables_apart_and_read_back_whole() -> None:
+    first, second = BulkRows(edges={CALLS: _rows()[CALLS][:1]}), BulkRows(edges={CALLS: _rows()[CALLS][1:]})
+    second.edges_to_arrow()
+    first.extend(second)
+    assert len(first.edges[CALLS]) == 1 and len(first.tables[CALLS]) == 1
+    assert first.edge_rows() == {CALLS: _rows()[CALLS]}
+
+
+def test_tables_of_no_rows_have_every_column() -> None:
+    assert edge_table("CALLS", []).column_names == ["from", "to", *EDGE_PROPS]
+    assert edge_table("DEFINES", []).column_names == ["from", "to"]
+    assert node_table("Symbol", []).column_names == list(NODE_SCHEMA["Symbol"])
+    assert edge_table("CALLS", []).num_rows == 0
