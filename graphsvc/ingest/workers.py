@@ -58,11 +58,13 @@ class WorkerFailed(GraphError):
 
 @dataclass
 class Resolved:
-    """The bulk rows of some of the files one worker resolved, with their counts."""
+    """The bulk rows of some of the files one worker resolved, with their counts; ``ahead``: the Symbol
+    rows of all its files, which it sends first, before it resolves them."""
 
     rows: BulkRows
     symbols: int
     edges: int
+    ahead: bool = False
 
 
 # -- in the worker ---------------------------------------------------------------------------
@@ -92,14 +94,16 @@ class _Worker:
                 module_maps: dict[str, dict[str, tuple[str, ...]]], group: dict[str, str],
                 meta: dict[str, dict[str, Any]], arrow: bool) -> None:
         """Resolve every file this worker parsed and send their rows, part by part (``arrow``: their
-        edges as Arrow tables, ``BulkRows.edges_to_arrow``)."""
+        Symbol nodes and edges as Arrow tables, ``BulkRows.nodes_to_arrow``, ``edges_to_arrow``)."""
         resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root))
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
         linker: specs.Linker | None = None
         paths = sorted(self.facts)
         first, sent = self._symbols(rid, paths, summaries, group)
-        conn.send(("rows", Resolved(first, 0, 0)))
+        if arrow:
+            first.nodes_to_arrow(_FIRST)
+        conn.send(("rows", Resolved(first, 0, 0, ahead=True)))
         part, symbols, edges, ids = BulkRows(), 0, 0, {}
         for i, path in enumerate(paths, 1):
             facts = self.facts.pop(path)

@@ -28,7 +28,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 
 __all__ = ["BULK_EDGE_COLUMNS", "FILE_LABELS", "SCHEMA_VERSION", "BulkRows", "CypherAnswer", "RepoChange", "Rows",
            "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "node_tuple",
-           "put_rows"]
+           "put_rows", "table_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -204,6 +204,7 @@ class BulkRows:
     externals: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> row, until ``finish``
     # (type, from, to) -> Arrow tables of edge rows (``edges_to_arrow``), besides ``edges``
     tables: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
+    node_tables: dict[str, list[Any]] = field(default_factory=dict)  # label -> Arrow tables (``nodes_to_arrow``)
 
     def add(self, rid: str, fg: FileGraph, meta: dict[str, Any], early: frozenset[str] = frozenset(),
             ids: dict[str, str] | None = None) -> None:
@@ -241,6 +242,8 @@ class BulkRows:
             self.edges.setdefault(key, []).extend(rows)
         for key, tables in other.tables.items():
             self.tables.setdefault(key, []).extend(tables)
+        for label, tables in other.node_tables.items():
+            self.node_tables.setdefault(label, []).extend(tables)
         self.externals.update(other.externals)
 
     def edges_to_arrow(self) -> None:
@@ -252,6 +255,19 @@ class BulkRows:
             self.tables.setdefault((etype, src, dst), []).append(edge_table(etype, rows))
         self.edges = {}
 
+    def nodes_to_arrow(self, labels: frozenset[str]) -> None:
+        """Turn the node rows of ``labels`` into Arrow tables (``node_tables``), as ``edges_to_arrow``."""
+        from graphsvc.store.arrow import node_table
+
+        for label in labels & self.nodes.keys():
+            self.node_tables.setdefault(label, []).append(node_table(label, self.nodes.pop(label)))
+
+    def node_rows(self, label: str) -> list[tuple[Any, ...]]:
+        """Every node row of ``label``, those of ``node_tables`` read back as tuples."""
+        rows = self.nodes.get(label, [])
+        tables = self.node_tables.get(label, [])
+        return rows if not tables else [*rows, *(row for table in tables for row in table_rows(table))]
+
     def edge_rows(self) -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
         """Every edge row by (type, from, to), those of ``tables`` read back as tuples."""
         if not self.tables:
@@ -259,7 +275,7 @@ class BulkRows:
         out = {key: list(rows) for key, rows in self.edges.items()}
         for key, tables in self.tables.items():
             for table in tables:
-                out.setdefault(key, []).extend(zip(*(col.to_pylist() for col in table.columns)))
+                out.setdefault(key, []).extend(table_rows(table))
         return out
 
     def finish(self) -> BulkRows:
@@ -268,6 +284,11 @@ class BulkRows:
             self.nodes["External"] = [self.externals[k] for k in sorted(self.externals)]
             self.externals = {}
         return self
+
+
+def table_rows(table: Any) -> list[tuple[Any, ...]]:
+    """The rows of an Arrow table (``graphsvc/store/arrow.py``) as tuples, in column order."""
+    return list(zip(*(col.to_pylist() for col in table.columns)))
 
 
 def _itself(key: str, _default: str) -> str:
@@ -286,6 +307,7 @@ def bulk_rows(change: RepoChange) -> BulkRows:
         out = change.rows.finish()
         for label in change.early:
             out.nodes.pop(label, None)
+            out.node_tables.pop(label, None)
         return out
     out = BulkRows()
     rid = change.repo.id
@@ -403,9 +425,10 @@ class Store(ABC):
         now (``bulk_nodes``) belong to a load a crash leaves marked, and the next run rebuilds."""
 
     @abstractmethod
-    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
-        """Create nodes of a repo being bulk-loaded (``begin_bulk``), as ``node_tuple`` rows, none of
-        which exists; the bulk load (``apply`` of a change whose ``early`` names the label) keeps them."""
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]] | Any) -> None:
+        """Create nodes of a repo being bulk-loaded (``begin_bulk``), as ``node_tuple`` rows or an Arrow
+        table of them (``graphsvc/store/arrow.py``), none of which exists; the bulk load (``apply`` of a
+        change whose ``early`` names the label) keeps them."""
 
     @abstractmethod
     def put(self, nodes: list[Node], edges: list[Edge], delete: dict[str, list[str]] | None = None) -> None:

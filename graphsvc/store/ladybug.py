@@ -32,7 +32,7 @@ import pyarrow as pa
 from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreMissing, StoreUnavailable
 from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 from graphsvc.store import cypher
-from graphsvc.store.arrow import edge_table, node_table
+from graphsvc.store.arrow import edge_table, joined, node_table
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
                                  StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
 from queries import load
@@ -722,11 +722,12 @@ class LadybugStore(Store):
             self._run("ROLLBACK")
             raise
 
-    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]] | pa.Table) -> None:
+        if len(rows):
             # Checkpointed as it commits: written ahead while the run resolves, what this copy wrote
             # is then not left for the one checkpoint at the end of the load (``_apply_bulk``).
-            self._copy_nodes(label, rows)
+            arrow_rows = joined([rows]) if isinstance(rows, pa.Table) else node_table(label, rows)
+            self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
 
     @contextmanager
     def _checkpoints_held(self) -> Iterator[None]:
@@ -760,23 +761,21 @@ class LadybugStore(Store):
         known = {r["id"] for r in self._rows("MATCH (e:External) RETURN e.id AS id")}
         rows.nodes["External"] = [r for r in rows.nodes.get("External", []) if r[0] not in known]
         for label in FILE_LABELS:
-            if rows.nodes.get(label):
-                self._copy_nodes(label, rows.nodes[label])
+            tables = rows.node_tables.get(label, [])
+            if rows.nodes.get(label) or any(t.num_rows for t in tables):
+                self._copy(f"COPY {label} FROM arrow_rows",
+                           joined([node_table(label, rows.nodes.get(label, [])), *tables]))
         for (etype, src, dst), edge_rows in rows.edges.items():
             tables = rows.tables.pop((etype, src, dst), [])
-            self._copy_edges(etype, src, dst, pa.concat_tables([edge_table(etype, edge_rows), *tables]))
+            self._copy_edges(etype, src, dst, joined([edge_table(etype, edge_rows), *tables]))
         for (etype, src, dst), tables in rows.tables.items():  # one COPY per edge type: a second costs the
-            self._copy_edges(etype, src, dst, pa.concat_tables(tables))  # checkpoint more (decision 0021)
+            if any(t.num_rows for t in tables):  # checkpoint more (decision 0021)
+                self._copy_edges(etype, src, dst, joined(tables))
         if kept:
             self.put([], kept)
         self._run("BEGIN TRANSACTION")
         self._write_repo_nodes(change, state=final_state)
         self._run("COMMIT")
-
-    def _copy_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
-        """COPY node rows in schema order (``BulkRows``)."""
-        arrow_rows = node_table(label, rows)
-        self._copy(f"COPY {label} FROM arrow_rows", arrow_rows)
 
     def _copy_edges(self, etype: str, src: str, dst: str, arrow_rows: pa.Table) -> None:
         """COPY an edge table (``graphsvc/store/arrow.py``)."""

@@ -24,7 +24,8 @@ from graphsvc.errors import QueryError, SchemaVersionError, StoreError, StoreUna
 from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, BulkRows, CypherAnswer, RepoChange, Rows, Store,
-                                 StoredEdge, StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
+                                 StoredEdge, StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows,
+                                 table_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -236,7 +237,7 @@ class Neo4jStore(Store):
                 # The repo's own nodes are gone (delete_repo above): CREATE skips MERGE's lookup. External
                 # nodes are shared with other repos.
                 (cypher.returning_ids(cypher.merge_node_rows(label) if label == "External"
-                                      else cypher.create_node_rows(label)), rows.nodes.get(label, []))
+                                      else cypher.create_node_rows(label)), rows.node_rows(label))
                 for label in FILE_LABELS], keep_ids=True)
             self._write_concurrently(self._edge_statements(rows))
         finally:
@@ -271,7 +272,9 @@ class Neo4jStore(Store):
         self._write(lambda tx: self._write_repo_nodes(tx, change, "writing"))
         self._element_ids = {}
 
-    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]]) -> None:
+    def bulk_nodes(self, label: str, rows: list[tuple[Any, ...]] | Any) -> None:
+        if not isinstance(rows, list):  # an Arrow table
+            rows = table_rows(rows)
         self._write_concurrently([(cypher.returning_ids(cypher.create_node_rows(label)), rows)], keep_ids=True)
 
     def _write_concurrently(self, statements: list[tuple[str, list[tuple[Any, ...]]]], *,
