@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from graphsvc.ingest.parse import parse_source
 from graphsvc.model import FileFacts
+from parsers.python import _plain_string
 
 SOURCE = b'''"""Module doc."""
 import os.path as osp
@@ -133,3 +139,18 @@ def test_invalid_utf8_is_indexed_with_replacement_characters() -> None:
     facts = _facts("legacy.py", b'"""Caf\xe9."""\ndef greet():\n    return "\xe9"\n')
     assert _sym(facts, "").doc == "Caf\ufffd."
     assert _sym(facts, "greet").line == 2
+
+
+_QUOTES = st.sampled_from(['"""', "'''", '"', "'", 'r"', "b'", 'f"'])
+
+
+@settings(max_examples=400, deadline=None)
+@given(open_=_QUOTES, body=st.text(alphabet=st.sampled_from(list("ab \n\t\"'\\\r\0é")), max_size=12),
+       close=_QUOTES)
+def test_a_docstring_read_without_compiling_is_what_compiling_reads(open_: str, body: str, close: str) -> None:
+    # ``_plain_string`` reads a literal with no prefix, escape or carriage return by its quotes; any
+    # other it leaves to ``ast.literal_eval``. What it reads must be what the literal evaluates to.
+    raw = open_ + body + close
+    value = _plain_string(raw)
+    if value is not None:
+        assert value == ast.literal_eval(raw)
