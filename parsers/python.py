@@ -73,8 +73,9 @@ def _plain_string(raw: str) -> str | None:
         if raw.startswith(quote):
             end = len(raw) - len(quote)
             inner = raw[len(quote):end]
-            if end < len(quote) or not raw.endswith(quote) or quote in inner or (len(quote) == 1 and "\n" in inner):
-                return None  # not a whole literal: ``literal_eval`` tells
+            if end < len(quote) or not raw.endswith(quote) or quote in inner or inner.endswith(quote[0]) \
+                    or (len(quote) == 1 and "\n" in inner):
+                return None  # not one whole literal (`"""""""` is two): ``literal_eval`` tells
             return inner
     return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.ingest.parse import parse_source
@@ -145,6 +145,7 @@ _QUOTES = st.sampled_from(['"""', "'''", '"', "'", 'r"', "b'", 'f"'])
 
 
 @settings(max_examples=400, deadline=None)
+@example(open_='"""', body='"', close='"""')  # `"""""""`: an empty literal, then an unterminated one
 @given(open_=_QUOTES, body=st.text(alphabet=st.sampled_from(list("ab \n\t\"'\\\r\0é")), max_size=12),
        close=_QUOTES)
 def test_a_docstring_read_without_compiling_is_what_compiling_reads(open_: str, body: str, close: str) -> None:
