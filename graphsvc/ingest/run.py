@@ -20,7 +20,6 @@ import threading
 from importlib import import_module
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from queue import Queue
 from typing import Any
@@ -574,7 +573,7 @@ def _here(store: Store | None, scanned: ScanResult, changed: list[str], langs: d
                  for key in by_group}
     ahead: _NodesAhead | None = None
     if repo_props is None and cache is None and (not incremental or not stored) and facts:
-        ahead = _open_ahead(store, settings, scanned, rid, project, name, timings, scope)
+        ahead = scope.enter_context(_open_ahead(store, settings, scanned, rid, project, name, timings))
     for p in sorted(facts):
         graphs.append(resolvers[group[langs[p]]].resolve(facts[p]))
         if ahead is not None:
@@ -689,42 +688,42 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
     parsed: set[str] = set()
     if pool is None:
         pool = scope.enter_context(Workers(scanned.root, settings.workers, set(langs.values())))
-    # Leaving the ``with`` waits for the thread, so a writer it opens is in ``scope`` by then.
-    with ThreadPoolExecutor(1, thread_name_prefix="open ahead") as opener:
-        opening = opener.submit(_open_ahead, store, settings, scanned, rid, project, name, timings, scope) \
-            if repo_props is None else None
-        items = [(p, langs[p], names[p]) for p in changed]
-        for i, (path, summary, reason, errors) in enumerate(pool.parse(items)):
-            if summary is None:
-                report.failed[path] = reason
-            else:
-                summaries[group[langs[path]]][path] = summary
-                parsed.add(path)
-                report.parse_errors += errors
-            if progress is not None:
-                progress("parse", i + 1, len(items))
-        timings["parse"] = time.perf_counter() - t
+    opening = None
+    if repo_props is None:
+        opening = _Opening(lambda: _open_ahead(store, settings, scanned, rid, project, name, timings))
+        scope.callback(opening.cancel)  # a run that fails does not wait for it
+    items = [(p, langs[p], names[p]) for p in changed]
+    for i, (path, summary, reason, errors) in enumerate(pool.parse(items)):
+        if summary is None:
+            report.failed[path] = reason
+        else:
+            summaries[group[langs[path]]][path] = summary
+            parsed.add(path)
+            report.parse_errors += errors
+        if progress is not None:
+            progress("parse", i + 1, len(items))
+    timings["parse"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        ahead = opening.result() if opening is not None else None
-        rows = BulkRows()
-        # LadybugDB loads edges from Arrow tables: the workers build them (graphsvc/store/arrow.py).
-        arrow = (store.dialect if store is not None else dialect(settings)) == "ladybug"
-        # Every worker's Symbol rows, written ahead in one copy once all have come (on LadybugDB one copy
-        # of Django's costs 0.36-0.39 s of CPU, two 0.45-0.47 s); they come first, at about the same time.
-        symbols: list[Any] = []
-        waiting = len(pool.conns)
-        for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
-                                 {p: meta[p] for p in parsed}, arrow):
-            if part.ahead and ahead is not None and ahead.active:  # else another run wrote the repo meanwhile
-                symbols.append(part.rows.nodes.pop(_NodesAhead.LABEL, []))
-                symbols += part.rows.node_tables.pop(_NodesAhead.LABEL, [])
-                waiting -= 1
-                if not waiting:
-                    ahead.add_rows(_joined(symbols))
-            rows.extend(part.rows)
-            report.symbols += part.symbols
-            report.edges += part.edges
+    t = time.perf_counter()
+    ahead = scope.enter_context(opening.result()) if opening is not None else None
+    rows = BulkRows()
+    # LadybugDB loads edges from Arrow tables: the workers build them (graphsvc/store/arrow.py).
+    arrow = (store.dialect if store is not None else dialect(settings)) == "ladybug"
+    # Every worker's Symbol rows, written ahead in one copy once all have come (on LadybugDB one copy
+    # of Django's costs 0.36-0.39 s of CPU, two 0.45-0.47 s); they come first, at about the same time.
+    symbols: list[Any] = []
+    waiting = len(pool.conns)
+    for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
+                             {p: meta[p] for p in parsed}, arrow):
+        if part.ahead and ahead is not None and ahead.active:  # else another run wrote the repo meanwhile
+            symbols.append(part.rows.nodes.pop(_NodesAhead.LABEL, []))
+            symbols += part.rows.node_tables.pop(_NodesAhead.LABEL, [])
+            waiting -= 1
+            if not waiting:
+                ahead.add_rows(_joined(symbols))
+        rows.extend(part.rows)
+        report.symbols += part.symbols
+        report.edges += part.edges
     pool.close()
     report.changed = len(parsed)
     timings["resolve"] = time.perf_counter() - t
@@ -743,15 +742,66 @@ def _joined(parts: list[Any]) -> Any:
 
 
 def _open_ahead(store: Store | None, settings: Settings, scanned: ScanResult, rid: str, project: str, name: str,
-                timings: dict[str, float], scope: ExitStack) -> _NodesAhead:
-    """A new repo: its symbols are written while the rest is resolved (docs/decisions/0018). ``lock_wait``:
-    the seconds opening the writer took, its write lock included."""
+                timings: dict[str, float]) -> _NodesAhead:
+    """A new repo: its symbols are written while the rest is resolved (docs/decisions/0018); the caller
+    closes the writer (``with``). ``lock_wait``: the seconds opening it took, its write lock included."""
     wait = time.perf_counter()
-    ahead = scope.enter_context(_NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
-                                            Node("Repo", rid, {"name": name, "project": project_id(project),
-                                                               "root": str(scanned.root)})))
+    ahead = _NodesAhead(store, settings, Node("Project", project_id(project), {"name": project}),
+                        Node("Repo", rid, {"name": name, "project": project_id(project), "root": str(scanned.root)}))
     timings["lock_wait"] = time.perf_counter() - wait
     return ahead
+
+
+class _Opening:
+    """The writer ahead, opened in a thread while the files are parsed (``_in_workers``).
+
+    ``result`` waits for it. A run that fails or is interrupted meanwhile calls ``cancel`` and goes
+    on without waiting: opening may mean waiting up to the lock timeout for another run's write
+    lock. A writer the thread opens after that, it closes at once, so nothing the run gave up keeps
+    the store's write lock. The thread is a daemon: an interpreter that exits does not wait for it.
+    """
+
+    def __init__(self, open_ahead: Callable[[], _NodesAhead]) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._done = threading.Event()
+        self._ahead: _NodesAhead | None = None
+        self._taken = False
+        self._error: BaseException | None = None
+        threading.Thread(target=self._open, args=(open_ahead,), name="open ahead", daemon=True).start()
+
+    def _open(self, open_ahead: Callable[[], _NodesAhead]) -> None:
+        try:
+            ahead = open_ahead()
+        except BaseException as exc:  # raised by ``result`` in the run's thread
+            self._error = exc
+        else:
+            with self._lock:
+                if self._cancelled:
+                    ahead.__exit__(None, None, None)
+                else:
+                    self._ahead = ahead
+        finally:
+            self._done.set()
+
+    def result(self) -> _NodesAhead:
+        """The writer ahead, once opened (its error, raised)."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        with self._lock:
+            assert self._ahead is not None and not self._cancelled
+            self._taken = True
+            return self._ahead
+
+    def cancel(self) -> None:
+        """The run no longer wants the writer: closed now if opened and not taken (``result``), else by
+        the thread once it has opened it."""
+        with self._lock:
+            self._cancelled = True
+            if self._ahead is not None and not self._taken:
+                self._ahead.__exit__(None, None, None)
+                self._ahead = None
 
 
 class _NodesAhead:

@@ -23,7 +23,9 @@ from graphsvc.ingest.parse import POOL_THRESHOLD
 from graphsvc.ingest import run as run_module
 from graphsvc.ingest.run import ingest
 from graphsvc.ingest.workers import WorkerFailed, Workers
-from tests.conftest import FIXTURES
+from graphsvc.settings import Settings
+from graphsvc.store import open_store
+from tests.conftest import FIXTURES, wipe_neo4j
 from tests.helpers import diff, export_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,6 +171,32 @@ def test_ctrl_c_stops_the_run_and_its_workers_with_one_line(make_settings: Any, 
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1][:3]
     assert export_text(settings) == before
+
+
+@pytest.mark.neo4j
+def test_ctrl_c_while_another_run_holds_the_write_lock_stops_the_run_at_once(
+        neo4j_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new repo's writer ahead is opened in a thread while the files are parsed. There it waits
+    # for the write lock another run holds; an interrupted run must not wait for it in turn. On
+    # Neo4j, where reading the store takes no lock, so the run reaches its parse.
+    wipe_neo4j(neo4j_server)
+    settings = Settings(store=neo4j_server.uri, neo4j_user=neo4j_server.user,
+                        neo4j_password=neo4j_server.password, workers=2)
+    tree = _big_tree(tmp_path)
+    monkeypatch.setenv("GRAPH_LOCK_TIMEOUT", "60")
+    holder = open_store(settings)
+    try:
+        holder.lock_writes("repo:another")
+        proc, _ = _run_with_workers(settings, tree)
+        time.sleep(0.3)
+        interrupted = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err.decode()
+        assert time.monotonic() - interrupted < 15
+    finally:
+        holder.close()
+    assert "node" not in export_text(settings)  # nothing written
 
 
 def test_a_worker_that_dies_fails_the_run_and_writes_nothing(make_settings: Any, tmp_path: Path) -> None:
