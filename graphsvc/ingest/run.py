@@ -755,11 +755,16 @@ def _open_ahead(store: Store | None, settings: Settings, scanned: ScanResult, ri
 class _Opening:
     """The writer ahead, opened in a thread while the files are parsed (``_in_workers``).
 
-    ``result`` waits for it. A run that fails or is interrupted meanwhile calls ``cancel`` and goes
-    on without waiting: opening may mean waiting up to the lock timeout for another run's write
-    lock. A writer the thread opens after that, it closes at once, so nothing the run gave up keeps
-    the store's write lock. The thread is a daemon: an interpreter that exits does not wait for it.
+    ``result`` waits for it. A run that fails or is interrupted meanwhile calls ``cancel``, which waits
+    for the thread ``CANCEL_WAIT`` seconds at most: opening may mean waiting up to the lock timeout
+    for another run's write lock (in Python, where a thread can be left), but an interpreter that
+    exits while the thread is inside LadybugDB's native code aborts ("terminate called without an
+    active exception"), and opening without a wait takes well under a second. A writer the thread
+    opens after the cancel, it closes at once, so nothing the run gave up keeps the store's write
+    lock. The thread is a daemon: an interpreter that exits does not wait for it beyond that.
     """
+
+    CANCEL_WAIT = 5.0
 
     def __init__(self, open_ahead: Callable[[], _NodesAhead]) -> None:
         self._lock = threading.Lock()
@@ -768,7 +773,8 @@ class _Opening:
         self._ahead: _NodesAhead | None = None
         self._taken = False
         self._error: BaseException | None = None
-        threading.Thread(target=self._open, args=(open_ahead,), name="open ahead", daemon=True).start()
+        self._thread = threading.Thread(target=self._open, args=(open_ahead,), name="open ahead", daemon=True)
+        self._thread.start()
 
     def _open(self, open_ahead: Callable[[], _NodesAhead]) -> None:
         try:
@@ -802,6 +808,7 @@ class _Opening:
             if self._ahead is not None and not self._taken:
                 self._ahead.__exit__(None, None, None)
                 self._ahead = None
+        self._thread.join(self.CANCEL_WAIT)
 
 
 class _NodesAhead:
