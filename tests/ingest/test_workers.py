@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from graphsvc.ingest.parse import POOL_THRESHOLD
-from graphsvc.ingest import run as run_module
 from graphsvc.ingest.run import ingest
 from graphsvc.ingest.workers import WorkerFailed, Workers
 from graphsvc.settings import Settings
@@ -59,19 +58,6 @@ def test_a_full_run_in_workers_builds_what_one_process_builds(make_settings: Any
     # A rebuild of a repo the store holds takes the same path, and leaves the same graph.
     again, again_export = _report(pooled_settings, tree)
     assert again_export == alone_export and again == alone
-
-
-@pytest.mark.parametrize("arrow", [True, False], ids=["edges-as-arrow", "edges-as-rows"])
-def test_either_form_of_the_workers_edges_builds_the_same_graph(make_settings: Any, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch, arrow: bool) -> None:
-    # Workers send their edges as Arrow tables to a run that writes to LadybugDB, as rows otherwise
-    # (graphsvc/store/arrow.py); either store loads either form.
-    tree = _every_fixture(tmp_path)
-    alone, alone_export = _report(make_settings(fresh=True, workers=1), tree)
-    monkeypatch.setattr(run_module, "dialect", lambda settings: "ladybug" if arrow else "neo4j")
-    pooled, pooled_export = _report(make_settings(fresh=True, workers=2), tree)
-    assert pooled_export == alone_export, diff(alone_export, pooled_export, "two workers vs one process")
-    assert pooled == alone
 
 
 def test_a_file_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> None:

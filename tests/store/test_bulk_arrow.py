@@ -1,6 +1,11 @@
 """Bulk rows as Arrow tables (``graphsvc/store/arrow.py``): what a full run's workers send when the run
 writes to LadybugDB. Read back as rows they are the rows they were made from, value for value and
-type for type, and a table of no rows still has every column."""
+type for type, and a table of no rows still has every column. Either store writes a table of
+Symbols ahead (``Store.bulk_nodes``) as it writes the rows the table was made from.
+
+The runs that send tables to LadybugDB and rows to Neo4j are checked end to end, on both stores, by
+``tests/ingest/test_workers.py`` (workers against one process) and ``tests/store/test_writers.py``
+(two full ingests at once, where the second writes the first's Symbols itself, from tables)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,11 @@ import ladybug
 
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA
 from graphsvc.store.arrow import edge_table, joined, node_table
+from graphsvc.model import Node, project_id, repo_id
+from graphsvc.settings import Settings
+from graphsvc.store import open_store
 from graphsvc.store.base import BulkRows
+from tests.helpers import diff, export_text
 
 CALLS = ("CALLS", "Symbol", "Symbol")
 DEFINES = ("DEFINES", "File", "Symbol")
@@ -65,3 +74,28 @@ def test_a_table_joined_from_parts_some_empty_is_copied_whole(tmp_path: Path) ->
     conn.execute("COPY Task FROM only_ids")
     assert conn.execute("MATCH (t:Task) RETURN count(*)").get_next() == [12_000]
     assert joined([parts[0], parts[2]]).num_rows == 0
+
+
+def _symbol_rows() -> list[tuple[Any, ...]]:
+    rid = repo_id("p", "r")
+    return [(f"sym:{rid}:m.py#f{i}", f"f{i}", f"f{i}", "Function", f"def f{i}(x)", "Doc é." if i % 2 else "",
+             i + 1, 4, f"{i + 1}:0", f"{i + 2}:0", bool(i % 3), "python") for i in range(50)]
+
+
+def _written_ahead(settings: Settings, symbols: list[tuple[Any, ...]] | Any) -> str:
+    rid = repo_id("p", "r")
+    with open_store(settings) as store:
+        store.begin_bulk(Node("Project", project_id("p"), {"name": "p"}),
+                         Node("Repo", rid, {"name": "r", "project": project_id("p")}))
+        store.bulk_nodes("Symbol", symbols)
+    return export_text(settings)
+
+
+def test_symbols_written_ahead_as_a_table_are_the_rows_it_was_made_from(make_settings: Any) -> None:
+    as_rows = _written_ahead(make_settings(fresh=True), _symbol_rows())
+    rows = _symbol_rows()
+    as_table = _written_ahead(make_settings(fresh=True),
+                              joined([node_table("Symbol", rows[:20]), node_table("Symbol", []),
+                                      node_table("Symbol", rows[20:])]))
+    assert as_rows.count('"Symbol"') >= 50, as_rows[:500]
+    assert as_table == as_rows, diff(as_rows, as_table, "Symbols from a table vs from rows")
