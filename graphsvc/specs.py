@@ -146,15 +146,16 @@ def attach(fg: FileGraph, facts: FileFacts, repo: str) -> None:
             mentions[tid] = [[name, line] for name, line in task.mentions]
     if facts.mentions:
         mentions[fid] = [[name, line] for name, line in facts.mentions]
-    _add_tests(fg)
+    _add_tests(fg, facts, repo)
     if owned:
         fg.summary["owned"] = owned
     if mentions:
         fg.summary["mentions"] = mentions
 
 
-def _add_tests(fg: FileGraph) -> None:
-    tests = {n.id for n in fg.nodes if n.label == "Symbol" and n.props.get("kind") == "Test"}
+def _add_tests(fg: FileGraph, facts: FileFacts, repo: str) -> None:
+    # From the facts, not the Symbol nodes: a full run's workers resolve without them (``symbol_nodes``).
+    tests = {symbol_id(repo, facts.path, s.qname) for s in facts.symbols if s.kind == "Test"}
     if not tests:
         return
     seen: set[tuple[str, str]] = set()

@@ -31,7 +31,7 @@ from graphsvc import ecosystem, insights, specs
 from graphsvc.errors import LanguageError, StoreMissing, WriteConflict
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.hash import hash_file
-from graphsvc.ingest.parse import POOL_THRESHOLD, ParseFailure, parse_files
+from graphsvc.ingest.parse import POOL_THRESHOLD, ParseFailure, parse_files, worker_context
 from graphsvc.ingest.resolve import FileGraph, Summary, config_fingerprint, resolver_module, summary_signature
 from graphsvc.ingest.resolve.symbol_rows import ANY_FILE
 from graphsvc.ingest.scan import ScanResult, changed_since, rescan, scan
@@ -176,6 +176,10 @@ def ingest(path: Path, settings: Settings, *, project: str | None = None, increm
     """
     started = time.perf_counter()
     _check_languages(settings.languages)
+    if not incremental and since is None and cache is None and settings.workers > 1:
+        # A full run may parse in workers (``_early_workers``): their fork server starts up (an
+        # interpreter and its imports, some 0.1 s) while the tree is walked.
+        worker_context()
     scanned = None
     if cache is not None and changed_paths is not None and cache.scan is not None and incremental \
             and since is None and cache.scan.root == path.resolve():

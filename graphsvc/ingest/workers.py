@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pickle
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from multiprocessing.connection import Connection, wait
@@ -40,9 +40,9 @@ from graphsvc import specs
 from graphsvc.errors import GraphError
 from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held, worker_context
 from graphsvc.ingest.resolve import Summary, resolver_module
-from graphsvc.ingest.resolve.symbol_rows import symbol_node
-from graphsvc.model import FileFacts, symbol_id
-from graphsvc.store.base import BulkRows, node_tuple
+from graphsvc.ingest.resolve.symbol_rows import symbol_columns
+from graphsvc.model import FileFacts
+from graphsvc.store.base import BulkRows
 from parsers import registry
 
 __all__ = ["Resolved", "WorkerFailed", "Workers"]
@@ -94,15 +94,15 @@ class _Worker:
                 module_maps: dict[str, dict[str, tuple[str, ...]]], group: dict[str, str],
                 meta: dict[str, dict[str, Any]], arrow: bool) -> None:
         """Resolve every file this worker parsed and send their rows, part by part (``arrow``: their
-        Symbol nodes and edges as Arrow tables, ``BulkRows.nodes_to_arrow``, ``edges_to_arrow``)."""
-        resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root))
+        Symbol nodes and edges as Arrow tables, ``_symbols``, ``BulkRows.edges_to_arrow``)."""
+        # Without Symbol nodes: their rows are sent first, from the facts (``_symbols``).
+        resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root),
+                                                      symbol_nodes=False)
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
         linker: specs.Linker | None = None
         paths = sorted(self.facts)
-        first, sent = self._symbols(rid, paths, summaries, group)
-        if arrow:
-            first.nodes_to_arrow(_FIRST)
+        first, sent = self._symbols(rid, paths, summaries, group, arrow)
         conn.send(("rows", Resolved(first, 0, 0, ahead=True)))
         part, symbols, edges, ids = BulkRows(), 0, 0, {}
         for i, path in enumerate(paths, 1):
@@ -116,10 +116,7 @@ class _Worker:
             if linker is not None:
                 specs.link(fg, linker)
             part.add(rid, fg, meta[path], early=_FIRST, ids=ids)
-            made = sum(1 for n in fg.nodes if n.label == "Symbol")
-            if made != sent.get(path, 0):  # a resolver whose ``qualifier`` disagrees with what it makes
-                raise RuntimeError(f"{path}: resolved into {made} symbols, {sent.get(path, 0)} were sent ahead")
-            symbols += made
+            symbols += sent.get(path, 0)
             edges += len(fg.edges)
             if i % _PART == 0 or i == len(paths):
                 if arrow:
@@ -130,21 +127,24 @@ class _Worker:
 
 
     def _symbols(self, rid: str, paths: list[str], summaries: dict[str, dict[str, Summary]],
-                 group: dict[str, str]) -> tuple[BulkRows, dict[str, int]]:
-        """The Symbol rows of the files this worker parsed, and how many each file has: they need
-        nothing resolved, and sent first they are written while the files are resolved
-        (docs/decisions/0021)."""
-        rows: list[tuple[Any, ...]] = []
+                 group: dict[str, str], arrow: bool) -> tuple[BulkRows, dict[str, int]]:
+        """The Symbol rows of the files this worker parsed (``arrow``: as an Arrow table), and how many
+        each file has: they need nothing resolved, and sent first they are written while the files are
+        resolved (docs/decisions/0021)."""
+        files: list[tuple[FileFacts, Callable[[str], str]]] = []
         counts: dict[str, int] = {}
         for path in paths:
             facts, key = self.facts[path], group[self.langs[path]]
             qualified = import_module(key).qualifier(facts, summaries[key][path])
-            if qualified is None:
-                continue
-            rows += [node_tuple(symbol_node(symbol_id(rid, path, s.qname), s, facts.lang, qualified))
-                     for s in facts.symbols]
-            counts[path] = len(facts.symbols)
-        return BulkRows(nodes={"Symbol": rows}), counts
+            if qualified is not None:
+                files.append((facts, qualified))
+                counts[path] = len(facts.symbols)
+        columns = symbol_columns(rid, files)
+        if arrow:
+            from graphsvc.store.arrow import columns_table  # pyarrow: only where nodes go to LadybugDB
+
+            return BulkRows(node_tables={"Symbol": [columns_table("Symbol", columns)]}), counts
+        return BulkRows(nodes={"Symbol": list(zip(*columns))}), counts
 
 
 def _serve(conn: Connection, root: str, langs: list[str]) -> None:

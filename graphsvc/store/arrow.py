@@ -19,15 +19,21 @@ import pyarrow as pa
 
 from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES
 
-__all__ = ["ARROW_TYPES", "edge_table", "joined", "node_table"]
+__all__ = ["ARROW_TYPES", "columns_table", "edge_table", "joined", "node_table"]
 
 ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "BOOL": pa.bool_(), "DOUBLE": pa.float64()}
 
 
 def node_table(label: str, rows: list[tuple[Any, ...]]) -> pa.Table:
     """Node rows of ``label`` in schema order (``node_tuple``) as a table with a column per property."""
+    return columns_table(label, list(zip(*rows)) or [()] * len(NODE_SCHEMA[label]))
+
+
+def columns_table(label: str, columns: list[Any]) -> pa.Table:
+    """Node columns of ``label``, one sequence per property in schema order, as a table."""
     schema = NODE_SCHEMA[label]
-    columns = list(zip(*rows)) or [()] * len(schema)
+    if len(columns) != len(schema):
+        raise ValueError(f"{label}: {len(columns)} columns, the schema has {len(schema)}")
     return pa.table({p: pa.array(col, type=ARROW_TYPES[t]) for (p, t), col in zip(schema.items(), columns)})
 
 

@@ -204,7 +204,7 @@ class BulkRows:
     externals: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> row, until ``finish``
     # (type, from, to) -> Arrow tables of edge rows (``edges_to_arrow``), besides ``edges``
     tables: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
-    node_tables: dict[str, list[Any]] = field(default_factory=dict)  # label -> Arrow tables (``nodes_to_arrow``)
+    node_tables: dict[str, list[Any]] = field(default_factory=dict)  # label -> Arrow tables (``arrow.columns_table``)
 
     def add(self, rid: str, fg: FileGraph, meta: dict[str, Any], early: frozenset[str] = frozenset(),
             ids: dict[str, str] | None = None) -> None:
@@ -254,13 +254,6 @@ class BulkRows:
         for (etype, src, dst), rows in self.edges.items():
             self.tables.setdefault((etype, src, dst), []).append(edge_table(etype, rows))
         self.edges = {}
-
-    def nodes_to_arrow(self, labels: frozenset[str]) -> None:
-        """Turn the node rows of ``labels`` into Arrow tables (``node_tables``), as ``edges_to_arrow``."""
-        from graphsvc.store.arrow import node_table
-
-        for label in labels & self.nodes.keys():
-            self.node_tables.setdefault(label, []).append(node_table(label, self.nodes.pop(label)))
 
     def node_rows(self, label: str) -> list[tuple[Any, ...]]:
         """Every node row of ``label``, those of ``node_tables`` read back as tuples."""

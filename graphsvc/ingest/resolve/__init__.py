@@ -23,10 +23,11 @@ module provides:
     Symbol rows). The resolver builds a file's Symbol rows with it, and so does a full run's
     worker before it resolves anything (``graphsvc/ingest/workers.py``), so that the run can
     write them while it resolves.
-``Resolver(repo_id, summaries, module_map, root)``
+``Resolver(repo_id, summaries, module_map, root, *, symbol_nodes=True)``
     with ``resolve(facts) -> FileGraph``, which also records in ``summary["deps"]``
     every lookup it made in *other* files with its answer, and ``dep_answer(key)``,
-    the current answer to one recorded lookup.
+    the current answer to one recorded lookup. ``symbol_nodes=False``: the file graphs
+    leave out the Symbol nodes (a full run's workers write them ahead, from the facts).
 ``dep_path(key) -> path | None``
     the file a recorded lookup is about (None: a lookup about names or directories).
 ``DEPS_CLOSED`` (optional, default False)

@@ -161,8 +161,9 @@ class Resolver:
     """Resolves the files of one Go repo against the summaries of all its files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
         self.repo = repo
+        self.symbol_nodes = symbol_nodes
         self.lang = "go"
         self.summaries = summaries
         self.dirs: dict[str, list[str]] = {}
@@ -500,7 +501,7 @@ class Resolver:
         def chain(parts: list[str], scope: str, pos: Pos, depth: int = 0) -> _Outcome:
             return self.walk(parts, lambda head: lookup(head, scope, pos, depth), depth)
 
-        add_file_rows(fg, self.repo, facts, summ["m"], qualifier(facts, summ))
+        add_file_rows(fg, self.repo, facts, summ["m"], qualifier(facts, summ), self.symbol_nodes)
 
         for imp in facts.imports:
             _bound, out = self.import_binding(imp.module, imp.alias)

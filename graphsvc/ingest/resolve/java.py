@@ -164,8 +164,9 @@ class Resolver:
     """Resolves the Java files of one repo against the summaries of all its Java files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
         self.repo = repo
+        self.symbol_nodes = symbol_nodes
         self.summaries = summaries
         self.types: dict[tuple[str, str], list[str]] = {}
         self.packages: set[str] = set()
@@ -424,7 +425,7 @@ class Resolver:
         path = facts.path
         summ = self.summaries[path]
         pkg = summ.get("pkg", "")
-        fg = file_rows(self.repo, facts, summ, pkg, qualifier(facts, summ))
+        fg = file_rows(self.repo, facts, summ, pkg, qualifier(facts, summ), self.symbol_nodes)
         fid = file_id(self.repo, path)
         defs = summ["defs"]
         locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}

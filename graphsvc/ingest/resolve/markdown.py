@@ -42,8 +42,8 @@ class Resolver:
     """Builds the File row of a Markdown document."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
-        self.repo = repo
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
+        self.repo = repo  # a document has no Symbol nodes: ``symbol_nodes`` changes nothing
         self.summaries = summaries
 
     def resolve(self, facts: FileFacts) -> FileGraph:

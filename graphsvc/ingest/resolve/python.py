@@ -137,8 +137,9 @@ class Resolver:
     """Resolves the files of one Python repo against the summaries of all its files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
         self.repo = repo
+        self.symbol_nodes = symbol_nodes
         self.lang = "python"
         self.summaries = summaries
         self.by_name, self.primary, self.prefixes, self.dirs = _names(module_map, summaries.keys())
@@ -533,7 +534,7 @@ class Resolver:
             fg.edges.append(Edge(etype, src, src_label, dst, dst_label, props))
 
         # Nodes.
-        add_file_rows(fg, repo, facts, module_name, qualifier(facts, summ))
+        add_file_rows(fg, repo, facts, module_name, qualifier(facts, summ), self.symbol_nodes)
 
         # Imports.
         for imp in facts.imports:

@@ -192,8 +192,9 @@ class Resolver:
     """Resolves the Rust files of one repo against the summaries of all its Rust files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
         self.repo = repo
+        self.symbol_nodes = symbol_nodes
         self.summaries = summaries
         self.by_name: dict[str, list[str]] = {}
         self.mod_of: dict[str, str] = {}
@@ -506,7 +507,7 @@ class Resolver:
         summ = self.summaries[path]
         module = str(summ["m"])
         defs = summ["defs"]
-        fg = file_rows(self.repo, facts, summ, module, qualifier(facts, summ))
+        fg = file_rows(self.repo, facts, summ, module, qualifier(facts, summ), self.symbol_nodes)
         fid = file_id(self.repo, path)
         locals_: dict[str, dict[str, tuple[str, ...] | None]] = {}
         for loc in facts.locals:

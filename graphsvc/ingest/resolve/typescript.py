@@ -201,8 +201,9 @@ class Resolver:
     """Resolves the TS/TSX/JS files of one repo against the summaries of all its files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
         self.repo = repo
+        self.symbol_nodes = symbol_nodes
         self.summaries = summaries
         self.root = root
         self._deps: set[str] = set()
@@ -806,7 +807,7 @@ class _FileResolution:
     def run(self) -> FileGraph:
         facts, fg, r = self.facts, self.fg, self.r
         fid = file_id(r.repo, self.path)
-        add_file_rows(fg, r.repo, facts, "", qualifier(facts, fg.summary))
+        add_file_rows(fg, r.repo, facts, "", qualifier(facts, fg.summary), r.symbol_nodes)
         for imp in facts.imports:
             if imp.name is None or imp.name == "*":
                 out = r.resolve_spec(self.path, imp.module) or _Outcome(None)
