@@ -688,7 +688,6 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
     """
     timings = report.timings
     t = time.perf_counter()
-    summaries: dict[str, dict[str, Summary]] = {key: {} for key in set(group.values())}
     parsed: set[str] = set()
     if pool is None:
         pool = scope.enter_context(Workers(scanned.root, settings.workers, set(langs.values())))
@@ -697,11 +696,10 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
         opening = _Opening(lambda: _open_ahead(store, settings, scanned, rid, project, name, timings))
         scope.callback(opening.cancel)  # a run that fails does not wait for it
     items = [(p, langs[p], names[p]) for p in changed]
-    for i, (path, summary, reason, errors) in enumerate(pool.parse(items)):
-        if summary is None:
+    for i, (path, reason, errors) in enumerate(pool.parse(items)):
+        if reason:
             report.failed[path] = reason
         else:
-            summaries[group[langs[path]]][path] = summary
             parsed.add(path)
             report.parse_errors += errors
         if progress is not None:
@@ -717,7 +715,7 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
     # of Django's costs 0.36-0.39 s of CPU, two 0.45-0.47 s); they come first, at about the same time.
     symbols: list[Any] = []
     waiting = len(pool.conns)
-    for part in pool.resolve(rid, summaries, {k: module_maps[k] for k in summaries}, group,
+    for part in pool.resolve(rid, {k: module_maps[k] for k in set(group.values())}, group,
                              {p: meta[p] for p in parsed}, arrow):
         if part.ahead and ahead is not None and ahead.active:  # else another run wrote the repo meanwhile
             symbols.append(part.rows.nodes.pop(_NodesAhead.LABEL, []))

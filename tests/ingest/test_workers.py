@@ -63,11 +63,11 @@ def test_a_full_run_in_workers_builds_what_one_process_builds(make_settings: Any
 def test_a_file_that_cannot_be_read_is_reported_not_fatal(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("def a():\n    return 1\n")
     with Workers(tmp_path, 2) as pool:
-        answers = {path: (summary, reason) for path, summary, reason, _ in
+        answers = {path: reason for path, reason, _ in
                    pool.parse([("a.py", "python", ("a",)), ("gone.py", "python", ("gone",))])}
-    assert answers["gone.py"] == (None, "unreadable (No such file or directory)")
-    summary, reason = answers["a.py"]
-    assert reason == "" and summary is not None and "a" in summary["defs"]
+        summaries = pool.summaries()
+    assert answers == {"a.py": "", "gone.py": "unreadable (No such file or directory)"}
+    assert list(summaries) == ["a.py"] and "a" in summaries["a.py"]["defs"]
 
 
 def test_workers_leave_ctrl_c_to_the_run(tmp_path: Path) -> None:
