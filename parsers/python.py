@@ -14,6 +14,7 @@ import inspect
 import posixpath
 import re
 from collections.abc import Iterable
+from operator import itemgetter
 
 from tree_sitter import Node as TSNode
 
@@ -29,6 +30,15 @@ _MAX_SIGNATURE = 400
 _MAX_DOC = 2000
 _CONST_RE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 _WS_RE = re.compile(r"\s+")
+# A fact built positionally, every field given, without its class's generated ``__new__`` (a Python
+# call, with keywords mostly); the fields it is given in that order are checked here.
+_new = tuple.__new__
+assert SymbolFact._fields == ("qname", "name", "kind", "line", "column", "start", "end", "signature", "doc",
+                              "exported", "parent")
+assert LocalFact._fields == ("scope", "name", "type_ref")
+assert RefFact._fields == ("kind", "name", "receiver", "scope", "line", "column", "arity", "arg_types")
+assert RefFact._field_defaults == {"arity": -1, "arg_types": ()}
+_REF_ORDER = itemgetter(4, 5, 0)  # RefFact (line, column, kind)
 
 
 def _text(node: TSNode) -> str:
@@ -249,27 +259,22 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         is_exported = exported(name, parent)
         exported_by_qname[qname] = is_exported
         line, column = _start(name_node)
-        symbols.append(SymbolFact(
-            qname=qname, name=name, kind=kind,
-            line=line, column=column,
-            start=_start(outer), end=_end(outer),
-            signature=_signature(entity), doc=_docstring(entity.child_by_field_name("body")),
-            exported=is_exported, parent=parent,
-        ))
+        symbols.append(_new(SymbolFact, (qname, name, kind, line, column, _start(outer), _end(outer), _signature(entity),
+                                         _docstring(entity.child_by_field_name("body")), is_exported, parent)))
         spans.append((outer.start_byte, outer.end_byte, qname))
         def_stack.append((outer.end_byte, qname))
 
     scopes = Scopes(spans)
     locals_: list[LocalFact] = []
     defined_vars: set[str] = set()
-    for entity, name_node, value in sorted(variables.values(), key=lambda v: v[1].start_byte):
+    for _, (entity, name_node, value) in sorted(variables.items()):  # by the start of the name
         scope = scopes.innermost(name_node.start_byte)
         name = _text(name_node)
         type_ref = _chain(value) if value is not None else None
         scope_kind = kinds.get(scope, "Module")
         if scope_kind in ("Function", "Method", "Test") or entity.type != "assignment":
             if scope_kind in ("Function", "Method", "Test") or scope == "":
-                locals_.append(LocalFact(scope=scope, name=name, type_ref=type_ref))
+                locals_.append(_new(LocalFact, (scope, name, type_ref)))
             continue
         if name == "__all__":
             continue
@@ -282,21 +287,16 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
         up = entity.parent
         stmt = up if up is not None and up.type == "expression_statement" else entity
         line, column = _start(name_node)
-        symbols.append(SymbolFact(
-            qname=qname, name=name, kind=kind,
-            line=line, column=column,
-            start=_start(stmt), end=_end(stmt),
-            signature=_WS_RE.sub(" ", _text(stmt))[:_MAX_SIGNATURE],
-            exported=exported(name, scope), parent=scope,
-        ))
+        symbols.append(_new(SymbolFact, (qname, name, kind, line, column, _start(stmt), _end(stmt),
+                                         _WS_RE.sub(" ", _text(stmt))[:_MAX_SIGNATURE], "", exported(name, scope),
+                                         scope)))
         exported_by_qname[qname] = False
         spans.append((stmt.start_byte, stmt.end_byte, qname))
     scopes = Scopes(spans)
 
     for name_node, value in params.values():
         scope = scopes.innermost(name_node.start_byte)
-        locals_.append(LocalFact(scope=scope, name=_text(name_node),
-                                 type_ref=_chain(value) if value is not None else None))
+        locals_.append(_new(LocalFact, (scope, _text(name_node), _chain(value) if value is not None else None)))
     for name_node in globals_:
         # `global x` makes x a module binding again inside the function.
         locals_.append(LocalFact(scope=scopes.innermost(name_node.start_byte), name=_text(name_node),
@@ -309,10 +309,10 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             if receiver is None:
                 rchain: tuple[str, ...] | None = ()
             elif receiver.type == "identifier":  # most receivers: `self.f()`, `os.f()`
-                rchain = (_text(receiver),)
+                rchain = ((receiver.text or b"").decode("utf-8", "replace"),)  # ``_text``, inlined
             else:
                 rchain = _chain(receiver)
-            name = _text(name_node)
+            name = (name_node.text or b"").decode("utf-8", "replace")
         else:
             rchain, name = _split(name_node)
             if rchain is None:
@@ -321,7 +321,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
                 attr = name_node.child_by_field_name("attribute")
                 anchor = attr if attr is not None else anchor
         row, column = anchor.start_point
-        ref_facts.append(RefFact(kind, name, rchain, innermost(anchor.start_byte), row + 1, column))  # type: ignore[arg-type]
+        ref_facts.append(_new(RefFact, (kind, name, rchain, innermost(anchor.start_byte), row + 1, column, -1, ())))
 
     import_facts: list[ImportFact] = []
     for caps in imports:
@@ -338,7 +338,7 @@ def extract(path: str, source: bytes, root: TSNode, matches: Iterable[tuple[int,
             scope=scopes.innermost(stmt.start_byte),
         ))
     import_facts.sort(key=lambda i: (i.line, i.column, i.name or "", i.alias or ""))
-    ref_facts.sort(key=lambda r: (r.line, r.column, r.kind))
+    ref_facts.sort(key=_REF_ORDER)
 
     stem = posixpath.splitext(posixpath.basename(path))[0]
     mod_name = posixpath.basename(posixpath.dirname(path)) or stem if stem == "__init__" else stem
