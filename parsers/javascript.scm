@@ -44,3 +44,8 @@
 (formal_parameters (assignment_pattern left: (identifier) @name)) @definition.parameter
 (formal_parameters (object_pattern) @name) @definition.parameter
 (formal_parameters (rest_pattern (identifier) @name)) @definition.parameter
+
+;; Scopes: every function, method, static block and the program (the adapter's `_Functions`: the
+;; names a call's receiver may be bound in).
+[(function_declaration) (generator_function_declaration) (function_expression) (generator_function)
+ (method_definition) (arrow_function) (class_static_block) (program)] @scope

@@ -34,10 +34,11 @@ __all__ = ["LANGUAGES", "LanguageSpec", "by_extension", "by_name", "compiled", "
 
 Extractor = Callable[[str, bytes, Node, Iterable[tuple[int, dict[str, list[Node]]]]], FileFacts]
 
-# The capture vocabulary: tree-sitter's tags roles plus the sub-captures we use.
+# The capture vocabulary: tree-sitter's tags roles plus the sub-captures we use, and ``scope`` (a pattern
+# of its own: the nodes an adapter reads nesting from, TypeScript's functions).
 _ROLE_RE = re.compile(r"^(definition|reference)\.[a-z_]+$")
 _ROLE_IN_RE = re.compile(r"@((?:definition|reference)\.[a-z_]+)")
-_SUB_CAPTURES = frozenset({"name", "doc", "module", "alias", "receiver", "wildcard", "value"})
+_SUB_CAPTURES = frozenset({"name", "doc", "module", "alias", "receiver", "wildcard", "value", "scope"})
 
 
 @dataclass(frozen=True)

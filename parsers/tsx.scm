@@ -52,3 +52,8 @@
 (export_statement source: (_) @module) @reference.reexport
 (export_statement (export_clause) @name) @reference.export
 (assignment_expression left: (member_expression) @name right: (_) @value) @reference.assign
+
+;; Scopes: every function, method, static block and the program (the adapter's `_Functions`: the
+;; names a call's receiver may be bound in).
+[(function_declaration) (generator_function_declaration) (function_expression) (generator_function)
+ (method_definition) (arrow_function) (class_static_block) (program)] @scope

@@ -193,3 +193,28 @@ run((x: C) => x.go());
     assert heads[(2, 33)] == ("A",) and heads[(3, 35)] == ("B",) and heads[(4, 16)] == ("C",)
     # `repo` and `run` are file-level names: no function binds them.
     assert (3, 46) not in heads and (2, 0) not in heads
+
+
+def test_the_scope_pattern_captures_every_scope_node_of_each_grammar() -> None:
+    # ``_Functions`` reads nesting from what ``@scope`` captures: a scope node the pattern missed would
+    # bind a callback's names to the function around it.
+    import re
+
+    from parsers.typescript import SCOPE_NODES
+
+    for lang in ("javascript", "typescript", "tsx"):
+        parser, _ = registry.compiled(lang)
+        text = registry.query_source(registry.by_name(lang))
+        pattern = text[text.rindex("["):text.index("@scope")]
+        kinds = set(re.findall(r"\((\w+)\)", pattern))
+        assert kinds == {k for k in SCOPE_NODES if parser.language.id_for_node_kind(k, True)}, lang
+
+
+def test_call_heads_are_found_through_deep_nesting_and_a_program_that_is_one_function() -> None:
+    src = b"(function () { var a = new A(); [1].map(function () { return [2].map(x => x && a.f()); }); })"
+    facts = parse_source("javascript", "deep.js", src)
+    assert isinstance(facts, ModuleFacts)
+    assert [t for _, _, t in facts.heads] == [("A",)]
+    # The program spans exactly one arrow function: two scopes of one span.
+    facts = parse_source("javascript", "one.js", b"() => { const b = new B(); b.g(); }")
+    assert isinstance(facts, ModuleFacts) and [t for _, _, t in facts.heads] == [("B",)]
