@@ -39,7 +39,7 @@ from graphsvc.ingest.workers import Workers
 from graphsvc.model import FileFacts, Node, file_id, project_id, repo_id
 from graphsvc.settings import Settings
 from graphsvc.store import RepoChange, Store, StoredFile, dialect, open_store
-from graphsvc.store.base import BulkRows, node_tuple
+from graphsvc.store.base import BulkRows, node_tuple, summary_json, summary_of
 from parsers import registry
 
 __all__ = ["IngestCache", "IngestReport", "ingest", "prime"]
@@ -933,7 +933,7 @@ def _remember(cache: IngestCache, change: RepoChange, stored: dict[str, StoredFi
     for fg in change.writes:
         meta = change.meta[fg.path]
         # Through JSON, as the store keeps it, so a cached summary equals a stored one.
-        summary = json.loads(json.dumps(fg.summary, sort_keys=True))
+        summary = summary_of(summary_json(fg.summary))
         kept[fg.path] = StoredFile(fg.path, meta["hash"], summary, meta["size"], meta["mtime_ns"], meta["inode"])
         if cache.dependents is not None:
             cache.dependents.set(fg.path, Dependents.lookups(langs[fg.path], summary))

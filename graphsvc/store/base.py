@@ -14,7 +14,7 @@ edges into them, symbols that stayed keep their incoming edges.
 
 from __future__ import annotations
 
-import json
+import orjson
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +28,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 
 __all__ = ["BULK_EDGE_COLUMNS", "FILE_LABELS", "SCHEMA_VERSION", "BulkRows", "CypherAnswer", "RepoChange", "Rows",
            "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "node_tuple",
-           "put_rows", "table_rows"]
+           "put_rows", "summary_json", "summary_of", "table_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -309,11 +309,22 @@ def bulk_rows(change: RepoChange) -> BulkRows:
     return out.finish()
 
 
+def summary_json(summary: Summary) -> str:
+    """A file's summary as stored in ``File.summary``: compact JSON, keys sorted (``orjson``: a third
+    of what ``json.dumps`` costs on Django's 12 MB of them, with non-ASCII text written as it is)."""
+    return orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
+
+
+def summary_of(text: str | None) -> Summary:
+    """A stored ``File.summary`` read back (``summary_json``; what ``json.dumps`` wrote before reads the same)."""
+    return orjson.loads(text or "{}")  # type: ignore[no-any-return]
+
+
 def _file_props(meta: dict[str, Any], fg: FileGraph, node: Node) -> dict[str, Any]:
     """A File node's properties with what the run recorded of the file (see ``_file_row``)."""
     return {**node.props, "hash": meta.get("hash"), "size": meta.get("size"), "lastIndexedAt": meta.get("at"),
             "mtimeNs": meta.get("mtime_ns"), "inode": meta.get("inode"),
-            "summary": json.dumps(fg.summary, sort_keys=True, separators=(",", ":"))}
+            "summary": summary_json(fg.summary)}
 
 
 def _file_row(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import re
 import signal
@@ -34,7 +33,8 @@ from graphsvc.model import ECOSYSTEM_EDGE_PROPS, EDGE_PROPS, EDGE_SCHEMA, NODE_S
 from graphsvc.store import cypher
 from graphsvc.store.arrow import edge_table, joined, node_table
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, CypherAnswer, RepoChange, Rows, Store, StoredEdge,
-                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows)
+                                 StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows,
+                                 summary_of)
 from queries import load
 
 __all__ = ["LadybugStore", "files_state", "writer_waiting"]
@@ -584,7 +584,7 @@ class LadybugStore(Store):
 
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         rows = self._rows(load("stored_files"), {"repo": repo_id})
-        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}"), r["size"],
+        return {r["path"]: StoredFile(r["path"], r["hash"], summary_of(r["summary"]), r["size"],
                                       r["mtimeNs"], r["inode"]) for r in rows}
 
     def delete_repo(self, repo_id: str) -> None:

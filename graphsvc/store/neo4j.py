@@ -8,7 +8,6 @@ become ``graphsvc.errors`` here, with the cause kept.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
@@ -25,7 +24,7 @@ from graphsvc.model import EDGE_SCHEMA, NODE_SCHEMA, Edge, Node
 from graphsvc.store import cypher
 from graphsvc.store.base import (FILE_LABELS, SCHEMA_VERSION, BulkRows, CypherAnswer, RepoChange, Rows, Store,
                                  StoredEdge, StoredFile, bulk_rows, edge_props, flatten, narrow, node_row, put_rows,
-                                 table_rows)
+                                 summary_of, table_rows)
 from queries import load
 
 __all__ = ["Neo4jStore"]
@@ -120,7 +119,7 @@ class Neo4jStore(Store):
 
     def stored_files(self, repo_id: str) -> dict[str, StoredFile]:
         rows = self._rows(load("stored_files", "neo4j"), {"repo": repo_id})
-        return {r["path"]: StoredFile(r["path"], r["hash"], json.loads(r["summary"] or "{}"), r["size"],
+        return {r["path"]: StoredFile(r["path"], r["hash"], summary_of(r["summary"]), r["size"],
                                       r["mtimeNs"], r["inode"]) for r in rows}
 
     def delete_repo(self, repo_id: str) -> None:
