@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +26,7 @@ from graphsvc.model import FileFacts
 from parsers import registry
 
 __all__ = ["POOL_THRESHOLD", "ParseFailure", "parse_files", "parse_path", "parse_source", "quiet_worker",
-           "sigint_held", "worker_context"]
+           "sigint_held", "starting_workers", "worker_context"]
 
 # Below this many files a pool costs more than it saves.
 POOL_THRESHOLD = 48
@@ -111,6 +113,29 @@ def sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+@contextmanager
+def starting_workers() -> Iterator[None]:
+    """Start worker processes here: with Ctrl-C held back (``sigint_held``), and without this process's
+    main module.
+
+    A child of a fork server (or of ``spawn``) imports the main module of the process that started
+    it again, before it runs anything: ``graph``'s console script imports the whole command line
+    (0.08 s a worker), a benchmark's its own harness. A worker runs ``graphsvc`` code on arguments of
+    built-in types and needs nothing of it, so the main module is out of ``sys.modules`` while the
+    workers start (``multiprocessing.spawn.get_preparation_data`` then names none to import).
+    """
+    main = sys.modules.get("__main__")
+    hidden = main is not None and (getattr(main, "__spec__", None) is not None or hasattr(main, "__file__"))
+    with sigint_held():
+        if hidden:
+            sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if hidden:
+                sys.modules["__main__"] = main  # type: ignore[assignment]
+
+
 def quiet_worker() -> None:
     """Set up a worker process. Its facts leave it or wait for the run's next request, and hold no
     cycles: the cyclic collector would only rescan them (about a tenth of a worker's time). Ctrl-C
@@ -130,7 +155,7 @@ def parse_files(root: Path, items: list[tuple[str, str]], workers: int) -> Itera
     chunk = max(1, min(64, len(args) // (workers * 8)))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=quiet_worker)
     try:
-        with sigint_held():  # ``map`` submits every file, which starts the workers
+        with starting_workers():  # ``map`` submits every file, which starts the workers
             results = pool.map(parse_path, args, chunksize=chunk)
         yield from results
     finally:

@@ -40,7 +40,7 @@ from typing import Any
 
 from graphsvc import specs
 from graphsvc.errors import GraphError
-from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, sigint_held, worker_context
+from graphsvc.ingest.parse import ParseFailure, parse_path, quiet_worker, starting_workers, worker_context
 from graphsvc.ingest.resolve import Summary, resolver_module
 from graphsvc.ingest.resolve.symbol_rows import symbol_columns
 from graphsvc.model import FileFacts
@@ -217,7 +217,7 @@ class Workers:
             for _ in range(count):
                 ours, theirs = ctx.Pipe()
                 proc = ctx.Process(target=_serve, args=(theirs, str(root), compile_first), daemon=True, name="graph parse")
-                with sigint_held():
+                with starting_workers():
                     proc.start()
                 theirs.close()
                 self.conns.append(ours)

@@ -199,3 +199,37 @@ def test_a_worker_that_dies_fails_the_run_and_writes_nothing(make_settings: Any,
     rerun = ingest(tree, settings)
     assert not rerun.failed
     assert export_text(settings) == before
+
+
+_PROBE_MAIN = '''
+import os, sys
+from pathlib import Path
+if __name__ != "__main__":  # imported again, as ``__mp_main__``, by a process it started
+    with open(os.environ["PROBE"], "a") as out:
+        out.write(f"{__name__} {os.getpid()}\\n")
+if __name__ == "__main__":
+    from graphsvc.ingest.parse import parse_files
+    from graphsvc.ingest.workers import Workers
+    root = Path(sys.argv[1])
+    items = []
+    for i in range(60):
+        (root / f"m{i}.py").write_text("def a():\\n    return 1\\n")
+        items.append((f"m{i}.py", "python"))
+    with Workers(root, 2) as pool:
+        assert [reason for _, reason, _ in pool.parse([(p, lang, (p[:-3],)) for p, lang in items])] == [""] * 60
+    assert len(list(parse_files(root, items, 2))) == 60  # an incremental run's pool
+    print("ok")
+'''
+
+
+def test_workers_do_not_import_the_main_module_again(tmp_path: Path) -> None:
+    # A child of a fork server imports its parent's main module before it runs anything: the `graph`
+    # console script's is the whole command line. The workers start without it.
+    script = tmp_path / "probe_main.py"
+    script.write_text(_PROBE_MAIN)
+    probe = tmp_path / "imported.txt"
+    (tmp_path / "tree").mkdir()
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "tree")], capture_output=True, text=True,
+                          env={**os.environ, "PROBE": str(probe)}, timeout=120, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+    assert not probe.exists(), probe.read_text()
