@@ -15,9 +15,10 @@ keeps the facts it parsed and sends back only each file's summary, which is what
 files' resolution needs of it, pickled apart from the rest of its answer: the run keeps those
 bytes as they came and, once every file is parsed, hands each worker the other workers'
 summaries without unpickling or pickling them again (which cost the run 0.07 s between the
-parse and the resolve, with both workers idle). Each sends back the Symbol rows of the files it parsed, which need nothing
-resolved, so that the run writes them meanwhile; then it resolves the files, in path order,
-and sends back the rest of their bulk rows (plain tuples, cheap to pickle). A worker parses
+parse and the resolve, with both workers idle). Each sends back the Symbol rows of the files
+it parsed, which need nothing resolved, so that the run writes them meanwhile; then it
+resolves the files, in path order, and sends back the rest of their bulk rows (plain tuples,
+or Arrow tables for LadybugDB: cheap to pickle either way). A worker parses
 files as they come, so each holds about half of the parse time, and so about half of the
 resolving.
 
