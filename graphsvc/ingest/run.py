@@ -726,7 +726,7 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
         rows.extend(part.rows)
         report.symbols += part.symbols
         report.edges += part.edges
-    pool.close()
+    pool.stop()  # they end while the run writes; the run's scope waits for them (``Workers.close``)
     report.changed = len(parsed)
     timings["resolve"] = time.perf_counter() - t
     return rows, ahead

@@ -4,8 +4,8 @@ Example::
 
     table = edge_table("CALLS", [(src, dst, 12, 4, "import", 1, 1.0, None, False)])
 
-A full run's workers turn their edge rows into tables before sending them to the run's process
-(``BulkRows.edges_to_arrow``), when the run writes to LadybugDB: a table crosses the process
+A full run's workers turn their node and edge rows into tables before sending them to the run's process
+(``BulkRows.to_arrow``), when the run writes to LadybugDB: a table crosses the process
 boundary as a few buffers, where rows are unpickled tuple by tuple, and the columns are built in
 the workers, not in the run's write, which has only one core's work to do (docs/decisions/0022).
 Only ``pyarrow`` is imported here: a worker does not load the database.

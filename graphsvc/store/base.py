@@ -14,13 +14,16 @@ edges into them, symbols that stayed keep their incoming edges.
 
 from __future__ import annotations
 
-import orjson
+import base64
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from types import TracebackType
 from typing import Any
+
+import orjson
 
 from graphsvc.errors import WriteConflict
 from graphsvc.ingest.resolve import FileGraph, Summary
@@ -28,7 +31,7 @@ from graphsvc.model import EDGE_PROPS, NODE_SCHEMA, STRUCTURAL_EDGES, Edge, Node
 
 __all__ = ["BULK_EDGE_COLUMNS", "FILE_LABELS", "SCHEMA_VERSION", "BulkRows", "CypherAnswer", "RepoChange", "Rows",
            "Store", "StoredEdge", "StoredFile", "bulk_rows", "edge_props", "narrow", "node_tuple",
-           "put_rows", "summary_json", "summary_of", "table_rows"]
+           "put_rows", "summary_json", "summary_of", "summary_text", "table_rows"]
 
 # Bump when the stored shape changes; a store of another version is refused.
 SCHEMA_VERSION = 6
@@ -202,9 +205,9 @@ class BulkRows:
     nodes: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)  # label -> rows
     edges: dict[tuple[str, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)  # (type, from, to) -> rows
     externals: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> row, until ``finish``
-    # (type, from, to) -> Arrow tables of edge rows (``edges_to_arrow``), besides ``edges``
+    # (type, from, to) -> Arrow tables of edge rows (``to_arrow``), besides ``edges``
     tables: dict[tuple[str, str, str], list[Any]] = field(default_factory=dict)
-    node_tables: dict[str, list[Any]] = field(default_factory=dict)  # label -> Arrow tables (``arrow.columns_table``)
+    node_tables: dict[str, list[Any]] = field(default_factory=dict)  # label -> Arrow tables (``to_arrow``, ``arrow.columns_table``)
 
     def add(self, rid: str, fg: FileGraph, meta: dict[str, Any], early: frozenset[str] = frozenset(),
             ids: dict[str, str] | None = None) -> None:
@@ -246,14 +249,17 @@ class BulkRows:
             self.node_tables.setdefault(label, []).extend(tables)
         self.externals.update(other.externals)
 
-    def edges_to_arrow(self) -> None:
-        """Turn the edge rows into Arrow tables (``tables``), the form LadybugDB's bulk load reads
-        (``graphsvc/store/arrow.py``; the Neo4j store takes them back as rows, ``edge_rows``)."""
-        from graphsvc.store.arrow import edge_table  # pyarrow: only where edges go to LadybugDB
+    def to_arrow(self) -> None:
+        """Turn the node and edge rows into Arrow tables (``node_tables``, ``tables``), the form
+        LadybugDB's bulk load reads (``graphsvc/store/arrow.py``; the Neo4j store takes them back as
+        rows, ``node_rows`` and ``edge_rows``). The External nodes stay rows until ``finish``."""
+        from graphsvc.store.arrow import edge_table, node_table  # pyarrow: only where rows go to LadybugDB
 
+        for label, rows in self.nodes.items():
+            self.node_tables.setdefault(label, []).append(node_table(label, rows))
         for (etype, src, dst), rows in self.edges.items():
             self.tables.setdefault((etype, src, dst), []).append(edge_table(etype, rows))
-        self.edges = {}
+        self.nodes, self.edges = {}, {}
 
     def node_rows(self, label: str) -> list[tuple[Any, ...]]:
         """Every node row of ``label``, those of ``node_tables`` read back as tuples."""
@@ -310,21 +316,52 @@ def bulk_rows(change: RepoChange) -> BulkRows:
 
 
 def summary_json(summary: Summary) -> str:
-    """A file's summary as stored in ``File.summary``: compact JSON, keys sorted (``orjson``: a third
-    of what ``json.dumps`` costs on Django's 12 MB of them, with non-ASCII text written as it is)."""
+    """A file's summary as compact JSON, keys sorted (``orjson``: a third of what ``json.dumps`` costs on
+    Django's 12 MB of them, with non-ASCII text written as it is)."""
     return orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
 
 
+# A summary of at least this many bytes of JSON is stored compressed (``summary_text``).
+_PACK_FROM = 256
+_PACKED = "lz4:"
+
+
+def summary_text(summary: Summary) -> str:
+    """A file's summary as ``File.summary`` stores it: its JSON (``summary_json``) or, from
+    ``_PACK_FROM`` bytes, ``lz4:<bytes of JSON>:<base64 of the JSON compressed with LZ4>``.
+
+    Django's summaries are 12 MB of JSON, mostly recorded lookups, and LadybugDB spent 0.15 s of
+    a full ingest's write copying and checkpointing them; compressed they are 4.2 MB, for 0.02 s
+    of compressing in the workers (docs/decisions/0024). ``summary_of`` reads both forms.
+    """
+    raw = orjson.dumps(summary, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    if len(raw) < _PACK_FROM:
+        return raw.decode()
+    packed = base64.b64encode(_lz4().compress(raw, asbytes=True)).decode("ascii")
+    return f"{_PACKED}{len(raw)}:{packed}"
+
+
 def summary_of(text: str | None) -> Summary:
-    """A stored ``File.summary`` read back (``summary_json``; what ``json.dumps`` wrote before reads the same)."""
+    """A stored ``File.summary`` read back (``summary_text``; what ``json.dumps`` wrote before reads the same)."""
+    if text and text.startswith(_PACKED):
+        size, _, packed = text[len(_PACKED):].partition(":")
+        return orjson.loads(_lz4().decompress(base64.b64decode(packed), int(size), asbytes=True))  # type: ignore[no-any-return]
     return orjson.loads(text or "{}")  # type: ignore[no-any-return]
+
+
+@cache
+def _lz4() -> Any:
+    """pyarrow's LZ4 block codec (imported where summaries are packed or unpacked, not with this module)."""
+    import pyarrow as pa
+
+    return pa.Codec("lz4_raw")
 
 
 def _file_props(meta: dict[str, Any], fg: FileGraph, node: Node) -> dict[str, Any]:
     """A File node's properties with what the run recorded of the file (see ``_file_row``)."""
     return {**node.props, "hash": meta.get("hash"), "size": meta.get("size"), "lastIndexedAt": meta.get("at"),
             "mtimeNs": meta.get("mtime_ns"), "inode": meta.get("inode"),
-            "summary": summary_json(fg.summary)}
+            "summary": summary_text(fg.summary)}
 
 
 def _file_row(change: RepoChange, fg: FileGraph, node: Node) -> dict[str, Any]:

@@ -35,19 +35,23 @@ def _rows() -> dict[tuple[str, str, str], list[tuple[Any, ...]]]:
     }
 
 
-def test_edge_rows_come_back_from_the_tables_as_they_went_in() -> None:
-    rows = BulkRows(edges=_rows())
-    rows.edges_to_arrow()
-    assert rows.edges == {}
-    assert set(rows.tables) == {CALLS, DEFINES}
+_FILE = ("file:a", "a.py", "python", "h", 10, 2, "a", 0, "2026-01-01T00:00:00+00:00", "lz4:1:AA==", 17, 3)
+
+
+def test_rows_come_back_from_the_tables_as_they_went_in() -> None:
+    rows = BulkRows(nodes={"File": [_FILE]}, edges=_rows())
+    rows.to_arrow()
+    assert rows.edges == {} and rows.nodes == {}
+    assert set(rows.tables) == {CALLS, DEFINES} and set(rows.node_tables) == {"File"}
     back = rows.edge_rows()
     assert back == _rows()
     assert [type(v) for v in back[CALLS][0]] == [str, str, int, int, str, int, float, type(None), bool]
+    assert rows.node_rows("File") == [_FILE]
 
 
 def test_joined_parts_keep_rows_and_tables_apart_and_read_back_whole() -> None:
     first, second = BulkRows(edges={CALLS: _rows()[CALLS][:1]}), BulkRows(edges={CALLS: _rows()[CALLS][1:]})
-    second.edges_to_arrow()
+    second.to_arrow()
     first.extend(second)
     assert len(first.edges[CALLS]) == 1 and len(first.tables[CALLS]) == 1
     assert first.edge_rows() == {CALLS: _rows()[CALLS]}
