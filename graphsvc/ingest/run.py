@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from queue import Queue
-from typing import Any
+from typing import Any, Generic, TypeVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,7 @@ __all__ = ["IngestCache", "IngestReport", "ingest", "prime"]
 
 _ATTEMPTS = 3
 INSIGHTS_EVERY = 30.0  # seconds between insights records of a long-lived process (IngestCache)
+_T = TypeVar("_T")
 
 Progress = Callable[[str, int, int], None]
 
@@ -401,7 +402,7 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     """Index the scanned tree, write it and link the repo into the ecosystem; what linking did.
     What the run opens (a writer opened ahead, its thread) closes with ``scope``."""
     timings = report.timings
-    pool = _early_workers(scanned, incremental, cache, settings, scope)
+    starting = _early_workers(scanned, incremental, cache, settings, scope)
     t = time.perf_counter()
     repo_props, stored = _read(store, settings, rid, incremental, cache)
     if repo_props is not None and repo_props.get("state") == "writing":
@@ -488,11 +489,11 @@ def _run(store: Store | None, scanned: ScanResult, rid: str, project: str, name:
     ahead: _NodesAhead | None = None
     if not stored and cache is None and settings.workers > 1 and len(changed) >= POOL_THRESHOLD:
         # A repo written from scratch: parsed and resolved in the workers (docs/decisions/0020).
-        rows, ahead = _in_workers(pool, store, scanned, changed, langs, names, group, module_maps, meta, repo_props,
+        rows, ahead = _in_workers(starting, store, scanned, changed, langs, names, group, module_maps, meta, repo_props,
                                   rid, project, name, report, settings, progress, scope)
     else:
-        if pool is not None:
-            pool.close()
+        if starting is not None:
+            starting.cancel()
         ahead, relink = _here(store, scanned, changed, langs, names, group, by_group, module_maps, stored, removed,
                               repo_props, rid, project, name, incremental, report, settings, progress, cache,
                               scope, facts, graphs)
@@ -662,24 +663,29 @@ def _here(store: Store | None, scanned: ScanResult, changed: list[str], langs: d
 
 
 def _early_workers(scanned: ScanResult, incremental: bool, cache: IngestCache | None, settings: Settings,
-                   scope: ExitStack) -> Workers | None:
-    """The workers of a full run that will use them (``_in_workers``), started before anything else:
-    they start up (an interpreter, its imports, the languages' queries compiled: 0.1-0.15 s) while
-    this process reads the store, hashes the files and names the modules. An incremental run knows
-    only once it has read the store whether it writes the repo from scratch; it starts them then."""
+                   scope: ExitStack) -> _InThread[Workers] | None:
+    """The workers of a full run that will use them (``_in_workers``), started before anything else, in a
+    thread: they start up (an interpreter, its imports, the languages' queries compiled: 0.1-0.15 s)
+    while this process reads the store, hashes the files and names the modules, and starting them
+    waits for the fork server to have imported their modules (started with the run, ``ingest``; on
+    Django 0.03 s after the walk of the tree). An incremental run knows only once it has read the
+    store whether it writes the repo from scratch; it starts them then."""
     if incremental or cache is not None or settings.workers <= 1 or len(scanned.files) < POOL_THRESHOLD:
         return None
-    return scope.enter_context(Workers(scanned.root, settings.workers, {f.lang for f in scanned.files}))
+    root, count, langs = scanned.root, settings.workers, {f.lang for f in scanned.files}
+    starting = _InThread(lambda: Workers(root, count, langs), lambda pool: pool.close(0.0), "start workers")
+    scope.callback(starting.cancel)  # a run that fails, or parses here, stops them
+    return starting
 
 
-def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, changed: list[str],
+def _in_workers(starting: _InThread[Workers] | None, store: Store | None, scanned: ScanResult, changed: list[str],
                 langs: dict[str, str], names: dict[str, tuple[str, ...]], group: dict[str, str],
                 module_maps: dict[str, dict[str, tuple[str, ...]]], meta: dict[str, dict[str, Any]],
                 repo_props: dict[str, Any] | None, rid: str, project: str, name: str, report: IngestReport,
                 settings: Settings, progress: Progress | None,
                 scope: ExitStack) -> tuple[BulkRows, _NodesAhead | None]:
     """Parse and resolve a repo written from scratch in worker processes that keep the facts they
-    parse (``graphsvc/ingest/workers.py``; ``pool``, if they were started already); the bulk rows,
+    parse (``graphsvc/ingest/workers.py``; ``starting``, if they were started already); the bulk rows,
     and the writer opened ahead, if any.
 
     A repo new to the store gets that writer opened in a thread while the files are parsed: opening
@@ -689,11 +695,12 @@ def _in_workers(pool: Workers | None, store: Store | None, scanned: ScanResult, 
     timings = report.timings
     t = time.perf_counter()
     parsed: set[str] = set()
-    if pool is None:
-        pool = scope.enter_context(Workers(scanned.root, settings.workers, set(langs.values())))
+    pool = scope.enter_context(starting.result() if starting is not None
+                               else Workers(scanned.root, settings.workers, set(langs.values())))
     opening = None
     if repo_props is None:
-        opening = _Opening(lambda: _open_ahead(store, settings, scanned, rid, project, name, timings))
+        opening = _InThread(lambda: _open_ahead(store, settings, scanned, rid, project, name, timings),
+                            lambda ahead: ahead.__exit__(None, None, None), "open ahead")
         scope.callback(opening.cancel)  # a run that fails does not wait for it
     items = [(p, langs[p], names[p]) for p in changed]
     for i, (path, reason, errors) in enumerate(pool.parse(items)):
@@ -754,62 +761,65 @@ def _open_ahead(store: Store | None, settings: Settings, scanned: ScanResult, ri
     return ahead
 
 
-class _Opening:
-    """The writer ahead, opened in a thread while the files are parsed (``_in_workers``).
+class _InThread(Generic[_T]):
+    """What a run opens or starts in a thread while it goes on: the writer ahead while the files are
+    parsed (``_in_workers``), the workers while the files are hashed (``_early_workers``).
 
     ``result`` waits for it. A run that fails or is interrupted meanwhile calls ``cancel``, which waits
-    for the thread ``CANCEL_WAIT`` seconds at most: opening may mean waiting up to the lock timeout
-    for another run's write lock (in Python, where a thread can be left), but an interpreter that
-    exits while the thread is inside LadybugDB's native code aborts ("terminate called without an
-    active exception"), and opening without a wait takes well under a second. A writer the thread
-    opens after the cancel, it closes at once, so nothing the run gave up keeps the store's write
-    lock. The thread is a daemon: an interpreter that exits does not wait for it beyond that.
+    for the thread ``CANCEL_WAIT`` seconds at most: opening a writer may mean waiting up to the lock
+    timeout for another run's write lock (in Python, where a thread can be left), but an interpreter
+    that exits while the thread is inside LadybugDB's native code aborts ("terminate called without
+    an active exception"), and opening without a wait takes well under a second. What the thread
+    opens after the cancel, it closes at once (``close``), so nothing the run gave up keeps the
+    store's write lock or a worker process. The thread is a daemon: an interpreter that exits does
+    not wait for it beyond that.
     """
 
     CANCEL_WAIT = 5.0
 
-    def __init__(self, open_ahead: Callable[[], _NodesAhead]) -> None:
+    def __init__(self, start: Callable[[], _T], close: Callable[[_T], None], name: str) -> None:
         self._lock = threading.Lock()
         self._cancelled = False
         self._done = threading.Event()
-        self._ahead: _NodesAhead | None = None
+        self._close = close
+        self._value: _T | None = None
         self._taken = False
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._open, args=(open_ahead,), name="open ahead", daemon=True)
+        self._thread = threading.Thread(target=self._start, args=(start,), name=name, daemon=True)
         self._thread.start()
 
-    def _open(self, open_ahead: Callable[[], _NodesAhead]) -> None:
+    def _start(self, start: Callable[[], _T]) -> None:
         try:
-            ahead = open_ahead()
+            value = start()
         except BaseException as exc:  # raised by ``result`` in the run's thread
             self._error = exc
         else:
             with self._lock:
                 if self._cancelled:
-                    ahead.__exit__(None, None, None)
+                    self._close(value)
                 else:
-                    self._ahead = ahead
+                    self._value = value
         finally:
             self._done.set()
 
-    def result(self) -> _NodesAhead:
-        """The writer ahead, once opened (its error, raised)."""
+    def result(self) -> _T:
+        """What the thread opened, once it has (its error, raised)."""
         self._done.wait()
         if self._error is not None:
             raise self._error
         with self._lock:
-            assert self._ahead is not None and not self._cancelled
+            assert self._value is not None and not self._cancelled
             self._taken = True
-            return self._ahead
+            return self._value
 
     def cancel(self) -> None:
-        """The run no longer wants the writer: closed now if opened and not taken (``result``), else by
-        the thread once it has opened it."""
+        """The run no longer wants it: closed now if opened and not taken (``result``), else by the
+        thread once it has opened it."""
         with self._lock:
             self._cancelled = True
-            if self._ahead is not None and not self._taken:
-                self._ahead.__exit__(None, None, None)
-                self._ahead = None
+            if self._value is not None and not self._taken:
+                self._close(self._value)
+                self._value = None
         self._thread.join(self.CANCEL_WAIT)
 
 

@@ -121,7 +121,10 @@ class _Worker:
         paths = sorted(self.facts)
         first, sent = self._symbols(rid, paths, summaries, group, arrow)
         conn.send(("rows", Resolved(first, 0, 0, ahead=True)))
-        part, symbols, edges, ids = BulkRows(), 0, 0, {}
+        # Rows sent as tuples name each node by one string object (``ids``, ``BulkRows.add``); Arrow
+        # tables copy every string into their columns anyway.
+        ids: dict[str, str] | None = None if arrow else {}
+        part, symbols, edges = BulkRows(), 0, 0
         for i, path in enumerate(paths, 1):
             facts = self.facts.pop(path)
             fg = resolvers[group[self.langs[path]]].resolve(facts)
@@ -139,7 +142,7 @@ class _Worker:
                 if arrow:
                     part.to_arrow()
                 conn.send(("rows", Resolved(part, symbols, edges)))
-                part, symbols, edges, ids = BulkRows(), 0, 0, {}
+                part, symbols, edges, ids = BulkRows(), 0, 0, None if arrow else {}
         conn.send(("resolved", None))
 
 
