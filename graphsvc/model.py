@@ -98,8 +98,9 @@ NODE_SCHEMA: dict[str, dict[str, str]] = {
     # One source file. `hash` is the sha256 of its bytes; `loc` its line count; `module`
     # the import name of the file (Python: dotted module path); `parseErrors` the number of
     # ERROR/MISSING nodes tree-sitter recovered from; `summary` is the resolver's compact
-    # per-file record (JSON) that lets an incremental run re-link dependents without
-    # re-parsing the whole repo; it is internal and not exported. `mtimeNs` and `inode` are the
+    # per-file record (JSON, compressed from 256 bytes: graphsvc/store/base.py, `summary_text`)
+    # that lets an incremental run re-link dependents without re-parsing the whole repo; it is
+    # internal and not exported. `mtimeNs` and `inode` are the
     # stat cache: a file whose size, mtime and inode are unchanged is not even hashed again.
     "File": {
         "id": "STRING", "path": "STRING", "lang": "STRING", "hash": "STRING", "size": "INT64",

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from tree_sitter import Node as TSNode
@@ -164,6 +165,15 @@ def _add_tests(fg: FileGraph, facts: FileFacts, repo: str) -> None:
                 and (e.src, e.dst) not in seen:
             seen.add((e.src, e.dst))
             fg.edges.append(Edge("TESTS", e.src, "Symbol", e.dst, "Symbol", dict(e.props)))
+    calls = fg.rows.get(("CALLS", "Symbol", "Symbol"))  # the same, from a resolver's rows (``edge_rows``)
+    if calls:
+        found: list[tuple[Any, ...]] = []
+        for row in calls:
+            if row[0] in tests and row[1] not in tests and (row[0], row[1]) not in seen:
+                seen.add((row[0], row[1]))
+                found.append(row)
+        if found:
+            fg.rows.setdefault(("TESTS", "Symbol", "Symbol"), []).extend(found)
 
 
 # -- link stage -----------------------------------------------------------------------------

@@ -114,7 +114,7 @@ class _Worker:
             summaries[group[lang]][path] = summ
         # Without Symbol nodes: their rows are sent first, from the facts (``_symbols``).
         resolvers = {key: import_module(key).Resolver(rid, summaries[key], module_maps[key], Path(self.root),
-                                                      symbol_nodes=False)
+                                                      symbol_nodes=False, **_edge_rows(key))
                      for key in {group[lang] for lang in self.langs.values()}}
         everything = {p: summ for by in summaries.values() for p, summ in by.items()}
         linker: specs.Linker | None = None
@@ -137,7 +137,7 @@ class _Worker:
                 specs.link(fg, linker)
             part.add(rid, fg, meta[path], early=_FIRST, ids=ids)
             symbols += sent.get(path, 0)
-            edges += len(fg.edges)
+            edges += fg.edge_count()
             if i % _PART == 0 or i == len(paths):
                 if arrow:
                     part.to_arrow()
@@ -165,6 +165,12 @@ class _Worker:
 
             return BulkRows(node_tables={"Symbol": [columns_table("Symbol", columns)]}), counts
         return BulkRows(nodes={"Symbol": list(zip(*columns))}), counts
+
+
+def _edge_rows(key: str) -> dict[str, bool]:
+    """The option that has a resolver module's resolver make its dependency edges as bulk rows, if it
+    can (``EDGE_ROWS``, ``graphsvc/ingest/resolve/__init__.py``)."""
+    return {"edge_rows": True} if getattr(import_module(key), "EDGE_ROWS", False) else {}
 
 
 def _serve(conn: Connection, root: str, langs: list[str]) -> None:

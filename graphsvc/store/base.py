@@ -236,6 +236,10 @@ class BulkRows:
                 edges.setdefault(key, []).append((src, dst))
             else:
                 edges.setdefault(key, []).append((src, dst, *map(edge.props.get, _EDGE_PROP_NAMES)))
+        for key, rows in fg.rows.items():  # made as rows by the resolver (``edge_rows``)
+            if ids is not None:
+                rows = [(one(r[0], r[0]), one(r[1], r[1]), *r[2:]) for r in rows]
+            edges.setdefault(key, []).extend(rows)
 
     def extend(self, other: BulkRows) -> None:
         """Join the rows of other files."""

@@ -3,18 +3,21 @@
 ``bolt://`` talks to one server, ``neo4j://`` routes on a cluster or Aura. Writes are
 batched ``UNWIND`` statements inside one explicit transaction per change; uniqueness
 constraints on every label's ``id`` are created on first use. Driver exceptions
-become ``graphsvc.errors`` here, with the cause kept.
+become ``graphsvc.errors`` here, with the cause kept; a Ctrl-C stays a ``KeyboardInterrupt``
+(``_keeps_ctrl_c``).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -36,6 +39,49 @@ _BULK_SESSIONS = 2  # transactions of a bulk load in flight at once (docs/decisi
 # reads files and URLs, procedures reach the server's configuration and other databases.
 _REFUSED_OPERATORS = ("LoadCSV", "ProcedureCall")
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _keeps_ctrl_c(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn``, which calls the driver, with a Ctrl-C inside it raised as the interrupt it is, and a
+    store's driver replaced after it.
+
+    The driver cleans up after an interrupt (it rolls the transaction back, hands the connection back
+    to its pool), and on a connection left in the middle of a message that cleanup fails in turn:
+    "BeginMessage cannot be handled by a session in the IN_TRANSACTION state", a ``BufferError``.
+    That failure, not the interrupt, would reach the caller: ``graph ingest`` then exited 3 with it
+    instead of 130, and ``graph watch`` would take it for a store to wait for. A connection handed
+    back so can also answer the next statement with the rows of the one interrupted, or with none:
+    a store that goes on after an interrupt does so with a new driver (``_renew_driver``)."""
+
+    @functools.wraps(fn)
+    def keeping(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return fn(*args, **kwargs)
+        except BaseException as exc:
+            if not _after_interrupt(exc):
+                raise
+            if fn.__name__ != "__init__" and args and isinstance(args[0], Neo4jStore) and args[0]._driver is not None:
+                args[0]._renew_driver()  # (a store being opened closes its driver itself)
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise KeyboardInterrupt from exc
+
+    return keeping
+
+
+def _after_interrupt(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while a ``KeyboardInterrupt`` was being handled (or caused by one)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
 
 def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
     for i in range(0, len(items), _BATCH):
@@ -47,6 +93,7 @@ class Neo4jStore(Store):
 
     dialect = "neo4j"
 
+    @_keeps_ctrl_c
     def __init__(self, url: str, user: str, password: str, database: str = "neo4j", *,
                  lock_timeout: float = 60.0) -> None:
         self.url = url
@@ -57,10 +104,7 @@ class Neo4jStore(Store):
         # The element id of each node a bulk load created, by id: its edges find their ends by it.
         self._element_ids: dict[str, str] = {}
         try:
-            self._driver = neo4j.GraphDatabase.driver(
-                url, auth=(user, password), connection_timeout=10, max_transaction_retry_time=5,
-                # Server notices (e.g. "property does not exist" on a fresh database) are not errors.
-                notifications_min_severity="OFF")
+            self._driver = self._new_driver()
             self._driver.verify_connectivity()
         except neo4j_errors.AuthError as exc:
             self._close_quietly()
@@ -71,7 +115,29 @@ class Neo4jStore(Store):
             self._close_quietly()
             raise StoreUnavailable(f"cannot reach Neo4j at {url} ({exc.__class__.__name__})",
                                    suggestion="start the server or fix --store") from exc
-        self._ensure_schema()
+        except BaseException:
+            self._close_quietly()
+            raise
+        try:
+            self._ensure_schema()
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    def _new_driver(self) -> neo4j.Driver:
+        return neo4j.GraphDatabase.driver(
+            self.url, auth=self._auth, connection_timeout=10, max_transaction_retry_time=5,
+            # Server notices (e.g. "property does not exist" on a fresh database) are not errors.
+            notifications_min_severity="OFF")
+
+    def _renew_driver(self) -> None:
+        """A new driver in place of one whose connections a Ctrl-C may have left mid-message
+        (``_keeps_ctrl_c``); the old one's connections are dropped."""
+        old, self._driver = self._driver, self._new_driver()
+        try:
+            old.close()
+        except Exception:  # noqa: BLE001 - a connection left mid-message may fail to close; it is dropped
+            pass
 
     def _close_quietly(self) -> None:
         driver = getattr(self, "_driver", None)
@@ -82,6 +148,7 @@ class Neo4jStore(Store):
     def _session(self) -> neo4j.Session:
         return self._driver.session(database=self.database)
 
+    @_keeps_ctrl_c
     def _rows(self, statement: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         try:
             records, _, _ = self._driver.execute_query(statement, params or {}, database_=self.database)
@@ -131,6 +198,7 @@ class Neo4jStore(Store):
                 pass
         self._rows(cypher.gc_externals())
 
+    @_keeps_ctrl_c
     def _write(self, work: Any) -> Any:
         try:
             with self._session() as session:
@@ -310,6 +378,7 @@ class Neo4jStore(Store):
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         return self._rows(load(name, "neo4j"), params)
 
+    @_keeps_ctrl_c
     def read_only_cypher(self, statement: str, params: dict[str, Any], *, max_rows: int,
                          timeout: float) -> CypherAnswer:
         # The server refuses any write in a READ access-mode transaction; the plan check keeps
@@ -381,6 +450,7 @@ class _WriteLock:
         self.repo, self._driver, self._session, self._tx = repo, driver, session, tx
 
     @classmethod
+    @_keeps_ctrl_c
     def take(cls, store: Neo4jStore, repo_id: str) -> _WriteLock:
         key = "writeLock"
         driver = neo4j.GraphDatabase.driver(store.url, auth=store._auth, connection_timeout=10,

@@ -28,6 +28,10 @@ module provides:
     every lookup it made in *other* files with its answer, and ``dep_answer(key)``,
     the current answer to one recorded lookup. ``symbol_nodes=False``: the file graphs
     leave out the Symbol nodes (a full run's workers write them ahead, from the facts).
+``EDGE_ROWS`` (optional, default False)
+    True when the ``Resolver`` also takes ``edge_rows=True``: its file graphs then hold the
+    dependency edges as bulk rows (``FileGraph.rows``), not as ``Edge`` objects, for a full
+    run's workers, which load them as they are (a quarter of the CPU of their bulk rows).
 ``dep_path(key) -> path | None``
     the file a recorded lookup is about (None: a lookup about names or directories).
 ``DEPS_CLOSED`` (optional, default False)
@@ -82,6 +86,13 @@ class FileGraph:
     edges: list[Edge] = field(default_factory=list)
     externals: dict[str, Node] = field(default_factory=dict)
     summary: Summary = field(default_factory=dict)
+    # Dependency edges as bulk rows (``graphsvc.store.base.BULK_EDGE_COLUMNS``) by (type, from label,
+    # to label), made in place of ``edges`` by a resolver asked for them (``edge_rows``).
+    rows: dict[tuple[str, str, str], list[tuple[Any, ...]]] = field(default_factory=dict)
+
+    def edge_count(self) -> int:
+        """The edges of the file, as ``Edge`` objects and as rows."""
+        return len(self.edges) + sum(map(len, self.rows.values()))
 
     def external(self, lang: str, dotted: str, sep: str = ".") -> str:
         """The id of the External node for ``dotted`` (added to this file's rows once)."""

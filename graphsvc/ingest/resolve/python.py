@@ -46,6 +46,7 @@ __all__ = ["CONFIG_FILES", "Resolver", "dep_path", "make_summary", "module_names
 # Project files only shape module roots by where they are, which module_names already sees.
 CONFIG_FILES: tuple[str, ...] = ()
 DEPS_CLOSED = True  # inner lookups are recorded with the answers they led to (_memo)
+EDGE_ROWS = True  # ``Resolver(..., edge_rows=True)`` makes dependency edges as bulk rows
 _FUNC_KINDS = frozenset({"Function", "Method", "Test"})
 _CLASS_KINDS = frozenset({"Class", "Test"})
 _MAX_CHAIN = 24
@@ -137,9 +138,10 @@ class Resolver:
     """Resolves the files of one Python repo against the summaries of all its files."""
 
     def __init__(self, repo: str, summaries: Mapping[str, Summary], module_map: Mapping[str, tuple[str, ...]],
-                 root: Path | None = None, *, symbol_nodes: bool = True) -> None:
+                 root: Path | None = None, *, symbol_nodes: bool = True, edge_rows: bool = False) -> None:
         self.repo = repo
         self.symbol_nodes = symbol_nodes
+        self.edge_rows = edge_rows
         self.lang = "python"
         self.summaries = summaries
         self.by_name, self.primary, self.prefixes, self.dirs = _names(module_map, summaries.keys())
@@ -420,6 +422,7 @@ class Resolver:
         # (type, src, dst, line, column) of the edges written so far: a repeated edge is dropped
         # before it is built (``dedupe_edges``, which keeps the first).
         written: set[tuple[str, str, str, int, int]] = set()
+        rows = fg.rows if self.edge_rows else None
 
         def lookup(name: str, scope: str, seen: frozenset[Target] = frozenset()) -> _Outcome:
             """What a bare ``name`` denotes in ``scope`` (LEGB, class scopes skipped)."""
@@ -524,6 +527,17 @@ class Resolver:
             if key in written:
                 return
             written.add(key)
+            if rows is not None:  # the row ``BulkRows.add`` would make of the Edge below
+                typed = (etype, src_label, dst_label)
+                these = rows.get(typed)
+                if these is None:
+                    these = rows[typed] = []
+                if out.heuristic and resolution == "exact":
+                    these.append((src, dst, line, column, "heuristic", out.heuristic, round(1.0 / out.heuristic, 2),
+                                  alias, None))
+                else:
+                    these.append((src, dst, line, column, resolution, None, None, alias, None))
+                return
             props: dict[str, object] = {"line": line, "column": column, "resolution": resolution}
             if out.heuristic and resolution == "exact":
                 props["resolution"] = "heuristic"
