@@ -31,7 +31,7 @@ module provides:
 ``EDGE_ROWS`` (optional, default False)
     True when the ``Resolver`` also takes ``edge_rows=True``: its file graphs then hold the
     dependency edges as bulk rows (``FileGraph.rows``), not as ``Edge`` objects, for a full
-    run's workers, which load them as they are (a quarter of the CPU of their bulk rows).
+    run's workers, which load them as they are (on Django, 8 % less CPU in their resolve).
 ``dep_path(key) -> path | None``
     the file a recorded lookup is about (None: a lookup about names or directories).
 ``DEPS_CLOSED`` (optional, default False)
