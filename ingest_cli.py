@@ -19,7 +19,7 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from graphsvc.errors import GraphError, Interrupted, SettingsError
+from graphsvc.errors import GraphError, Interrupted, SettingsError, interrupt_handled
 from graphsvc.settings import Settings
 
 __all__ = ["main"]
@@ -45,6 +45,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
+        interrupt_handled()
         click.echo("error: interrupted — the store keeps its last complete write; run the command again", err=True)
         sys.exit(Interrupted.exit_code)
     except GraphError as exc:
@@ -686,6 +687,7 @@ def check(project: str, policies: tuple[Path, ...], as_json: bool, **flags: Any)
             results = compliance.run_check(store, project, compliance.load_policies(paths))
             insights.record(store, store_settings.metric_points)
     except KeyboardInterrupt:
+        interrupt_handled()
         click.echo("error: interrupted", err=True)
         sys.exit(Interrupted.exit_code)
     except PolicyError as exc:

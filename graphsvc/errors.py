@@ -33,6 +33,7 @@ __all__ = [
     "GraphError",
     "InputError",
     "Interrupted",
+    "interrupt_handled",
     "LanguageError",
     "LimitExceeded",
     "NotFound",
@@ -161,3 +162,21 @@ class Interrupted(GraphError):
     """The run was stopped by the user; the store is left as it was before the interrupted write."""
 
     exit_code = 130
+
+
+def interrupt_handled() -> None:
+    """Tell the interpreter that a Ctrl-C was caught and dealt with, so that the process ends with the
+    exit code it chooses (130, or 0 for a watcher that was told to stop).
+
+    CPython 3.11 ends a process by SIGINT, whatever its ``sys.exit``, once a ``KeyboardInterrupt`` has
+    left code it ran from a string (``exec``/``eval`` of a string: a dataclass or named tuple being
+    defined by a module imported at that moment) and the process runs a module (``python -m``). The
+    flag it sets for that is ``_Py_UnhandledKeyboardInterrupt``; it is cleared here. An interpreter
+    that does not export it (another version or implementation) keeps its own behaviour: a shell
+    reports the death by SIGINT as 130 too."""
+    import ctypes
+
+    try:
+        ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_UnhandledKeyboardInterrupt").value = 0
+    except (ValueError, AttributeError, OSError):
+        pass

@@ -27,7 +27,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from graphsvc.errors import StoreError
+from graphsvc.errors import StoreError, interrupt_handled
 from graphsvc.events import emit, new_correlation_id
 from graphsvc.ingest.run import IngestCache, IngestReport, ingest, prime
 from graphsvc.ingest.scan import SKIP_DIRS
@@ -167,7 +167,7 @@ def watch(path: Path, settings: Settings, *, project: str | None = None, debounc
             # What the cache holds lives as long as the process: keep the collector from walking it.
             gc.freeze()
     except KeyboardInterrupt:
-        pass
+        interrupt_handled()  # a watcher told to stop ends with 0
     finally:
         cache.close()
         observer.stop()

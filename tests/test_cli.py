@@ -136,3 +136,22 @@ def test_interrupt_leaves_a_store_that_a_rerun_converges(tmp_path: Path, delay: 
     ingest(repo, fresh)
     a, b = export_text(fresh), export_text(Settings(store=store))
     assert a == b, diff(a, b, "after interrupt")
+
+
+def test_an_interrupt_inside_code_run_from_a_string_still_exits_130(tmp_path: Path) -> None:
+    # CPython ends a ``python -m`` process by SIGINT, whatever it exits with, once a Ctrl-C has left
+    # code run from a string (a dataclass being defined by a module imported as the Ctrl-C came).
+    # The command line takes that Ctrl-C, says so in one line and exits 130 all the same.
+    (tmp_path / "interrupted_in_exec.py").write_text(
+        "import os, signal, threading\n"
+        "from ingest_cli import _errors\n"
+        "threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "with _errors():\n"
+        "    exec('while True: pass')\n")
+    root = Path(__file__).parent.parent
+    proc = subprocess.run([sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, capture_output=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(tmp_path)])},
+                          timeout=60)
+    assert proc.returncode == 130, proc.stderr.decode()
+    assert proc.stderr.decode().strip() == ("error: interrupted — the store keeps its last complete write;"
+                                            " run the command again")
