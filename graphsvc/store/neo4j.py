@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import socket
 import threading
 import time
@@ -43,30 +44,89 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def _keeps_ctrl_c(fn: Callable[_P, _R]) -> Callable[_P, _R]:
-    """``fn``, which calls the driver, with a Ctrl-C inside it raised as the interrupt it is, and a
-    store's driver replaced after it.
+class _CtrlC:
+    """Ctrl-C, held back from the driver in the main thread while it talks to the server.
 
-    The driver cleans up after an interrupt (it rolls the transaction back, hands the connection back
-    to its pool), and on a connection left in the middle of a message that cleanup fails in turn:
-    "BeginMessage cannot be handled by a session in the IN_TRANSACTION state", a ``BufferError``.
-    That failure, not the interrupt, would reach the caller: ``graph ingest`` then exited 3 with it
-    instead of 130, and ``graph watch`` would take it for a store to wait for. A connection handed
-    back so can also answer the next statement with the rows of the one interrupted, or with none:
-    a store that goes on after an interrupt does so with a new driver (``_renew_driver``)."""
+    A ``KeyboardInterrupt`` raised inside the driver can leave a connection in the middle of a
+    message, and the driver's own cleanup then fails ("BeginMessage cannot be handled by a session
+    in the IN_TRANSACTION state", a ``BufferError``) or never ends: ``Result._exhaust`` looped at
+    full speed, for good, on a connection left so (once in 60 interrupted runs of ``graph ingest``).
+    So while a call of this store runs (``_keeps_ctrl_c``), a Ctrl-C is noted, not raised; it is
+    raised where the driver is between two messages: when the call returns, between two batches of
+    a write (``_batched``) and while the write lock is awaited (``_WriteLock._wait``). A second
+    Ctrl-C is raised at once, wherever it lands.
+
+    Only where Ctrl-C raises ``KeyboardInterrupt`` (the main thread, with Python's own handler):
+    a server's threads, or a process that handles SIGINT itself, keep what they have.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.pending = False
+
+    def hold(self) -> bool:
+        """Hold Ctrl-C back; True if this call did (and must ``release``)."""
+        if self.depth:
+            self.depth += 1
+            return True
+        if threading.current_thread() is not threading.main_thread() \
+                or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return False
+        signal.signal(signal.SIGINT, self._noted)
+        self.depth = 1
+        return True
+
+    def release(self) -> bool:
+        """Stop holding Ctrl-C back (the outermost ``hold``); True if one came meanwhile."""
+        self.depth -= 1
+        if self.depth:
+            return False
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        pending, self.pending = self.pending, False
+        return pending
+
+    def raise_if_pending(self) -> None:
+        """A point where the driver is between messages: a Ctrl-C held back is raised here."""
+        if self.pending:
+            raise KeyboardInterrupt
+
+    def _noted(self, signum: int, frame: Any) -> None:
+        if self.pending:  # the second: at once
+            raise KeyboardInterrupt
+        self.pending = True
+
+
+_CTRL_C = _CtrlC()
+
+
+def _keeps_ctrl_c(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn``, which calls the driver, with Ctrl-C held back from the driver (``_CtrlC``) and raised as
+    the interrupt it is, and a store's driver replaced after one.
+
+    A Ctrl-C that reached the driver all the same (a second one) makes the driver clean up after
+    it, and on a connection left in the middle of a message that cleanup fails in turn. That failure,
+    not the interrupt, would reach the caller: ``graph ingest`` then exited 3 with it instead of 130,
+    and ``graph watch`` would take it for a store to wait for. A connection handed back so can also
+    answer the next statement with the rows of the one interrupted, or with none: a store that goes
+    on after an interrupt does so with a new driver (``_renew_driver``)."""
 
     @functools.wraps(fn)
     def keeping(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        holding = _CTRL_C.hold()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except BaseException as exc:
-            if not _after_interrupt(exc):
+            interrupted = holding and _CTRL_C.release()
+            if not (interrupted or _after_interrupt(exc)):
                 raise
             if fn.__name__ != "__init__" and args and isinstance(args[0], Neo4jStore) and args[0]._driver is not None:
                 args[0]._renew_driver()  # (a store being opened closes its driver itself)
             if isinstance(exc, KeyboardInterrupt):
                 raise
             raise KeyboardInterrupt from exc
+        if holding and _CTRL_C.release():
+            raise KeyboardInterrupt
+        return result
 
     return keeping
 
@@ -85,6 +145,7 @@ def _after_interrupt(exc: BaseException) -> bool:
 
 def _batched(tx: neo4j.ManagedTransaction, statement: str, key: str, items: list[Any]) -> None:
     for i in range(0, len(items), _BATCH):
+        _CTRL_C.raise_if_pending()
         tx.run(statement, {key: items[i:i + _BATCH]}).consume()
 
 
@@ -423,6 +484,7 @@ class Neo4jStore(Store):
                 edges.append((etype, row["src"], row["dst"], dict(row["r"])))
         return nodes, edges
 
+    @_keeps_ctrl_c
     def close(self) -> None:
         try:
             self._release_lock()
@@ -519,12 +581,16 @@ class _WriteLock:
         thread = threading.Thread(target=write, name="neo4j write lock", daemon=True)
         waiting.append(thread)
         thread.start()
-        if not done.wait(timeout):
-            raise TimeoutError
+        deadline = time.monotonic() + timeout
+        while not done.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+            _CTRL_C.raise_if_pending()
+            if time.monotonic() >= deadline:
+                raise TimeoutError
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return bool(outcome[0])
 
+    @_keeps_ctrl_c
     def release(self) -> None:
         """End the transaction, which lets the lock go; quietly, as a lost connection lets it go too."""
         try:
