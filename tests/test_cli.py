@@ -67,13 +67,20 @@ def test_walk_outside_git_honours_gitignore_and_skips_what_it_cannot_index(tmp_p
     (repo / "escape.py").symlink_to(tmp_path / "outside.py")
     (tmp_path / "outside.py").write_text("SECRET = 1\n")
     (repo / "huge.py").write_text("x = 1\n" * 50_000)
+    (repo / "scripts_again").symlink_to(repo / "scripts")  # a link to a directory: neither walked nor listed
+    (repo / "scripts" / "deeper").mkdir()
+    (repo / "scripts" / "deeper" / ".gitignore").write_text("*.py\n!kept.py\n")
+    (repo / "scripts" / "deeper" / "dropped.py").write_text("X = 1\n")
+    (repo / "scripts" / "deeper" / "kept.py").write_text("Y = 1\n")
     settings = Settings(store=f"ladybug://{tmp_path / 'g.lbug'}", workers=1, max_file_size=100_000)
     from graphsvc.ingest.run import ingest
 
     report = ingest(repo, settings)
     assert report.skipped_files == {"dangling.py": "unreadable", "escape.py": "symlink out of the repo",
                                     "huge.py": "too large"}
-    assert "generated/out.py" not in export_text(settings)
+    exported = export_text(settings)
+    assert "generated/out.py" not in exported and "scripts_again/" not in exported
+    assert "scripts/deeper/kept.py" in exported and "scripts/deeper/dropped.py" not in exported
 
 
 def test_syntax_error_and_latin1_files_are_indexed_as_far_as_they_parse(tmp_path: Path) -> None:
